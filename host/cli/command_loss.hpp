@@ -1,0 +1,28 @@
+#pragma once
+// `lossbench loss`: loss and gradient of .npy logits and targets.
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <string>
+
+namespace lossbench::cli {
+
+struct LossCommandOptions {
+  std::string loss = "bce";
+  std::string reduction = "mean";
+  std::string logits_path;
+  std::string targets_path;
+  std::string grad_out_path;
+  std::string loss_out_path;
+  std::string backend = "ref";
+  bool skip_target_validation = false;
+};
+
+/// Registers the subcommand and binds its options to `options`.
+CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options);
+
+/// Runs it: prints {"loss", "n", "backend", ...} as JSON on `out`, writes the
+/// requested .npy outputs. Throws InputError on bad input.
+void run_loss_command(const LossCommandOptions& options, std::ostream& out);
+
+}  // namespace lossbench::cli
