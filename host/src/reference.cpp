@@ -38,18 +38,24 @@ LossAndGrad mse(double z, double y) {
   return {0.5 * a_minus_y * a_minus_y, a_minus_y * sigmoid_derivative(z)};
 }
 
-LossAndGrad bce_with_logits(double z, double y) {
-  // max(z, 0) − z·y split by the sign of z: (1 − y)·z for z ≥ 0 and −y·z for
-  // z < 0. Both products are formed without the cancellation of z − z·y.
-  const double linear = z >= 0 ? product_zero_wins(1.0 - y, z) : product_zero_wins(-y, z);
-  const double softplus_tail = std::log1p(std::exp(-std::fabs(z)));
-  return {linear + softplus_tail, sigmoid_minus_target(z, y)};
+LossAndGrad bce_with_logits(double z, double y, double pos_weight) {
+  // ℓ = (1 − y)·z + w·(log1p(e^{−|z|}) + max(−z, 0)) with w = 1 + (p − 1)·y,
+  // split by the sign of z so that no product is inf − inf: for z ≥ 0 the
+  // linear part is (1 − y)·z, for z < 0 it is (1 − y − w)·z = −p·y·z.
+  // Both are formed without the cancellation of z − z·y.
+  const double w = 1.0 + (pos_weight - 1.0) * y;
+  const double linear = z >= 0 ? product_zero_wins(1.0 - y, z) : product_zero_wins(-pos_weight * y, z);
+  const double softplus_tail = w * std::log1p(std::exp(-std::fabs(z)));
+  // dℓ/dz = w·a − p·y, which is (1 − y) − w·σ(−z) for z ≥ 0 (no cancellation
+  // as a → 1) and reduces to a − y for p = 1.
+  const double grad = z >= 0 ? (1.0 - y) - w * sigmoid(-z) : w * sigmoid(z) - pos_weight * y;
+  return {linear + softplus_tail, grad};
 }
 
-LossAndGrad elementwise(Loss loss, double z, double y) {
+LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {
   switch (loss) {
     case Loss::mse: return mse(z, y);
-    case Loss::bce: return bce_with_logits(z, y);
+    case Loss::bce: return bce_with_logits(z, y, pos_weight);
   }
   throw InputError("reference::elementwise: unknown loss value " + std::to_string(static_cast<int>(loss)));
 }
@@ -94,6 +100,16 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   if ((logits.data == nullptr || targets.data == nullptr) && logits.size > 0) {
     throw InputError("null logits or targets pointer with " + std::to_string(logits.size) + " elements");
   }
+  if (!(options.pos_weight >= 0.0) || std::isinf(options.pos_weight)) {
+    throw InputError("pos_weight must be finite and >= 0, got " + std::to_string(options.pos_weight));
+  }
+  if (loss != Loss::bce && options.pos_weight != 1.0) {
+    throw InputError("pos_weight applies to bce only, got pos_weight = " + std::to_string(options.pos_weight) +
+                     " with mse");
+  }
+  if (!std::isfinite(options.grad_scale)) {
+    throw InputError("grad_scale must be finite, got " + std::to_string(options.grad_scale));
+  }
   if (options.validate_targets) validate_targets(targets);
 
   const auto n = static_cast<std::size_t>(logits.size);
@@ -102,9 +118,9 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   result.grad.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const LossAndGrad r = elementwise(loss, load_as_double(logits.data, logits.dtype, i),
-                                      load_as_double(targets.data, targets.dtype, i));
+                                      load_as_double(targets.data, targets.dtype, i), options.pos_weight);
     losses[i] = r.loss;
-    result.grad[i] = r.grad;
+    result.grad[i] = r.grad * options.grad_scale;
   }
 
   switch (reduction) {

@@ -42,10 +42,13 @@ LossAndGrad mse(double z, double y);
 /// finite z (|z| up to 1e30 and beyond). At z = ±inf it returns the limit:
 /// 0 when the target agrees exactly (z = +inf with y = 1, z = −inf with y = 0),
 /// +inf otherwise.
-LossAndGrad bce_with_logits(double z, double y);
+///
+/// With a pos_weight p (PyTorch's BCEWithLogitsLoss): ℓ = −[p·y ln a + (1 − y) ln(1 − a)],
+/// dℓ/dz = w·a − p·y with w = 1 + (p − 1)·y; p = 1 is the plain loss above.
+LossAndGrad bce_with_logits(double z, double y, double pos_weight = 1.0);
 
-/// Dispatches to mse() or bce_with_logits().
-LossAndGrad elementwise(Loss loss, double z, double y);
+/// Dispatches to mse() or bce_with_logits() (pos_weight applies to bce only).
+LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight = 1.0);
 
 /// Throws InputError naming the first element of `targets` that is NaN or
 /// outside [0, 1], with its index and value.
@@ -54,6 +57,10 @@ void validate_targets(ConstArrayView targets);
 struct Options {
   /// Check every target with validate_targets() before computing.
   bool validate_targets = false;
+  /// BCE's pos_weight p (must be 1 for MSE, and finite and >= 0).
+  double pos_weight = 1.0;
+  /// Multiplies the gradient (an upstream gradient or a loss scale); not the loss.
+  double grad_scale = 1.0;
 };
 
 struct Result {
@@ -62,8 +69,8 @@ struct Result {
   std::optional<double> reduced_loss;
   /// ℓ_i for every element; filled only for Reduction::none.
   std::vector<double> elementwise_loss;
-  /// dC/dz_i: the gradient of the reduced loss, so mean divides by n. For
-  /// none it is dℓ_i/dz_i (an upstream gradient of ones).
+  /// grad_scale · dC/dz_i: the gradient of the reduced loss, so mean divides
+  /// by n. For none it is grad_scale · dℓ_i/dz_i.
   std::vector<double> grad;
 };
 
