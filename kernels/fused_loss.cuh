@@ -21,22 +21,18 @@
 
 #include "kernels/cuda_compat.cuh"
 #include "kernels/element_types.cuh"
+#include "kernels/fused_loss_tiling.hpp"
 #include "kernels/loss_math.cuh"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-inline constexpr int kBlockThreads = 256;
 /// Asking ptxas for 4 resident blocks (1024 threads) per SM caps registers at
 /// 64; without it ptxas spilled in the f32 BCE variant (sm_90, nvcc 13). Four
 /// blocks with 16 × 16-byte loads in flight per thread keep 256 KiB in flight
 /// per SM, far above what Little's law asks for at H100 bandwidth
 /// (3.35 TB/s × ~0.6 µs / 132 SMs ≈ 15 KiB).
 inline constexpr int kMinBlocksPerSm = 4;
-/// Fixed so that partial sums, and hence the reduced loss's bits, do not
-/// depend on the grid size. 4096 = 256 threads × 16 floats (4 packs) or × 16
-/// halves (2 packs): enough loads in flight per thread to cover DRAM latency.
-inline constexpr int kTileElements = 4096;
 
 template <class T>
 struct FusedLossParams {
@@ -50,7 +46,7 @@ struct FusedLossParams {
   // Reduction (mean/sum) only:
   float* tile_partials = nullptr;          // one float per tile
   unsigned int* blocks_done = nullptr;     // 0 before launch; the last block resets it
-  float* reduced_loss = nullptr;           // the result, one float
+  double* reduced_loss = nullptr;          // the result
   double reduction_multiplier = 1.0;       // 1 for sum, 1/n for mean (NaN for n = 0)
   bool vectorized = false;  // every pointer 16-byte aligned: use Pack16 loads/stores
 };
@@ -136,7 +132,7 @@ __device__ __forceinline__ void finish_reduction(const FusedLossParams<T>& p, st
   for (std::int64_t t = thread; t < num_tiles; t += kBlockThreads) sum += partials[t];
   const double total = cub::BlockReduce<double, kBlockThreads>(temp.as_double).Sum(sum);
   if (thread == 0) {
-    *p.reduced_loss = static_cast<float>(total * p.reduction_multiplier);
+    *p.reduced_loss = total * p.reduction_multiplier;
     *p.blocks_done = 0;  // ready for the next launch without a memset
   }
 }

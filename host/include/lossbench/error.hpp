@@ -13,4 +13,11 @@ class InputError : public std::runtime_error {
   explicit InputError(const std::string& what) : std::runtime_error(what) {}
 };
 
+/// A backend that cannot run: not built, no device, or a CUDA call that
+/// failed (the message names the call and its source location).
+class BackendError : public std::runtime_error {
+ public:
+  explicit BackendError(const std::string& what) : std::runtime_error(what) {}
+};
+
 }  // namespace lossbench

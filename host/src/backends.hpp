@@ -1,0 +1,27 @@
+#pragma once
+// The backends behind fused_loss(), one translation unit each. Internal.
+#include <cstddef>
+
+#include "lossbench/backend.hpp"
+#include "lossbench/fused_loss.hpp"
+
+namespace lossbench::detail {
+
+/// Double-precision reference on host pointers.
+void fused_loss_ref(const FusedLossCall& call);
+/// The CUDA kernels, compiled by g++, run by the SIMT emulator on host pointers.
+void fused_loss_emu(const FusedLossCall& call, void* workspace);
+/// The CUDA kernels on the current device, asynchronous on `stream`.
+void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream);
+
+/// Whether this build has CUDA and a usable device, and if not why.
+BackendAvailability cuda_availability();
+
+/// Device memory of the cuda backend; each throws BackendError on failure.
+void* cuda_allocate(std::size_t bytes);
+void cuda_free(void* device) noexcept;
+void cuda_copy_to_device(void* device, const void* host, std::size_t bytes);
+void cuda_copy_to_host(void* host, const void* device, std::size_t bytes);
+void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes);
+
+}  // namespace lossbench::detail

@@ -1,0 +1,19 @@
+// The cuda backend of a build without the CUDA toolkit (LOSSBENCH_CUDA=OFF or
+// no nvcc found): it reports itself unavailable, and why.
+#include "backends.hpp"
+#include "lossbench/error.hpp"
+
+namespace lossbench::detail {
+
+BackendAvailability cuda_availability() {
+  return {false, "this build of lossbench has no CUDA backend (configured with LOSSBENCH_CUDA=OFF or without nvcc)"};
+}
+
+void fused_loss_cuda(const FusedLossCall&, void*, void*) { throw BackendError(cuda_availability().reason); }
+void* cuda_allocate(std::size_t) { throw BackendError(cuda_availability().reason); }
+void cuda_free(void*) noexcept {}
+void cuda_copy_to_device(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
+void cuda_copy_to_host(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
+void cuda_fill_bytes(void*, unsigned char, std::size_t) { throw BackendError(cuda_availability().reason); }
+
+}  // namespace lossbench::detail
