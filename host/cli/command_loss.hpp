@@ -15,6 +15,10 @@ struct LossCommandOptions {
   std::string grad_out_path;
   std::string loss_out_path;
   std::string backend = "ref";
+  std::string dtype;  // empty: the logits file's dtype
+  float pos_weight = 1.0f;
+  float grad_scale = 1.0f;
+  bool in_place = false;
   bool skip_target_validation = false;
 };
 
@@ -22,7 +26,8 @@ struct LossCommandOptions {
 CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options);
 
 /// Runs it: prints {"loss", "n", "backend", ...} as JSON on `out`, writes the
-/// requested .npy outputs. Throws InputError on bad input.
+/// requested .npy outputs. Throws InputError on bad input, BackendError when
+/// the backend cannot run.
 void run_loss_command(const LossCommandOptions& options, std::ostream& out);
 
 }  // namespace lossbench::cli

@@ -82,6 +82,10 @@ double compensated_sum(const std::vector<double>& values) {
     compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
     sum = t;
   }
+  // `sum` is the plain running sum. Once it is infinite (an infinite term, or
+  // overflow) the compensation is inf − inf = NaN and means nothing: the
+  // plain sum is the right answer.
+  if (!std::isfinite(sum)) return sum;
   return sum + compensation;
 }
 
