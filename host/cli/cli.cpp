@@ -2,11 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <exception>
 
 #include "command_loss.hpp"
-#include "default_job.hpp"
+#include "command_verify.hpp"
 #include "lossbench/error.hpp"
 
 namespace lossbench::cli {
@@ -14,17 +13,15 @@ namespace lossbench::cli {
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{
       "lossbench: fused sigmoid + loss + gradient kernels (MSE, cross-entropy), checked against a "
-      "double-precision CPU reference.\nWith no subcommand it runs the main job: the reference on a "
-      "generated batch.",
+      "double-precision CPU reference.\nWith no subcommand it runs the main job: `verify` on the best backend "
+      "(cuda when a GPU is usable, else the emulator).",
       "lossbench"};
   app.require_subcommand(0, 1);
 
-  DefaultJobOptions default_job;
-  app.add_option("--size", default_job.size, "Batch size of the main job")->capture_default_str();
-  app.add_option("--seed", default_job.seed, "Random seed of the main job's batch")->capture_default_str();
-
   LossCommandOptions loss_options;
   CLI::App* loss_command = add_loss_command(app, loss_options);
+  VerifyCommandOptions verify_options;
+  add_verify_command(app, verify_options);
 
   try {
     // CLI11 takes a vector of arguments in reverse order.
@@ -38,13 +35,16 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     if (loss_command->parsed()) {
       run_loss_command(loss_options, out);
-    } else {
-      run_default_job(default_job, out);
+      return kExitOk;
     }
-    return kExitOk;
+    // `verify`, or the main job, which is verify with its defaults.
+    return run_verify_command(verify_options, out, err) ? kExitOk : kExitVerificationFailed;
   } catch (const InputError& e) {
     err << "lossbench: error: " << e.what() << '\n';
     return kExitBadInput;
+  } catch (const BackendError& e) {
+    err << "lossbench: backend error: " << e.what() << '\n';
+    return kExitInternalError;
   } catch (const std::exception& e) {
     err << "lossbench: internal error: " << e.what() << '\n';
     return kExitInternalError;

@@ -11,18 +11,18 @@ namespace lossbench {
 void fused_loss(const FusedLossCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
                 void* stream) {
   validate(call);
+  const BackendAvailability availability = backend_availability(backend);
+  if (!availability.available) {
+    throw BackendError("backend " + std::string(to_string(backend)) + " is not available: " + availability.reason);
+  }
   const std::size_t needed = fused_loss_workspace_size(call);
-  if (backend != Backend::ref) {
+  if (backend != Backend::ref) {  // ref needs no workspace
     if (workspace_bytes < needed) {
       throw InputError("fused_loss: the workspace holds " + std::to_string(workspace_bytes) + " bytes but n = " +
                        std::to_string(call.n) + " needs " + std::to_string(needed) +
                        " (see fused_loss_workspace_size)");
     }
     if (needed > 0 && workspace == nullptr) throw InputError("fused_loss: workspace is null");
-  }
-  const BackendAvailability availability = backend_availability(backend);
-  if (!availability.available) {
-    throw BackendError("backend " + std::string(to_string(backend)) + " is not available: " + availability.reason);
   }
   switch (backend) {
     case Backend::ref: return detail::fused_loss_ref(call);
