@@ -32,19 +32,26 @@ double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
   const double k = bce ? 1.0 : reference::sigmoid_derivative(e.z);
   const double cancellation_scale = std::fabs(e.grad_multiplier) * (w + p * std::fabs(e.y)) * k;
   const double magnitude = std::fabs(grad_ref);
+  const double big_p = std::fmax(1.0, p);
   return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +
-         output_underflow(e.dtype);
+         output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + std::fabs(e.grad_multiplier) * big_p);
 }
 
 double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref) {
   const double cancellation_scale =
       e.loss == Loss::mse ? std::fabs(reference::sigmoid(e.z) - e.y) * (1.0 + std::fabs(e.y)) : 0.0;
   const double magnitude = std::fabs(loss_ref);
+  const double big_p = e.loss == Loss::bce ? std::fmax(1.0, e.pos_weight) : 1.0;
   return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +
-         output_underflow(e.dtype);
+         output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + big_p);
 }
 
-double reduced_loss_error_bound(double loss_ref) { return kReducedLossRelativeBound * std::fabs(loss_ref); }
+double reduced_loss_error_bound(double loss_ref, std::int64_t n, Reduction reduction, double pos_weight) {
+  const double per_element_floor = kFloatMathUnderflow * std::fmax(1.0, pos_weight);
+  const double underflow = reduction == Reduction::mean ? per_element_floor
+                                                        : per_element_floor * static_cast<double>(n);
+  return kReducedLossRelativeBound * std::fabs(loss_ref) + underflow;
+}
 
 double error_in_bound_units(double got, double ref, double bound) {
   if (got == ref) return 0.0;  // also equal infinities

@@ -210,7 +210,8 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   if (reduces) {
     const double expected = *ref.reduced_loss;
     const double got = *first.reduced_loss;
-    result.loss_error = error_in_bound_units(got, expected, reduced_loss_error_bound(expected));
+    result.loss_error = error_in_bound_units(
+        got, expected, reduced_loss_error_bound(expected, n, config.reduction, config.pos_weight));
     if (result.loss_error > 1.0) {
       std::ostringstream s;
       s.precision(17);

@@ -234,7 +234,39 @@ void check_finite_differences(const char* name, LossFn&& loss_fn, bool loss_is_m
 }
 
 TEST(HostReferenceMath, BceGradientMatchesFiniteDifference) {
-  check_finite_differences("bce dℓ/dz vs central difference", ref::bce_with_logits, false);
+  check_finite_differences(
+      "bce dℓ/dz vs central difference", [](double z, double y) { return ref::bce_with_logits(z, y); }, false);
+}
+
+TEST(HostReferenceMath, BceWithPosWeightGradientMatchesFiniteDifference) {
+  for (const double p : {0.0, 0.25, 2.5, 10.0}) {
+    SCOPED_TRACE("pos_weight " + std::to_string(p));
+    check_finite_differences(
+        "bce(pos_weight) dℓ/dz vs central difference",
+        [p](double z, double y) { return ref::bce_with_logits(z, y, p); }, false);
+  }
+}
+
+// PyTorch's BCEWithLogitsLoss with pos_weight p: ℓ = −[p·y ln a + (1 − y) ln(1 − a)].
+TEST(HostReferenceMath, BceWithPosWeightEqualsItsTextbookForm) {
+  for (const std::uint64_t seed : kSeeds) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> logit(-10.0, 10.0);
+    std::uniform_real_distribution<double> weight(0.0, 8.0);
+    for (int i = 0; i < kPointsPerSeed / 4; ++i) {
+      const double z = logit(rng);
+      const double y = test::draw_target(rng);
+      const double p = weight(rng);
+      SCOPED_TRACE(test::point(seed, z, y) + " p=" + std::to_string(p));
+      const long double a = test::sigmoid_ld(z);
+      const long double textbook = -(p * y * std::log(a) + (1 - y) * std::log(1.0L - a));
+      const ref::LossAndGrad r = ref::bce_with_logits(z, y, p);
+      ASSERT_TRUE(within("bce(pos_weight)", r.loss, textbook, 1e-12L * std::fabs(textbook) + 1e-15L));
+      const long double w = 1 + (p - 1) * y;
+      ASSERT_TRUE(within("bce(pos_weight) gradient", r.grad, w * a - p * y,
+                         1e-12L * (std::fabs(w * a) + std::fabs(p * y)) + 1e-15L));
+    }
+  }
 }
 
 TEST(HostReferenceMath, MseGradientMatchesFiniteDifference) {
