@@ -14,9 +14,11 @@ function(lossbench_set_warnings target)
   endif()
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${cxx_warnings}>)
   if(LOSSBENCH_HAVE_CUDA)
-    set(cuda_warnings -Xcompiler=-Wall,-Wextra)
+    # ptxas reports register spills and local memory, which a memory-bound
+    # kernel must not have; under LOSSBENCH_WERROR they fail the build.
+    set(cuda_warnings -Xcompiler=-Wall,-Wextra -Xptxas=-warn-spills,-warn-lmem-usage)
     if(LOSSBENCH_WERROR)
-      list(APPEND cuda_warnings -Werror=all-warnings)
+      list(APPEND cuda_warnings -Werror=all-warnings -Xptxas=--warning-as-error)
     endif()
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${cuda_warnings}>)
   endif()

@@ -74,19 +74,19 @@ __device__ __forceinline__ float process_full_tile_packed(const FusedLossParams<
   constexpr int kPacksPerThread = kTileElements / kPackElements / kBlockThreads;
   Pack16<T> z[kPacksPerThread];
   Pack16<T> y[kPacksPerThread];
-#pragma unroll
+LOSSBENCH_UNROLL
   for (int k = 0; k < kPacksPerThread; ++k) {
     const std::int64_t offset = base + static_cast<std::int64_t>(thread + k * kBlockThreads) * kPackElements;
     z[k] = *reinterpret_cast<const Pack16<T>*>(p.logits + offset);
     y[k] = *reinterpret_cast<const Pack16<T>*>(p.targets + offset);
   }
   float sum = 0.0f;
-#pragma unroll
+LOSSBENCH_UNROLL
   for (int k = 0; k < kPacksPerThread; ++k) {
     const std::int64_t offset = base + static_cast<std::int64_t>(thread + k * kBlockThreads) * kPackElements;
     Pack16<T> g;
     Pack16<T> l;
-#pragma unroll
+LOSSBENCH_UNROLL
     for (int j = 0; j < kPackElements; ++j) {
       const LossAndGrad r = Loss::eval(to_float(z[k].v[j]), to_float(y[k].v[j]), p.loss_params);
       g.v[j] = from_float<T>(r.grad * p.grad_multiplier);

@@ -1,0 +1,36 @@
+# Inspects the PTX of the fused loss kernels (ctest: ptx_fused_loss):
+#   - every fused_loss_kernel entry that may take the packed path issues
+#     128-bit global loads (ld.global.v4 / ld.global.nc.v4);
+#   - no kernel uses local memory (.local: spilled or addressed arrays).
+# Usage: cmake -DPTX=<file.ptx> -P check_ptx.cmake
+file(READ "${PTX}" ptx)
+if(ptx MATCHES "\\.local")
+  string(REGEX MATCH "[^\n]*\\.local[^\n]*" line "${ptx}")
+  message(FATAL_ERROR "PTX uses local memory (spills or a stack array): ${line}")
+endif()
+string(REGEX MATCHALL "\\.entry [A-Za-z0-9_]+" entries "${ptx}")
+set(checked 0)
+foreach(entry IN LISTS entries)
+  string(REPLACE ".entry " "" name "${entry}")
+  if(NOT name MATCHES "fused_loss_kernel")
+    continue()
+  endif()
+  # The body of this entry: from its name to the next .entry (or the end).
+  string(FIND "${ptx}" "${entry}" begin)
+  string(SUBSTRING "${ptx}" ${begin} -1 rest)
+  string(SUBSTRING "${rest}" 10 -1 after_name)
+  string(FIND "${after_name}" ".entry " next)
+  if(next GREATER -1)
+    string(SUBSTRING "${after_name}" 0 ${next} body)
+  else()
+    set(body "${after_name}")
+  endif()
+  if(NOT body MATCHES "ld\\.global(\\.nc)?\\.v4\\.")
+    message(FATAL_ERROR "${name}: no 128-bit global load (ld.global.v4) in its PTX")
+  endif()
+  math(EXPR checked "${checked} + 1")
+endforeach()
+if(checked EQUAL 0)
+  message(FATAL_ERROR "no fused_loss_kernel entry found in ${PTX}")
+endif()
+message(STATUS "${checked} fused_loss_kernel entries: 128-bit loads present, no local memory")
