@@ -1,8 +1,10 @@
 # Inspects the PTX of the fused loss kernels (ctest: ptx_fused_loss):
-#   - every fused_loss_kernel entry that may take the packed path issues
-#     128-bit global loads (ld.global.v4 / ld.global.nc.v4);
-#   - no kernel uses local memory (.local: spilled or addressed arrays).
-# Usage: cmake -DPTX=<file.ptx> -P check_ptx.cmake
+#   - every fused_loss_kernel entry issues 128-bit global loads
+#     (ld.global.v4 / ld.global.nc.v4) for its packed path;
+#   - no kernel uses local memory (.local: spilled or addressed arrays);
+#   - ptxas, assembling it for ARCH, reports 0 bytes of stack frame and of
+#     spills for every kernel.
+# Usage: cmake -DPTX=<file.ptx> -DPTXAS=<ptxas> -DARCH=sm_90 -P check_ptx.cmake
 file(READ "${PTX}" ptx)
 if(ptx MATCHES "\\.local")
   string(REGEX MATCH "[^\n]*\\.local[^\n]*" line "${ptx}")
@@ -33,4 +35,20 @@ endforeach()
 if(checked EQUAL 0)
   message(FATAL_ERROR "no fused_loss_kernel entry found in ${PTX}")
 endif()
-message(STATUS "${checked} fused_loss_kernel entries: 128-bit loads present, no local memory")
+execute_process(COMMAND "${PTXAS}" -arch=${ARCH} -v "${PTX}" -o /dev/null
+                RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE report)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "ptxas failed on ${PTX}: ${report}")
+endif()
+string(REGEX MATCHALL "[0-9]+ bytes stack frame, [0-9]+ bytes spill stores, [0-9]+ bytes spill loads" frames "${report}")
+list(LENGTH frames frame_count)
+if(frame_count EQUAL 0)
+  message(FATAL_ERROR "ptxas -v printed no stack frame report: ${report}")
+endif()
+foreach(frame IN LISTS frames)
+  if(NOT frame STREQUAL "0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads")
+    message(FATAL_ERROR "a kernel has a stack frame or spills (${frame}); ptxas report:\n${report}")
+  endif()
+endforeach()
+message(STATUS "${checked} fused_loss_kernel entries: 128-bit loads present, no local memory; "
+               "${frame_count} functions with 0 bytes of stack frame and spills (ptxas ${ARCH})")

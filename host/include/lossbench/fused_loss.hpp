@@ -13,6 +13,8 @@
 //   reduction none: elementwise_loss[i] = ℓ_i;  sum: C = Σ ℓ_i;  mean: C = Σ ℓ_i / n
 //   grad[i] = grad_scale · dC/dz_i (for none, grad_scale · dℓ_i/dz_i); mean divides by n.
 //   n = 0: sum is 0 and mean is NaN, as in PyTorch.
+//   A NaN logit (or target) gives a NaN loss and gradient for its element and
+//   a NaN reduced loss, as in PyTorch: NaN is propagated, never dropped.
 // Errors, stated in fused_loss_bounds.hpp and tested: see there.
 #include <cstddef>
 #include <cstdint>
