@@ -1,0 +1,16 @@
+#pragma once
+// The benchmark families, registered by bench_main.cpp after it has measured
+// the peaks they report against.
+#include <string>
+
+namespace lossbench::bench {
+
+/// CPU reference (double precision) for each loss and dtype, n = 2^10..2^22,
+/// with bytes/s, elements/s and % of the CPU's measured copy bandwidth.
+void register_cpu_benchmarks(double cpu_copy_bytes_per_second);
+
+/// The GPU benchmarks (fused and unfused kernels), or false with the reason
+/// when there is no GPU or no CUDA backend in this build.
+bool register_gpu_benchmarks(std::string& why_not);
+
+}  // namespace lossbench::bench

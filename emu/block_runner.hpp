@@ -1,0 +1,102 @@
+#pragma once
+// Runs the threads of one block as cooperative fibers on one CPU thread.
+//
+// Every emulated thread has its own stack (FiberStack) and context; the
+// runner resumes runnable threads in the schedule's order, and a thread runs
+// until it exits or waits: at __syncthreads (a counting barrier over the live
+// threads) or at a warp operation (a rendezvous of the lanes in its mask).
+// The last thread to arrive releases the others and goes on without a
+// switch. When no thread can run but some are waiting, the block can never
+// finish: the runner reports which thread waits for what instead of hanging.
+#include <ucontext.h>
+
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <random>
+#include <source_location>
+#include <vector>
+
+#include "emu/fiber_stack.hpp"
+#include "emu/options.hpp"
+#include "emu/runtime.hpp"
+
+namespace lossbench::emu {
+
+class BlockRunner {
+ public:
+  BlockRunner();
+  BlockRunner(const BlockRunner&) = delete;
+  BlockRunner& operator=(const BlockRunner&) = delete;
+
+  /// Runs block `block_index` of the launch; throws EmuError (or what a thread threw).
+  void run(const LaunchRequest& request, uint3 block_index, const std::function<void()>& body,
+           const Schedule& schedule);
+
+  // Called by emulated device code on this runner's current thread.
+  void arrive_at_barrier(const std::source_location& site);
+  std::uint64_t arrive_at_warp_op(WarpOpKind kind, unsigned mask, std::uint64_t value, int param, int width);
+  void* dynamic_shared() const { return dynamic_shared_.get(); }
+
+  /// The runner of the block this CPU thread is running, or null.
+  static BlockRunner* current();
+
+ private:
+  enum class State { runnable, at_barrier, at_warp_op, exited };
+
+  struct EmuThread {
+    ucontext_t context;
+    State state = State::runnable;
+    uint3 index{0, 0, 0};
+    std::source_location barrier_site;
+    std::uint64_t warp_result = 0;
+    void* asan_fake_stack = nullptr;
+  };
+
+  // Lanes of one warp meeting at one warp operation.
+  struct Rendezvous {
+    WarpOpKind kind = WarpOpKind::sync;
+    unsigned mask = 0;
+    unsigned arrived = 0;
+    int width = 32;
+    std::array<std::uint64_t, 32> values{};
+    std::array<int, 32> params{};
+  };
+
+  static void fiber_entry();
+  void switch_to(unsigned thread);
+  void yield_to_runner();
+  void on_thread_exit(unsigned thread);
+  void release_barrier();
+  void complete_rendezvous(unsigned warp, std::size_t which);
+  [[noreturn]] void report_deadlock() const;
+  std::vector<unsigned> round_order();
+  std::string where(unsigned thread) const;
+  [[noreturn]] void fail(unsigned thread, const std::string& problem) const;
+  unsigned lanes_in_warp(unsigned warp) const;
+  unsigned exited_lanes(unsigned warp) const;
+
+  std::vector<EmuThread> threads_;
+  std::vector<std::unique_ptr<FiberStack>> stacks_;
+  std::vector<std::vector<Rendezvous>> rendezvous_;  // per warp, the operations under way
+  ucontext_t runner_context_;
+  ucontext_t template_context_;
+  std::unique_ptr<unsigned char[]> dynamic_shared_;
+  const LaunchRequest* request_ = nullptr;
+  const std::function<void()>* body_ = nullptr;
+  Schedule schedule_;
+  std::mt19937_64 rng_;
+  uint3 block_index_{0, 0, 0};
+  unsigned current_ = 0;
+  unsigned live_ = 0;
+  unsigned at_barrier_ = 0;
+  std::exception_ptr error_;
+  // AddressSanitizer: the runner's own stack, learnt when a fiber first starts.
+  const void* runner_stack_bottom_ = nullptr;
+  std::size_t runner_stack_size_ = 0;
+  void* runner_fake_stack_ = nullptr;
+};
+
+}  // namespace lossbench::emu

@@ -1,0 +1,146 @@
+#pragma once
+// The part of CUB our kernels use, with CUB's interface, for the emulator:
+// cub::BlockReduce and cub::WarpReduce (TempStorage, Sum, Reduce, and the
+// valid-items overloads), cub::Sum, cub::Max, cub::Min. Under nvcc the real
+// CUB is used; kernels/cuda_compat.cuh picks one.
+//
+// As in CUB, a block reduction's result is defined in thread 0 only: the
+// other threads get a poison value here (NaN, or all bits set), so a kernel
+// that wrongly uses it fails its tests. The order of the additions follows
+// CUB's default algorithm (BLOCK_REDUCE_WARP_REDUCTIONS): a shuffle-down tree
+// inside each warp (offsets 1, 2, 4, 8, 16), then the warp totals in order.
+#include <cstring>
+#include <string>
+
+#include "emu/device_sync.hpp"
+#include "emu/runtime.hpp"
+
+namespace cub {
+
+struct Sum {
+  template <class T>
+  T operator()(const T& a, const T& b) const {
+    return a + b;
+  }
+};
+struct Max {
+  template <class T>
+  T operator()(const T& a, const T& b) const {
+    return a < b ? b : a;
+  }
+};
+struct Min {
+  template <class T>
+  T operator()(const T& a, const T& b) const {
+    return b < a ? b : a;
+  }
+};
+
+enum BlockReduceAlgorithm { BLOCK_REDUCE_RAKING_COMMUTATIVE_ONLY, BLOCK_REDUCE_RAKING, BLOCK_REDUCE_WARP_REDUCTIONS };
+
+namespace emu_detail {
+
+template <class T>
+T poison() {
+  T value;
+  std::memset(static_cast<void*>(&value), 0xff, sizeof(T));
+  return value;
+}
+
+// CUB's warp tree over values[0, count): lane l adds lane l + offset for
+// offsets 1, 2, 4, ...; lane 0 ends with the total. Ascending l reads each
+// l + offset before it is overwritten, as the simultaneous shuffle does.
+template <class T, class Op>
+T warp_tree(T* values, int count, Op op) {
+  for (int offset = 1; offset < 32; offset *= 2) {
+    for (int lane = 0; lane + offset < count; ++lane) values[lane] = op(values[lane], values[lane + offset]);
+  }
+  return values[0];
+}
+
+inline int linear_thread_index() {
+  return static_cast<int>(threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z));
+}
+
+}  // namespace emu_detail
+
+template <class T, int BLOCK_DIM_X, BlockReduceAlgorithm ALGORITHM = BLOCK_REDUCE_WARP_REDUCTIONS,
+          int BLOCK_DIM_Y = 1, int BLOCK_DIM_Z = 1>
+class BlockReduce {
+  static constexpr int kThreads = BLOCK_DIM_X * BLOCK_DIM_Y * BLOCK_DIM_Z;
+
+ public:
+  struct TempStorage {
+    T values[kThreads];
+  };
+
+  explicit BlockReduce(TempStorage& storage) : storage_(storage) {}
+
+  T Sum(T input) { return Reduce(input, cub::Sum{}, kThreads); }
+  T Sum(T input, int valid_items) { return Reduce(input, cub::Sum{}, valid_items); }
+  template <class Op>
+  T Reduce(T input, Op op) {
+    return Reduce(input, op, kThreads);
+  }
+
+  template <class Op>
+  T Reduce(T input, Op op, int valid_items) {
+    if (static_cast<int>(blockDim.x * blockDim.y * blockDim.z) != kThreads) {
+      throw lossbench::emu::EmuError("cub::BlockReduce for " + std::to_string(kThreads) +
+                                     " threads used in a block of " +
+                                     std::to_string(blockDim.x * blockDim.y * blockDim.z));
+    }
+    const int thread = emu_detail::linear_thread_index();
+    storage_.values[thread] = input;
+    __syncthreads();
+    if (thread != 0) return emu_detail::poison<T>();
+    const int valid = valid_items < kThreads ? valid_items : kThreads;
+    if (valid <= 0) return emu_detail::poison<T>();  // as undefined as in CUB
+    const auto warp_total = [&](int first) {
+      T lanes[32];
+      const int count = valid - first < 32 ? valid - first : 32;
+      for (int lane = 0; lane < count; ++lane) lanes[lane] = storage_.values[first + lane];
+      return emu_detail::warp_tree(lanes, count, op);
+    };
+    T total = warp_total(0);
+    for (int first = 32; first < valid; first += 32) total = op(total, warp_total(first));
+    return total;
+  }
+
+ private:
+  TempStorage& storage_;
+};
+
+/// A warp's reduction through the emulated shuffles, as CUB's shuffle-based
+/// WarpReduce does it: the result is defined in lane 0.
+template <class T, int LOGICAL_WARP_THREADS = 32>
+class WarpReduce {
+ public:
+  struct TempStorage {
+    unsigned char unused;
+  };
+
+  explicit WarpReduce(TempStorage&) {}
+
+  T Sum(T input) { return Reduce(input, cub::Sum{}, LOGICAL_WARP_THREADS); }
+  T Sum(T input, int valid_items) { return Reduce(input, cub::Sum{}, valid_items); }
+  template <class Op>
+  T Reduce(T input, Op op) {
+    return Reduce(input, op, LOGICAL_WARP_THREADS);
+  }
+
+  template <class Op>
+  T Reduce(T input, Op op, int valid_items) {
+    const int lane = emu_detail::linear_thread_index() % LOGICAL_WARP_THREADS;
+    const unsigned mask = LOGICAL_WARP_THREADS == 32 ? 0xffffffffu : ((1u << LOGICAL_WARP_THREADS) - 1u)
+                                                                         << (emu_detail::linear_thread_index() % 32 / LOGICAL_WARP_THREADS * LOGICAL_WARP_THREADS);
+    T value = input;
+    for (int offset = 1; offset < LOGICAL_WARP_THREADS; offset *= 2) {
+      const T other = __shfl_down_sync(mask, value, static_cast<unsigned>(offset), LOGICAL_WARP_THREADS);
+      if (lane + offset < valid_items) value = op(value, other);
+    }
+    return value;
+  }
+};
+
+}  // namespace cub
