@@ -1,0 +1,28 @@
+#pragma once
+// Static and dynamic shared memory: each block reverses its slice through
+// both, so a wrong per-block separation or a missing barrier shows.
+#include "kernels/cuda_compat.cuh"
+
+namespace lossbench::test_kernels {
+
+constexpr int kSharedThreads = 128;
+
+__global__ void reverse_through_shared(const int* in, int* out_static, int* out_dynamic) {
+  __shared__ int tile[kSharedThreads];
+  LOSSBENCH_DYNAMIC_SHARED(int, dynamic_tile);
+  const int t = static_cast<int>(threadIdx.x);
+  const int i = static_cast<int>(blockIdx.x) * kSharedThreads + t;
+  tile[t] = in[i];
+  dynamic_tile[t] = 2 * in[i];
+  __syncthreads();
+  out_static[i] = tile[kSharedThreads - 1 - t];
+  out_dynamic[i] = dynamic_tile[kSharedThreads - 1 - t];
+}
+
+// Reads dynamic shared memory nobody wrote: the emulator's poison (all bits set).
+__global__ void read_unwritten_dynamic_shared(unsigned* out) {
+  LOSSBENCH_DYNAMIC_SHARED(unsigned, scratch);
+  out[threadIdx.x] = scratch[threadIdx.x];
+}
+
+}  // namespace lossbench::test_kernels

@@ -1,0 +1,39 @@
+// Static and dynamic shared memory are per block, and dynamic shared memory
+// starts poisoned.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/launch.cuh"
+#include "kernels/shared_memory.cuh"
+
+namespace lossbench {
+namespace {
+
+TEST(EmuSharedMemory, StaticAndDynamicArePerBlock) {
+  constexpr int kBlocks = 5;
+  constexpr int n = kBlocks * test_kernels::kSharedThreads;
+  std::vector<int> in(n), out_static(n, -1), out_dynamic(n, -1);
+  for (int i = 0; i < n; ++i) in[i] = 3 * i + 1;
+  launch(&test_kernels::reverse_through_shared, dim3(kBlocks), dim3(test_kernels::kSharedThreads),
+         test_kernels::kSharedThreads * sizeof(int), default_stream(), in.data(), out_static.data(),
+         out_dynamic.data());
+  for (int b = 0; b < kBlocks; ++b) {
+    for (int t = 0; t < test_kernels::kSharedThreads; ++t) {
+      const int i = b * test_kernels::kSharedThreads + t;
+      const int mirrored = b * test_kernels::kSharedThreads + test_kernels::kSharedThreads - 1 - t;
+      ASSERT_EQ(out_static[i], in[mirrored]) << "block " << b << " thread " << t;
+      ASSERT_EQ(out_dynamic[i], 2 * in[mirrored]) << "block " << b << " thread " << t;
+    }
+  }
+}
+
+TEST(EmuSharedMemory, UnwrittenDynamicSharedMemoryIsPoisoned) {
+  std::vector<unsigned> out(64, 0);
+  launch(&test_kernels::read_unwritten_dynamic_shared, dim3(1), dim3(64), 64 * sizeof(unsigned), default_stream(),
+         out.data());
+  for (unsigned v : out) EXPECT_EQ(v, 0xffffffffu);
+}
+
+}  // namespace
+}  // namespace lossbench
