@@ -1,0 +1,30 @@
+// lossbench_bench: the Google Benchmark suite. It measures the peaks first
+// (the CPU's copy bandwidth; on a GPU, the device-to-device copy bandwidth)
+// so that every case reports its share of this machine's roofline, then runs
+// the CPU reference and, when a GPU is usable, the fused and unfused kernels.
+// Google Benchmark's own flags apply (--benchmark_filter, --benchmark_format=json,
+// --benchmark_out=FILE, --benchmark_repetitions=N, ...).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+
+#include "benchmark_registry.hpp"
+#include "cpu_bandwidth.hpp"
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+
+  const double cpu_peak = lossbench::bench::measure_cpu_copy_bandwidth();
+  benchmark::AddCustomContext("cpu_copy_bandwidth_GB_per_s", std::to_string(cpu_peak / 1e9));
+  lossbench::bench::register_cpu_benchmarks(cpu_peak);
+
+  std::string why_not;
+  if (!lossbench::bench::register_gpu_benchmarks(why_not)) {
+    std::fprintf(stderr, "lossbench_bench: GPU benchmarks skipped: %s\n", why_not.c_str());
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
