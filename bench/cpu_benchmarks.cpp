@@ -2,11 +2,13 @@
 // run, measured with the same counters as the GPU kernels.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "benchmark_registry.hpp"
+#include "counters.hpp"
 #include "lossbench/reference.hpp"
 #include "traffic.hpp"
 
@@ -25,17 +27,17 @@ void run_reference(benchmark::State& state, Loss loss, DType dtype, double peak)
   }
   const ConstArrayView logits{z.data(), dtype, n};
   const ConstArrayView targets{y.data(), dtype, n};
+  double seconds = 0;
   for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
     reference::Result result = reference::compute(loss, Reduction::mean, logits, targets);
     benchmark::DoNotOptimize(result);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    state.SetIterationTime(elapsed.count());
+    seconds += elapsed.count();
   }
   // The bytes the fused kernel must move for the same work, so that the rates compare.
-  const auto bytes = static_cast<double>(fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}));
-  const auto iterations = static_cast<double>(state.iterations());
-  state.counters["bytes_per_second"] = benchmark::Counter(bytes * iterations, benchmark::Counter::kIsRate);
-  state.counters["elements_per_second"] =
-      benchmark::Counter(static_cast<double>(n) * iterations, benchmark::Counter::kIsRate);
-  state.counters["pct_of_peak"] = benchmark::Counter(100.0 * bytes * iterations / peak, benchmark::Counter::kIsRate);
+  set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
 
 }  // namespace
@@ -49,7 +51,7 @@ void register_cpu_benchmarks(double cpu_copy_bytes_per_second) {
           ->RangeMultiplier(4)
           ->Range(1 << 10, 1 << 22)
           ->Unit(benchmark::kMicrosecond)
-          ->UseRealTime();
+          ->UseManualTime();
     }
   }
 }

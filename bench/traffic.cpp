@@ -31,9 +31,12 @@ std::int64_t fused_bytes(const TrafficCase& c) {
 std::int64_t unfused_bytes(const TrafficCase& c) {
   require_valid(c);
   const std::int64_t t = element_size(c.dtype);
-  std::int64_t per_element = 2 * t + 3 * t;         // sigmoid, elementwise loss
-  if (c.reduction != Reduction::none) per_element += t;  // reduction reads ℓ
-  if (c.pass != Pass::forward) per_element += 3 * t;     // gradient kernel
+  if (c.reduction == Reduction::none) throw InputError("traffic: the unfused baseline computes mean or sum only");
+  constexpr std::int64_t kLossBytes = 4;  // ℓ is float32 whatever the dtype
+  std::int64_t per_element = 2 * t;                  // sigmoid: read z, write a
+  per_element += 2 * t + kLossBytes;                 // loss: read a, y, write ℓ
+  per_element += kLossBytes;                         // reduction: read ℓ
+  if (c.pass != Pass::forward) per_element += 3 * t;  // gradient: read a, y, write g
   return per_element * c.n;
 }
 

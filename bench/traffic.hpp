@@ -25,10 +25,10 @@ struct TrafficCase {
 /// partials (4 bytes per 4096 elements, written and read once) are included.
 std::int64_t fused_bytes(const TrafficCase& c);
 
-/// The unfused baseline, as an eager framework runs it, with intermediates in
-/// memory: sigmoid (read z, write a: 2T), elementwise loss (read a, y, write
-/// ℓ: 3T), the reduction for mean/sum (read ℓ: T), and for a gradient the
-/// gradient kernel (read a, y, write g: 3T).
+/// The unfused baseline (kernels/unfused_baseline.cuh), with intermediates in
+/// memory: sigmoid (read z, write a: 2T), elementwise loss (read a, y: 2T;
+/// write ℓ in float: 4), the reduction (read ℓ: 4), and for a gradient the
+/// gradient kernel (read a, y, write g: 3T). Only mean and sum.
 std::int64_t unfused_bytes(const TrafficCase& c);
 
 /// A device-to-device copy of `bytes` moves twice that: read plus write.

@@ -9,8 +9,10 @@
 // that wrongly uses it fails its tests. The order of the additions follows
 // CUB's default algorithm (BLOCK_REDUCE_WARP_REDUCTIONS): a shuffle-down tree
 // inside each warp (offsets 1, 2, 4, 8, 16), then the warp totals in order.
+#include <cstddef>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "emu/device_sync.hpp"
 #include "emu/runtime.hpp"
@@ -140,6 +142,26 @@ class WarpReduce {
       if (lane + offset < valid_items) value = op(value, other);
     }
     return value;
+  }
+};
+
+/// cub::DeviceReduce::Sum with CUB's two-call protocol: called with a null
+/// temporary storage it only reports the bytes it needs; called again, it
+/// sums num_items inputs into *output, accumulating in the output's type, in
+/// index order, on the host (the emulator's device memory is host memory).
+struct DeviceReduce {
+  template <class InputIt, class OutputIt, class NumItems, class Stream = std::nullptr_t>
+  static cudaError_t Sum(void* temp_storage, std::size_t& temp_storage_bytes, InputIt input, OutputIt output,
+                         NumItems num_items, Stream = nullptr) {
+    if (temp_storage == nullptr) {
+      temp_storage_bytes = 16;
+      return cudaSuccess;
+    }
+    using Accumulator = std::remove_cvref_t<decltype(*output)>;
+    Accumulator total{};
+    for (NumItems i = 0; i < num_items; ++i) total = total + static_cast<Accumulator>(input[i]);
+    *output = total;
+    return cudaSuccess;
   }
 };
 

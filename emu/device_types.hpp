@@ -64,3 +64,7 @@ inline __half __float2half(float f) { return __float2half_rn(f); }
 inline float __bfloat162float(__nv_bfloat16 b) { return lossbench::emu::bfloat16_bits_to_float(b.bits); }
 inline __nv_bfloat16 __float2bfloat16_rn(float f) { return {lossbench::emu::float_to_bfloat16_bits_rn(f)}; }
 inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
+
+/// The emulator's CUDA error codes: only success, for host APIs that return one.
+using cudaError_t = int;
+inline constexpr cudaError_t cudaSuccess = 0;

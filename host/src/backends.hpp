@@ -1,6 +1,7 @@
 #pragma once
 // The backends behind fused_loss(), one translation unit each. Internal.
 #include <cstddef>
+#include <cstdint>
 
 #include "lossbench/backend.hpp"
 #include "lossbench/fused_loss.hpp"
@@ -13,6 +14,19 @@ void fused_loss_ref(const FusedLossCall& call);
 void fused_loss_emu(const FusedLossCall& call, void* workspace);
 /// The CUDA kernels on the current device, asynchronous on `stream`.
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream);
+
+/// The unfused baseline's intermediates (see kernels/unfused_baseline_launch.cuh).
+struct UnfusedBuffers {
+  void* probabilities;
+  void* elementwise_loss;
+  void* sum;
+  void* reduce_temp;
+  std::size_t reduce_temp_bytes;
+};
+std::size_t unfused_emu_temp_bytes(std::int64_t n);
+std::size_t unfused_cuda_temp_bytes(std::int64_t n);
+void unfused_emu(const FusedLossCall& call, const UnfusedBuffers& buffers);
+void unfused_cuda(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream);
 
 /// Whether this build has CUDA and a usable device, and if not why.
 BackendAvailability cuda_availability();

@@ -1,7 +1,7 @@
 // The cuda backend: device memory, availability, and fused_loss() on the GPU
 // through the same launcher the emulator runs.
 #include "backends.hpp"
-#include "cuda_check.hpp"
+#include "lossbench/detail/cuda_check.hpp"
 #include "kernels/fused_loss_launch.cuh"
 
 namespace lossbench::detail {

@@ -22,10 +22,11 @@ TEST(BenchTraffic, FusedBytesPerElementAsDocumented) {
 
 TEST(BenchTraffic, UnfusedBytesPerElementAsDocumented) {
   const std::int64_t n = 1000;
-  // sigmoid 2T + loss 3T + reduction T + gradient 3T = 9T.
+  // sigmoid 2T + loss 2T + 4 + reduction 4 + gradient 3T.
   EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, n}), 36 * n);
   EXPECT_EQ(unfused_bytes({Pass::forward, Reduction::sum, DType::f32, n}), 24 * n);
-  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::none, DType::f16, n}), 16 * n);
+  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f16, n}), 22 * n);
+  EXPECT_THROW(unfused_bytes({Pass::forward_grad, Reduction::none, DType::f32, n}), InputError);
   // The fused kernel must move 3× fewer bytes for f32 loss + gradient.
   EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 1 << 20}) / (12 << 20), 3);
 }

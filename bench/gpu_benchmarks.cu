@@ -1,0 +1,164 @@
+// The GPU benchmarks: the fused kernel for each loss × dtype × pass over
+// n = 2^10..2^28, cold (L2 flushed before each sample) and batched (20
+// back-to-back launches per sample), timed with CUDA events; and the unfused
+// baseline the way an eager framework runs it. Each reports bytes/s,
+// elements/s and % of the device-to-device copy bandwidth measured at start.
+#include <benchmark/benchmark.h>
+#include <cuda_profiler_api.h>
+#include <nvtx3/nvtx3.hpp>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "benchmark_registry.hpp"
+#include "counters.hpp"
+#include "gpu_timing.cuh"
+#include "lossbench/detail/cuda_check.hpp"
+#include "lossbench/device_buffer.hpp"
+#include "lossbench/fused_loss.hpp"
+#include "traffic.hpp"
+#include "lossbench/unfused_baseline.hpp"
+
+namespace lossbench::bench {
+namespace {
+
+constexpr int kBatch = 20;  // launches per batched sample
+
+std::string pass_name(Pass pass) {
+  switch (pass) {
+    case Pass::forward: return "forward";
+    case Pass::forward_grad: return "forward_grad";
+    case Pass::in_place: return "in_place";
+  }
+  return "?";
+}
+
+// Logits and targets on the device: a 1 MiB random pattern, repeated.
+void fill_inputs(DeviceBuffer& z, DeviceBuffer& y, DType dtype) {
+  const std::size_t pattern_elements = (std::size_t{1} << 20) / dtype_size(dtype);
+  std::vector<unsigned char> zp(pattern_elements * dtype_size(dtype)), yp(zp.size());
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> logit(0.0, 4.0);
+  for (std::size_t i = 0; i < pattern_elements; ++i) {
+    store_from_double(zp.data(), dtype, i, logit(rng));
+    store_from_double(yp.data(), dtype, i, static_cast<double>(rng() & 1));
+  }
+  for (std::size_t offset = 0; offset < z.size(); offset += zp.size()) {
+    const std::size_t bytes = std::min(zp.size(), z.size() - offset);
+    z.upload(zp.data(), bytes, offset);
+    y.upload(yp.data(), bytes, offset);
+  }
+}
+
+struct Setup {
+  std::int64_t n;
+  DType dtype;
+  DeviceBuffer z, y, g, reduced, workspace;
+  FusedLossCall call;
+
+  Setup(Loss loss, DType d, Pass pass, std::int64_t elements)
+      : n(elements),
+        dtype(d),
+        z(Backend::cuda, static_cast<std::size_t>(elements) * dtype_size(d)),
+        y(Backend::cuda, z.size()),
+        g(Backend::cuda, pass == Pass::forward_grad ? z.size() : 0),
+        reduced(Backend::cuda, sizeof(double)) {
+    fill_inputs(z, y, d);
+    call.loss = loss;
+    call.reduction = Reduction::mean;
+    call.dtype = d;
+    call.logits = z.data();
+    call.targets = y.data();
+    call.grad = pass == Pass::forward ? nullptr : pass == Pass::in_place ? z.data() : g.data();
+    call.reduced_loss = static_cast<double*>(reduced.data());
+    call.n = elements;
+    workspace = DeviceBuffer(Backend::cuda, fused_loss_workspace_size(call));
+    workspace.fill_bytes(0);
+  }
+};
+
+void run_samples(benchmark::State& state, bool cold, L2Flush& flusher, const std::function<void()>& launch_once,
+                 std::int64_t bytes, std::int64_t n, double peak) {
+  EventTimer timer;
+  for (int warm = 0; warm < 3; ++warm) launch_once();
+  LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize());
+  double seconds = 0;
+  for (auto _ : state) {
+    double milliseconds = 0;
+    if (cold) {
+      flusher.flush(nullptr);
+      timer.start(nullptr);
+      launch_once();
+      milliseconds = timer.stop_milliseconds(nullptr);
+    } else {
+      timer.start(nullptr);
+      for (int k = 0; k < kBatch; ++k) launch_once();
+      milliseconds = timer.stop_milliseconds(nullptr) / kBatch;
+    }
+    state.SetIterationTime(milliseconds * 1e-3);
+    seconds += milliseconds * 1e-3;
+  }
+  set_throughput_counters(state, bytes, n, seconds, peak);
+}
+
+void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
+                 double peak) {
+  const nvtx3::scoped_range range{"fused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
+  Setup s(loss, dtype, pass, state.range(0));
+  run_samples(
+      state, cold, *flusher,
+      [&] { fused_loss(s.call, Backend::cuda, s.workspace.data(), s.workspace.size()); },
+      fused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
+}
+
+void bench_unfused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
+                   double peak) {
+  const nvtx3::scoped_range range{"unfused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
+  Setup s(loss, dtype, pass == Pass::in_place ? Pass::forward_grad : pass, state.range(0));
+  UnfusedBaseline baseline(Backend::cuda, s.call);
+  run_samples(
+      state, cold, *flusher, [&] { baseline.run(s.call, nullptr); },
+      unfused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
+}
+
+}  // namespace
+
+bool register_gpu_benchmarks(std::string& why_not) {
+  const BackendAvailability cuda = backend_availability(Backend::cuda);
+  if (!cuda.available) {
+    why_not = cuda.reason;
+    return false;
+  }
+  const double peak = measure_device_copy_bandwidth();
+  benchmark::AddCustomContext("device_copy_bandwidth_GB_per_s", std::to_string(peak / 1e9));
+  static L2Flush flusher;  // one L2-sized buffer for the whole run
+  benchmark::AddCustomContext("l2_flush_bytes", std::to_string(flusher.bytes()));
+  for (const Loss loss : {Loss::mse, Loss::bce}) {
+    for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
+      for (const Pass pass : {Pass::forward, Pass::forward_grad, Pass::in_place}) {
+        for (const bool cold : {true, false}) {
+          const std::string suffix = std::string(to_string(loss)) + "/" + std::string(to_string(dtype)) + "/" +
+                                     pass_name(pass) + "/mean/" + (cold ? "cold" : "batched");
+          benchmark::RegisterBenchmark(("fused/" + suffix).c_str(), bench_fused, loss, dtype, pass, cold, &flusher,
+                                       peak)
+              ->RangeMultiplier(4)
+              ->Range(1 << 10, 1 << 28)
+              ->UseManualTime()
+              ->Unit(benchmark::kMicrosecond);
+          if (pass == Pass::in_place) continue;  // the baseline has no in-place variant
+          benchmark::RegisterBenchmark(("unfused/" + suffix).c_str(), bench_unfused, loss, dtype, pass, cold,
+                                       &flusher, peak)
+              ->RangeMultiplier(4)
+              ->Range(1 << 10, 1 << 28)
+              ->UseManualTime()
+              ->Unit(benchmark::kMicrosecond);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace lossbench::bench
