@@ -7,6 +7,8 @@
 #include <cuda_profiler_api.h>
 #include <nvtx3/nvtx3.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>

@@ -1,8 +1,8 @@
 #pragma once
 // The part of CUB our kernels use, with CUB's interface, for the emulator:
-// cub::BlockReduce and cub::WarpReduce (TempStorage, Sum, Reduce, and the
-// valid-items overloads), cub::Sum, cub::Max, cub::Min. Under nvcc the real
-// CUB is used; kernels/cuda_compat.cuh picks one.
+// cub::BlockReduce and cub::WarpReduce (TempStorage, Sum, Reduce with a
+// functor, and the valid-items overloads) and cub::DeviceReduce::Sum. Under
+// nvcc the real CUB is used; kernels/cuda_compat.cuh picks one.
 //
 // As in CUB, a block reduction's result is defined in thread 0 only: the
 // other threads get a poison value here (NaN, or all bits set), so a kernel
@@ -19,28 +19,18 @@
 
 namespace cub {
 
-struct Sum {
+enum BlockReduceAlgorithm { BLOCK_REDUCE_RAKING_COMMUTATIVE_ONLY, BLOCK_REDUCE_RAKING, BLOCK_REDUCE_WARP_REDUCTIONS };
+
+namespace emu_detail {
+
+// What Sum() reduces with. (CUB 3 has no cub::Sum/cub::Max: kernels pass
+// their own functor, or ::cuda::std::plus, to Reduce.)
+struct Plus {
   template <class T>
   T operator()(const T& a, const T& b) const {
     return a + b;
   }
 };
-struct Max {
-  template <class T>
-  T operator()(const T& a, const T& b) const {
-    return a < b ? b : a;
-  }
-};
-struct Min {
-  template <class T>
-  T operator()(const T& a, const T& b) const {
-    return b < a ? b : a;
-  }
-};
-
-enum BlockReduceAlgorithm { BLOCK_REDUCE_RAKING_COMMUTATIVE_ONLY, BLOCK_REDUCE_RAKING, BLOCK_REDUCE_WARP_REDUCTIONS };
-
-namespace emu_detail {
 
 template <class T>
 T poison() {
@@ -78,8 +68,8 @@ class BlockReduce {
 
   explicit BlockReduce(TempStorage& storage) : storage_(storage) {}
 
-  T Sum(T input) { return Reduce(input, cub::Sum{}, kThreads); }
-  T Sum(T input, int valid_items) { return Reduce(input, cub::Sum{}, valid_items); }
+  T Sum(T input) { return Reduce(input, emu_detail::Plus{}, kThreads); }
+  T Sum(T input, int valid_items) { return Reduce(input, emu_detail::Plus{}, valid_items); }
   template <class Op>
   T Reduce(T input, Op op) {
     return Reduce(input, op, kThreads);
@@ -124,8 +114,8 @@ class WarpReduce {
 
   explicit WarpReduce(TempStorage&) {}
 
-  T Sum(T input) { return Reduce(input, cub::Sum{}, LOGICAL_WARP_THREADS); }
-  T Sum(T input, int valid_items) { return Reduce(input, cub::Sum{}, valid_items); }
+  T Sum(T input) { return Reduce(input, emu_detail::Plus{}, LOGICAL_WARP_THREADS); }
+  T Sum(T input, int valid_items) { return Reduce(input, emu_detail::Plus{}, valid_items); }
   template <class Op>
   T Reduce(T input, Op op) {
     return Reduce(input, op, LOGICAL_WARP_THREADS);

@@ -15,12 +15,16 @@ __global__ void block_sum(const int* in, int valid_items, int* out) {
   if (t == 0) out[blockIdx.x] = sum;
 }
 
+struct MaxOp {
+  __host__ __device__ float operator()(float a, float b) const { return a < b ? b : a; }
+};
+
 // Max through Reduce with a functor, on floats.
 template <int kThreads>
 __global__ void block_max(const float* in, float* out) {
   using Reduce = cub::BlockReduce<float, kThreads>;
   __shared__ typename Reduce::TempStorage temp;
-  const float m = Reduce(temp).Reduce(in[threadIdx.x], cub::Max());
+  const float m = Reduce(temp).Reduce(in[threadIdx.x], MaxOp());
   if (threadIdx.x == 0) out[0] = m;
 }
 
