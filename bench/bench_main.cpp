@@ -11,6 +11,7 @@
 
 #include "benchmark_registry.hpp"
 #include "cpu_bandwidth.hpp"
+#include "gpu_measure.hpp"
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
@@ -21,10 +22,12 @@ int main(int argc, char** argv) {
   lossbench::bench::register_cpu_benchmarks(cpu_peak);
 
   std::string why_not;
-  if (!lossbench::bench::register_gpu_benchmarks(why_not)) {
-    std::fprintf(stderr, "lossbench_bench: GPU benchmarks skipped: %s\n", why_not.c_str());
-  }
+  const bool gpu = lossbench::bench::register_gpu_benchmarks(why_not);
+  if (!gpu) std::fprintf(stderr, "lossbench_bench: GPU benchmarks skipped: %s\n", why_not.c_str());
+  // Only the measured region goes to `nsys profile --capture-range=cudaProfilerApi`.
+  if (gpu) lossbench::bench::gpu_profiler_start();
   benchmark::RunSpecifiedBenchmarks();
+  if (gpu) lossbench::bench::gpu_profiler_stop();
   benchmark::Shutdown();
   return 0;
 }

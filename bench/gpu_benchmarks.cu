@@ -16,6 +16,7 @@
 
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
+#include "bench_case.hpp"
 #include "gpu_timing.cuh"
 #include "lossbench/detail/cuda_check.hpp"
 #include "lossbench/device_buffer.hpp"
@@ -36,50 +37,6 @@ std::string pass_name(Pass pass) {
   }
   return "?";
 }
-
-// Logits and targets on the device: a 1 MiB random pattern, repeated.
-void fill_inputs(DeviceBuffer& z, DeviceBuffer& y, DType dtype) {
-  const std::size_t pattern_elements = (std::size_t{1} << 20) / dtype_size(dtype);
-  std::vector<unsigned char> zp(pattern_elements * dtype_size(dtype)), yp(zp.size());
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> logit(0.0, 4.0);
-  for (std::size_t i = 0; i < pattern_elements; ++i) {
-    store_from_double(zp.data(), dtype, i, logit(rng));
-    store_from_double(yp.data(), dtype, i, static_cast<double>(rng() & 1));
-  }
-  for (std::size_t offset = 0; offset < z.size(); offset += zp.size()) {
-    const std::size_t bytes = std::min(zp.size(), z.size() - offset);
-    z.upload(zp.data(), bytes, offset);
-    y.upload(yp.data(), bytes, offset);
-  }
-}
-
-struct Setup {
-  std::int64_t n;
-  DType dtype;
-  DeviceBuffer z, y, g, reduced, workspace;
-  FusedLossCall call;
-
-  Setup(Loss loss, DType d, Pass pass, std::int64_t elements)
-      : n(elements),
-        dtype(d),
-        z(Backend::cuda, static_cast<std::size_t>(elements) * dtype_size(d)),
-        y(Backend::cuda, z.size()),
-        g(Backend::cuda, pass == Pass::forward_grad ? z.size() : 0),
-        reduced(Backend::cuda, sizeof(double)) {
-    fill_inputs(z, y, d);
-    call.loss = loss;
-    call.reduction = Reduction::mean;
-    call.dtype = d;
-    call.logits = z.data();
-    call.targets = y.data();
-    call.grad = pass == Pass::forward ? nullptr : pass == Pass::in_place ? z.data() : g.data();
-    call.reduced_loss = static_cast<double*>(reduced.data());
-    call.n = elements;
-    workspace = DeviceBuffer(Backend::cuda, fused_loss_workspace_size(call));
-    workspace.fill_bytes(0);
-  }
-};
 
 void run_samples(benchmark::State& state, bool cold, L2Flush& flusher, const std::function<void()>& launch_once,
                  std::int64_t bytes, std::int64_t n, double peak) {
@@ -108,7 +65,7 @@ void run_samples(benchmark::State& state, bool cold, L2Flush& flusher, const std
 void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
                  double peak) {
   const nvtx3::scoped_range range{"fused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
-  Setup s(loss, dtype, pass, state.range(0));
+  BenchCase s(Backend::cuda, loss, dtype, pass, state.range(0));
   run_samples(
       state, cold, *flusher,
       [&] { fused_loss(s.call, Backend::cuda, s.workspace.data(), s.workspace.size()); },
@@ -118,7 +75,7 @@ void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, boo
 void bench_unfused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
                    double peak) {
   const nvtx3::scoped_range range{"unfused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
-  Setup s(loss, dtype, pass == Pass::in_place ? Pass::forward_grad : pass, state.range(0));
+  BenchCase s(Backend::cuda, loss, dtype, pass == Pass::in_place ? Pass::forward_grad : pass, state.range(0));
   UnfusedBaseline baseline(Backend::cuda, s.call);
   run_samples(
       state, cold, *flusher, [&] { baseline.run(s.call, nullptr); },

@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "command_bench.hpp"
 #include "command_loss.hpp"
 #include "command_verify.hpp"
 #include "lossbench/error.hpp"
@@ -22,6 +23,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   CLI::App* loss_command = add_loss_command(app, loss_options);
   VerifyCommandOptions verify_options;
   add_verify_command(app, verify_options);
+  BenchCommandOptions bench_options;
+  CLI::App* bench_command = add_bench_command(app, bench_options);
 
   try {
     // CLI11 takes a vector of arguments in reverse order.
@@ -35,6 +38,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   try {
     if (loss_command->parsed()) {
       run_loss_command(loss_options, out);
+      return kExitOk;
+    }
+    if (bench_command->parsed()) {
+      run_bench_command(bench_options, out, err);
       return kExitOk;
     }
     // `verify`, or the main job, which is verify with its defaults.

@@ -1,5 +1,7 @@
 // The cuda backend: device memory, availability, and fused_loss() on the GPU
 // through the same launcher the emulator runs.
+#include <nvtx3/nvtx3.hpp>
+
 #include "backends.hpp"
 #include "lossbench/detail/cuda_check.hpp"
 #include "kernels/fused_loss_launch.cuh"
@@ -44,6 +46,8 @@ void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes) {
 }
 
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream) {
+  // A named range per call for Nsight Systems; costs nothing without a tool attached.
+  const nvtx3::scoped_range range{"lossbench::fused_loss"};
   int device = 0;
   LOSSBENCH_CUDA_CHECK(cudaGetDevice(&device));
   int sm_count = 0;

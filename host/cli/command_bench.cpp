@@ -1,0 +1,190 @@
+#include "command_bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "bench_case.hpp"
+#include "cpu_bandwidth.hpp"
+#include "gpu_measure.hpp"
+#include "lossbench/error.hpp"
+#include "lossbench/reference.hpp"
+#include "lossbench/unfused_baseline.hpp"
+#include "traffic.hpp"
+
+namespace lossbench::cli {
+
+CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "bench",
+      "A short benchmark: the fused kernel, the unfused baseline and the CPU reference (loss + gradient, mean) at "
+      "a few sizes, median of repeats: time, GB/s, % of the measured copy bandwidth, speed-ups. Without a GPU, "
+      "the CPU reference only.");
+  cmd->add_option("--sizes", options.sizes, "Element counts (default 2^20 2^24 2^26 on a GPU, 2^16 2^20 on the CPU)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--repeats", options.repeats, "Samples per measurement; the median is reported")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_flag("--json", options.json, "Print the rows as JSON instead of a table");
+  cmd->add_flag("--profile", options.profile,
+                "Run each kernel a fixed small number of times (3) inside cudaProfilerStart/Stop, for ncu/nsys");
+  return cmd;
+}
+
+namespace {
+
+struct Row {
+  std::string kernel;
+  std::string loss;
+  DType dtype;
+  std::int64_t n;
+  double seconds;
+  std::int64_t bytes;
+  double peak;
+  std::optional<double> speedup_vs_unfused;
+  std::optional<double> speedup_vs_cpu_reference;
+};
+
+// Median wall time of the CPU reference over `repeats` runs.
+double median_cpu_reference_seconds(Loss loss, const bench::BenchCase& c, int repeats) {
+  std::vector<double> samples;
+  const ConstArrayView z{c.z.data(), c.dtype, c.n};
+  const ConstArrayView y{c.y.data(), c.dtype, c.n};
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    const reference::Result result = reference::compute(loss, Reduction::mean, z, y);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    samples.push_back(elapsed.count());
+    if (!result.reduced_loss) throw std::logic_error("reference returned no reduced loss");
+  }
+  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
+  return samples[samples.size() / 2];
+}
+
+// The CPU reference is slow (~100 ns per element): beyond this, it is not run.
+constexpr std::int64_t kCpuReferenceCap = std::int64_t{1} << 22;
+
+void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
+  if (json) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const Row& r : rows) {
+      nlohmann::json j;
+      j["kernel"] = r.kernel;
+      j["loss"] = r.loss;
+      j["dtype"] = to_string(r.dtype);
+      j["n"] = r.n;
+      j["seconds"] = r.seconds;
+      j["bytes"] = r.bytes;
+      j["bytes_per_second"] = static_cast<double>(r.bytes) / r.seconds;
+      j["pct_of_peak"] = 100.0 * static_cast<double>(r.bytes) / r.seconds / r.peak;
+      j["speedup_vs_unfused"] = r.speedup_vs_unfused ? nlohmann::json(*r.speedup_vs_unfused) : nlohmann::json();
+      j["speedup_vs_cpu_reference"] =
+          r.speedup_vs_cpu_reference ? nlohmann::json(*r.speedup_vs_cpu_reference) : nlohmann::json();
+      array.push_back(j);
+    }
+    out << array.dump(2) << '\n';
+    return;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10s %12s %9s %9s %11s %11s\n", "kernel", "loss", "dtype", "n",
+                "time", "GB/s", "% peak", "vs unfused", "vs CPU ref");
+  out << line;
+  const auto ratio = [](const std::optional<double>& v) {
+    char text[32];
+    if (v) {
+      std::snprintf(text, sizeof text, "%.2fx", *v);
+    } else {
+      std::snprintf(text, sizeof text, "-");
+    }
+    return std::string(text);
+  };
+  for (const Row& r : rows) {
+    const double seconds = r.seconds;
+    char time[32];
+    if (seconds < 1e-3) {
+      std::snprintf(time, sizeof time, "%.1f us", seconds * 1e6);
+    } else {
+      std::snprintf(time, sizeof time, "%.2f ms", seconds * 1e3);
+    }
+    std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10lld %12s %9.1f %9.1f %11s %11s\n", r.kernel.c_str(),
+                  r.loss.c_str(), std::string(to_string(r.dtype)).c_str(), static_cast<long long>(r.n), time,
+                  static_cast<double>(r.bytes) / seconds / 1e9, 100.0 * static_cast<double>(r.bytes) / seconds / r.peak,
+                  ratio(r.speedup_vs_unfused).c_str(), ratio(r.speedup_vs_cpu_reference).c_str());
+    out << line;
+  }
+}
+
+}  // namespace
+
+void run_bench_command(const BenchCommandOptions& options, std::ostream& out, std::ostream& progress) {
+  const BackendAvailability cuda = backend_availability(Backend::cuda);
+  const bool gpu = cuda.available;
+  std::vector<std::int64_t> sizes = options.sizes;
+  if (sizes.empty()) {
+    sizes = gpu ? std::vector<std::int64_t>{1 << 20, 1 << 24, 1 << 26} : std::vector<std::int64_t>{1 << 16, 1 << 20};
+  }
+  if (options.profile && !gpu) throw BackendError("--profile needs a GPU: " + cuda.reason);
+
+  const double cpu_peak = bench::measure_cpu_copy_bandwidth();
+  const double gpu_peak = gpu ? bench::gpu_copy_bandwidth() : 0.0;
+  if (!options.json) {
+    char line[256];
+    std::snprintf(line, sizeof line, "lossbench bench: loss + gradient, mean reduction; median of %d\n",
+                  options.repeats);
+    out << line;
+    std::snprintf(line, sizeof line, "peaks (copy bandwidth, read + write): CPU %.1f GB/s", cpu_peak / 1e9);
+    out << line;
+    if (gpu) {
+      std::snprintf(line, sizeof line, ", GPU %.1f GB/s", gpu_peak / 1e9);
+      out << line;
+    }
+    out << "\n";
+    if (!gpu) out << "no GPU: " << cuda.reason << "; CPU reference only\n";
+    out << "\n";
+  }
+
+  const int repeats = options.profile ? 1 : options.repeats;
+  const int batch = options.profile ? 3 : 20;
+  if (options.profile) bench::gpu_profiler_start();
+  std::vector<Row> rows;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Loss loss : {Loss::bce, Loss::mse}) {
+    for (const DType dtype : {DType::f32, DType::bf16}) {
+      for (const std::int64_t n : sizes) {
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(3)) {
+          progress << "bench: " << to_string(loss) << " " << to_string(dtype) << " n=" << n << "\n";
+        }
+        const std::string loss_name(to_string(loss));
+        const bench::BenchCase host_case(Backend::ref, loss, dtype, bench::Pass::forward_grad, n);
+        std::optional<double> cpu_seconds;
+        if (n <= kCpuReferenceCap && !options.profile) {
+          cpu_seconds = median_cpu_reference_seconds(loss, host_case, std::min(repeats, 3));
+          rows.push_back({"cpu_reference", loss_name, dtype, n, *cpu_seconds,
+                          bench::fused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), cpu_peak,
+                          std::nullopt, std::nullopt});
+        }
+        if (!gpu) continue;
+        bench::BenchCase c(Backend::cuda, loss, dtype, bench::Pass::forward_grad, n);
+        UnfusedBaseline baseline(Backend::cuda, c.call);
+        const double fused = bench::median_gpu_seconds(
+            [&] { fused_loss(c.call, Backend::cuda, c.workspace.data(), c.workspace.size()); }, repeats, batch,
+            "lossbench bench: fused");
+        const double unfused = bench::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
+                                                         "lossbench bench: unfused");
+        rows.push_back({"fused", loss_name, dtype, n, fused,
+                        bench::fused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                        unfused / fused, cpu_seconds ? std::optional<double>(*cpu_seconds / fused) : std::nullopt});
+        rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
+                        bench::unfused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                        std::nullopt, cpu_seconds ? std::optional<double>(*cpu_seconds / unfused) : std::nullopt});
+      }
+    }
+  }
+  if (options.profile) bench::gpu_profiler_stop();
+  print_rows(rows, options.json, out);
+}
+
+}  // namespace lossbench::cli
