@@ -251,6 +251,20 @@ TEST_F(CliLoss, BackendsAgreeAndInPlaceMatches) {
   }
 }
 
+TEST_F(CliLoss, BenchPrintsJsonRowsWithCountersThatAddUp) {
+  ASSERT_EQ(run({"bench", "--sizes", "4096", "--repeats", "1", "--json"}), 0) << err_.str();
+  const auto rows = nlohmann::json::parse(out_.str());
+  ASSERT_FALSE(rows.empty());
+  for (const auto& row : rows) {
+    const double seconds = row["seconds"];
+    const double bytes = row["bytes"];
+    EXPECT_GT(seconds, 0.0);
+    EXPECT_NEAR(row["bytes_per_second"].get<double>(), bytes / seconds, 1e-9 * bytes / seconds);
+    EXPECT_EQ(row["n"], 4096);
+  }
+  EXPECT_EQ(run({"bench", "--repeats", "0"}), cli::kExitBadInput);
+}
+
 TEST_F(CliLoss, Bfloat16ComputationWritesItsGradientAsFloat32) {
   const std::string zf = write_array("z.npy", DType::f32, {0.0, 1.0});
   const std::string yf = write_array("y.npy", DType::f32, {1.0, 0.0});
