@@ -3,6 +3,7 @@
 // (float, __half, __nv_bfloat16) and float, in which all math is done; and the
 // 16-byte pack through which the fused kernels load and store them.
 #include "kernels/cuda_compat.cuh"
+#include "lossbench/dtype.hpp"
 
 namespace lossbench::kernels {
 
@@ -29,5 +30,16 @@ struct alignas(16) Pack16 {
   static constexpr int kElements = 16 / static_cast<int>(sizeof(T));
   T v[kElements];
 };
+
+/// Calls f.template operator()<T>() with T the storage type of `dtype`:
+/// float, __half or __nv_bfloat16. How host code picks a kernel template.
+template <class F>
+void with_storage_type(DType dtype, F&& f) {
+  switch (dtype) {
+    case DType::f32: return f.template operator()<float>();
+    case DType::f16: return f.template operator()<__half>();
+    case DType::bf16: return f.template operator()<__nv_bfloat16>();
+  }
+}
 
 }  // namespace lossbench::kernels

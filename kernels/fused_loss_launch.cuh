@@ -82,15 +82,10 @@ void launch_fused_loss_for(const FusedLossCall& call, void* workspace, Stream st
 /// Launches the variant of the kernel that `call` needs (validated already).
 template <class Stream, class CapacityOf>
 void launch_fused_loss(const FusedLossCall& call, void* workspace, Stream stream, CapacityOf&& capacity_of) {
-  const auto by_loss = [&]<class T>() {
+  with_storage_type(call.dtype, [&]<class T>() {
     if (call.loss == Loss::mse) return launch_fused_loss_for<MseLoss, T>(call, workspace, stream, capacity_of);
     return launch_fused_loss_for<BceLoss, T>(call, workspace, stream, capacity_of);
-  };
-  switch (call.dtype) {
-    case DType::f32: return by_loss.template operator()<float>();
-    case DType::f16: return by_loss.template operator()<__half>();
-    case DType::bf16: return by_loss.template operator()<__nv_bfloat16>();
-  }
+  });
 }
 
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE

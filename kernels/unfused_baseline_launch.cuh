@@ -10,19 +10,11 @@
 #include "kernels/cuda_compat.cuh"
 #include "kernels/launch.cuh"
 #include "kernels/unfused_baseline.cuh"
+#include "kernels/unfused_baseline_buffers.hpp"
 #include "lossbench/fused_loss.hpp"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
-
-/// Device memory the baseline's intermediates live in.
-struct UnfusedIntermediates {
-  void* probabilities = nullptr;  // a, n elements of the call's dtype
-  float* elementwise_loss = nullptr;  // ℓ, n floats
-  float* sum = nullptr;               // Σ ℓ, one float
-  void* reduce_temp = nullptr;        // cub::DeviceReduce's temporary storage
-  std::size_t reduce_temp_bytes = 0;
-};
 
 /// Bytes of cub::DeviceReduce temporary storage for n floats.
 inline std::size_t unfused_reduce_temp_bytes(std::int64_t n) {
@@ -67,15 +59,10 @@ void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m
 /// Runs the baseline for a validated mean or sum call.
 template <class Stream>
 void launch_unfused(const FusedLossCall& call, const UnfusedIntermediates& m, Stream stream) {
-  const auto by_loss = [&]<class T>() {
+  with_storage_type(call.dtype, [&]<class T>() {
     if (call.loss == Loss::mse) return launch_unfused_for<MseFromOutput, T>(call, m, stream);
     return launch_unfused_for<BceFromOutput, T>(call, m, stream);
-  };
-  switch (call.dtype) {
-    case DType::f32: return by_loss.template operator()<float>();
-    case DType::f16: return by_loss.template operator()<__half>();
-    case DType::bf16: return by_loss.template operator()<__nv_bfloat16>();
-  }
+  });
 }
 
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/unfused_baseline_buffers.hpp"
 #include "lossbench/backend.hpp"
 #include "lossbench/fused_loss.hpp"
 
@@ -15,14 +16,8 @@ void fused_loss_emu(const FusedLossCall& call, void* workspace);
 /// The CUDA kernels on the current device, asynchronous on `stream`.
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream);
 
-/// The unfused baseline's intermediates (see kernels/unfused_baseline_launch.cuh).
-struct UnfusedBuffers {
-  void* probabilities;
-  void* elementwise_loss;
-  void* sum;
-  void* reduce_temp;
-  std::size_t reduce_temp_bytes;
-};
+/// The unfused baseline (kernels/unfused_baseline_launch.cuh) on each backend.
+using UnfusedBuffers = kernels::UnfusedIntermediates;
 std::size_t unfused_emu_temp_bytes(std::int64_t n);
 std::size_t unfused_cuda_temp_bytes(std::int64_t n);
 void unfused_emu(const FusedLossCall& call, const UnfusedBuffers& buffers);

@@ -30,8 +30,8 @@ void UnfusedBaseline::run(const FusedLossCall& call, void* stream) {
                      std::string(to_string(dtype_)) + ", not n = " + std::to_string(call.n) + " " +
                      std::string(to_string(call.dtype)));
   }
-  const detail::UnfusedBuffers buffers{probabilities_.data(), elementwise_loss_.data(), sum_.data(),
-                                       reduce_temp_.data(), reduce_temp_.size()};
+  const detail::UnfusedBuffers buffers{probabilities_.data(), static_cast<float*>(elementwise_loss_.data()),
+                                       static_cast<float*>(sum_.data()), reduce_temp_.data(), reduce_temp_.size()};
   if (backend_ == Backend::cuda) return detail::unfused_cuda(call, buffers, stream);
   detail::unfused_emu(call, buffers);
 }

@@ -4,17 +4,10 @@
 
 namespace lossbench::detail {
 
-namespace {
-kernels::UnfusedIntermediates intermediates(const UnfusedBuffers& b) {
-  return {b.probabilities, static_cast<float*>(b.elementwise_loss), static_cast<float*>(b.sum), b.reduce_temp,
-          b.reduce_temp_bytes};
-}
-}  // namespace
-
 std::size_t unfused_cuda_temp_bytes(std::int64_t n) { return kernels::unfused_reduce_temp_bytes(n); }
 
 void unfused_cuda(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream) {
-  kernels::launch_unfused(call, intermediates(buffers), static_cast<cudaStream_t>(stream));
+  kernels::launch_unfused(call, buffers, static_cast<cudaStream_t>(stream));
 }
 
 }  // namespace lossbench::detail
