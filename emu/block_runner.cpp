@@ -100,6 +100,7 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
   const std::size_t n = std::size_t{request.block.x} * request.block.y * request.block.z;
   request_ = &request;
   body_ = &body;
+  ++block_serial_;
   schedule_ = schedule;
   block_index_ = block_index;
   const std::uint64_t block_linear =
@@ -149,6 +150,13 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
       if (error_) std::rethrow_exception(error_);
     }
   }
+}
+
+void BlockRunner::poison_shared_once(void* address, std::size_t bytes) {
+  std::uint64_t& poisoned_by = poisoned_shared_[address];
+  if (poisoned_by == block_serial_) return;
+  std::memset(address, 0xff, bytes);
+  poisoned_by = block_serial_;
 }
 
 std::vector<unsigned> BlockRunner::round_order() {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <random>
 #include <source_location>
+#include <unordered_map>
 #include <vector>
 
 #include "emu/fiber_stack.hpp"
@@ -39,6 +40,7 @@ class BlockRunner {
   void arrive_at_barrier(const std::source_location& site);
   std::uint64_t arrive_at_warp_op(WarpOpKind kind, unsigned mask, std::uint64_t value, int param, int width);
   void* dynamic_shared() const { return dynamic_shared_.get(); }
+  void poison_shared_once(void* address, std::size_t bytes);
 
   /// The runner of the block this CPU thread is running, or null.
   static BlockRunner* current();
@@ -84,6 +86,9 @@ class BlockRunner {
   ucontext_t runner_context_;
   ucontext_t template_context_;
   std::unique_ptr<unsigned char[]> dynamic_shared_;
+  // Static shared variables already poisoned, with the block (serial) that did it.
+  std::unordered_map<void*, std::uint64_t> poisoned_shared_;
+  std::uint64_t block_serial_ = 0;
   const LaunchRequest* request_ = nullptr;
   const std::function<void()>* body_ = nullptr;
   Schedule schedule_;

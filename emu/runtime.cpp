@@ -46,6 +46,10 @@ std::uint64_t warp_op(WarpOpKind kind, unsigned mask, std::uint64_t value, int p
 
 void* dynamic_shared_memory() { return runner_for_device_call("dynamic shared memory").dynamic_shared(); }
 
+void poison_shared_once_per_block(void* address, std::size_t bytes) {
+  runner_for_device_call("static shared memory").poison_shared_once(address, bytes);
+}
+
 void check_launch_configuration(const LaunchRequest& r) {
   const auto refuse = [&](const std::string& error, const std::string& why) {
     throw EmuError("launch of " + r.kernel_name + " <<<" + dims(r.grid) + ", " + dims(r.block) + ", " +

@@ -48,6 +48,11 @@ std::uint64_t warp_op(WarpOpKind kind, unsigned mask, std::uint64_t value, int p
 /// (so AddressSanitizer sees overruns), filled with 0xff bytes at block start.
 void* dynamic_shared_memory();
 
+/// Fills a static shared variable with 0xff bytes the first time any thread
+/// of the running block reaches its declaration (LOSSBENCH_SHARED), and
+/// never again in that block, so that values other threads wrote survive.
+void poison_shared_once_per_block(void* address, std::size_t bytes);
+
 /// What launch() hands to the runtime: the configuration and the kernel call.
 struct LaunchRequest {
   std::string kernel_name;

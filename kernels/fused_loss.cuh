@@ -143,8 +143,8 @@ __global__ void __launch_bounds__(kBlockThreads, kMinBlocksPerSm) fused_loss_ker
     typename cub::BlockReduce<float, kBlockThreads>::TempStorage as_float;
     typename cub::BlockReduce<double, kBlockThreads>::TempStorage as_double;
   };
-  __shared__ SharedStorage temp;
-  __shared__ bool is_last_block;
+  LOSSBENCH_SHARED(SharedStorage, temp);
+  LOSSBENCH_SHARED(bool, is_last_block);
 
   const int thread = static_cast<int>(threadIdx.x);
   const std::int64_t num_tiles = tile_count(p.n);

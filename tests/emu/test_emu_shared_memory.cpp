@@ -28,6 +28,16 @@ TEST(EmuSharedMemory, StaticAndDynamicArePerBlock) {
   }
 }
 
+TEST(EmuSharedMemory, UnwrittenStaticSharedMemoryIsPoisonedInEveryBlock) {
+  std::vector<unsigned> out(2 * 64, 0);
+  launch(&test_kernels::read_unwritten_static_shared, dim3(2), dim3(64), 0, default_stream(), out.data());
+  // Block 0 wrote every slot; block 1 only slot 0, so its other slots must be poison, not block 0's 7s.
+  EXPECT_EQ(out[0], 42u);
+  EXPECT_EQ(out[1], 7u);
+  EXPECT_EQ(out[64], 42u);
+  for (int t = 1; t < 64; ++t) EXPECT_EQ(out[64 + t], 0xffffffffu) << "block 1 slot " << t;
+}
+
 TEST(EmuSharedMemory, UnwrittenDynamicSharedMemoryIsPoisoned) {
   std::vector<unsigned> out(64, 0);
   launch(&test_kernels::read_unwritten_dynamic_shared, dim3(1), dim3(64), 64 * sizeof(unsigned), default_stream(),
