@@ -108,7 +108,9 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
   rng_.seed(schedule.seed * 0x9e3779b97f4a7c15ULL + block_linear);
 
   threads_.resize(n);
-  while (stacks_.size() < n) stacks_.push_back(std::make_unique<FiberStack>(kStackBytes));
+  // One stack per thread plus one for the plain loop (the last).
+  while (stacks_.size() < n + 1) stacks_.push_back(std::make_unique<FiberStack>(kStackBytes));
+  stack_of_.resize(n);
   rendezvous_.assign((n + 31) / 32, {});
   // Exact size, so that AddressSanitizer sees an overrun; poisoned, so that a
   // read of shared memory nobody wrote shows up as NaN or garbage.
@@ -121,11 +123,7 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
     thread.index = {static_cast<unsigned>(t % request.block.x),
                     static_cast<unsigned>((t / request.block.x) % request.block.y),
                     static_cast<unsigned>(t / (std::size_t{request.block.x} * request.block.y))};
-    thread.context = template_context_;
-    thread.context.uc_stack.ss_sp = stacks_[t]->bottom();
-    thread.context.uc_stack.ss_size = stacks_[t]->size();
-    thread.context.uc_link = &runner_context_;
-    makecontext(&thread.context, &BlockRunner::fiber_entry, 0);
+    stack_of_[t] = static_cast<unsigned>(t);
   }
   live_ = static_cast<unsigned>(n);
   at_barrier_ = 0;
@@ -140,6 +138,23 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
     BlockRunner* outer;
     ~Restore() { active_runner = outer; }
   } restore{outer};
+
+  // Cheap kernels stay fast: the threads first run one after another as plain
+  // calls on one fiber, and only a thread that reaches a barrier or a warp
+  // operation turns the block into one fiber per thread (see to_fiber_mode).
+  mode_ = Mode::plain;
+  plain_order_ = round_order();
+  plain_next_ = 0;
+  ucontext_t& plain = plain_context_;
+  plain = template_context_;
+  plain.uc_stack.ss_sp = stacks_[n]->bottom();
+  plain.uc_stack.ss_size = stacks_[n]->size();
+  plain.uc_link = &runner_context_;
+  makecontext(&plain, &BlockRunner::plain_entry, 0);
+  asan_start_switch(&runner_fake_stack_, stacks_[n]->bottom(), stacks_[n]->size());
+  swapcontext(&runner_context_, &plain);
+  asan_finish_switch(runner_fake_stack_, nullptr, nullptr);
+  if (error_) std::rethrow_exception(error_);
 
   while (live_ > 0) {
     const std::vector<unsigned> order = round_order();
@@ -172,10 +187,47 @@ std::vector<unsigned> BlockRunner::round_order() {
   return order;
 }
 
+void BlockRunner::plain_entry() {
+  BlockRunner* const runner = active_runner;
+  asan_finish_switch(nullptr, &runner->runner_stack_bottom_, &runner->runner_stack_size_);
+  runner->plain_loop();
+  asan_start_switch(nullptr, runner->runner_stack_bottom_, runner->runner_stack_size_);
+}
+
+void BlockRunner::plain_loop() {
+  while (plain_next_ < plain_order_.size()) {
+    const unsigned thread = plain_order_[plain_next_++];
+    current_ = thread;
+    ::threadIdx = threads_[thread].index;
+    run_thread_to_exit(thread);
+    // A thread that turned the block into fibers finished here as a fiber:
+    // the others are the runner's to schedule now.
+    if (mode_ == Mode::fibers || error_) return;
+  }
+}
+
+void BlockRunner::to_fiber_mode() {
+  // The calling thread keeps running on the plain loop's stack; every thread
+  // that has not started gets its own fiber. Threads that already ran to the
+  // end stay exited, as they would have on a GPU.
+  mode_ = Mode::fibers;
+  stack_of_[current_] = static_cast<unsigned>(threads_.size());
+  for (std::size_t k = plain_next_; k < plain_order_.size(); ++k) {
+    EmuThread& thread = threads_[plain_order_[k]];
+    const FiberStack& stack = *stacks_[plain_order_[k]];
+    thread.context = template_context_;
+    thread.context.uc_stack.ss_sp = stack.bottom();
+    thread.context.uc_stack.ss_size = stack.size();
+    thread.context.uc_link = &runner_context_;
+    makecontext(&thread.context, &BlockRunner::fiber_entry, 0);
+  }
+}
+
 void BlockRunner::switch_to(unsigned thread) {
   current_ = thread;
   ::threadIdx = threads_[thread].index;
-  asan_start_switch(&runner_fake_stack_, stacks_[thread]->bottom(), stacks_[thread]->size());
+  const FiberStack& stack = *stacks_[stack_of_[thread]];
+  asan_start_switch(&runner_fake_stack_, stack.bottom(), stack.size());
   swapcontext(&runner_context_, &threads_[thread].context);
   asan_finish_switch(runner_fake_stack_, nullptr, nullptr);
 }
@@ -190,19 +242,22 @@ void BlockRunner::yield_to_runner() {
 void BlockRunner::fiber_entry() {
   BlockRunner* const runner = active_runner;
   asan_finish_switch(nullptr, &runner->runner_stack_bottom_, &runner->runner_stack_size_);
-  const unsigned thread = runner->current_;
-  try {
-    (*runner->body_)();
-  } catch (const EmuError&) {
-    if (!runner->error_) runner->error_ = std::current_exception();
-  } catch (const std::exception& e) {
-    if (!runner->error_) runner->error_ = std::make_exception_ptr(EmuError(runner->where(thread) + ": " + e.what()));
-  } catch (...) {
-    if (!runner->error_) runner->error_ = std::make_exception_ptr(EmuError(runner->where(thread) + ": unknown exception"));
-  }
-  runner->on_thread_exit(thread);
+  runner->run_thread_to_exit(runner->current_);
   // The fiber is finished: no fake stack to keep. Returning resumes uc_link, the runner.
   asan_start_switch(nullptr, runner->runner_stack_bottom_, runner->runner_stack_size_);
+}
+
+void BlockRunner::run_thread_to_exit(unsigned thread) {
+  try {
+    (*body_)();
+  } catch (const EmuError&) {
+    if (!error_) error_ = std::current_exception();
+  } catch (const std::exception& e) {
+    if (!error_) error_ = std::make_exception_ptr(EmuError(where(thread) + ": " + e.what()));
+  } catch (...) {
+    if (!error_) error_ = std::make_exception_ptr(EmuError(where(thread) + ": unknown exception"));
+  }
+  on_thread_exit(thread);
 }
 
 void BlockRunner::on_thread_exit(unsigned thread) {
@@ -229,6 +284,7 @@ void BlockRunner::on_thread_exit(unsigned thread) {
 }
 
 void BlockRunner::arrive_at_barrier(const std::source_location& site) {
+  if (mode_ == Mode::plain) to_fiber_mode();
   const unsigned thread = current_;
   threads_[thread].state = State::at_barrier;
   threads_[thread].barrier_site = site;
@@ -263,6 +319,7 @@ void BlockRunner::release_barrier() {
 
 std::uint64_t BlockRunner::arrive_at_warp_op(WarpOpKind kind, unsigned mask, std::uint64_t value, int param,
                                              int width) {
+  if (mode_ == Mode::plain) to_fiber_mode();
   const unsigned thread = current_;
   const unsigned warp = thread / 32;
   const unsigned lane = thread % 32;

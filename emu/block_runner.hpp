@@ -1,9 +1,11 @@
 #pragma once
 // Runs the threads of one block as cooperative fibers on one CPU thread.
 //
-// Every emulated thread has its own stack (FiberStack) and context; the
-// runner resumes runnable threads in the schedule's order, and a thread runs
-// until it exits or waits: at __syncthreads (a counting barrier over the live
+// The threads first run one after another as plain calls on one fiber; the
+// first barrier or warp operation gives every thread not yet started a
+// fiber of its own (FiberStack) and context. From then on the runner resumes
+// runnable threads in the schedule's order, and a thread runs until it exits
+// or waits: at __syncthreads (a counting barrier over the live
 // threads) or at a warp operation (a rendezvous of the lanes in its mask).
 // The last thread to arrive releases the others and goes on without a
 // switch. When no thread can run but some are waiting, the block can never
@@ -67,7 +69,13 @@ class BlockRunner {
     std::array<int, 32> params{};
   };
 
+  enum class Mode { plain, fibers };
+
   static void fiber_entry();
+  static void plain_entry();
+  void plain_loop();
+  void to_fiber_mode();
+  void run_thread_to_exit(unsigned thread);
   void switch_to(unsigned thread);
   void yield_to_runner();
   void on_thread_exit(unsigned thread);
@@ -81,7 +89,12 @@ class BlockRunner {
   unsigned exited_lanes(unsigned warp) const;
 
   std::vector<EmuThread> threads_;
-  std::vector<std::unique_ptr<FiberStack>> stacks_;
+  std::vector<std::unique_ptr<FiberStack>> stacks_;  // per thread, then the plain loop's
+  std::vector<unsigned> stack_of_;                    // which stack each thread runs on
+  Mode mode_ = Mode::plain;
+  std::vector<unsigned> plain_order_;  // the order the plain loop runs threads in
+  std::size_t plain_next_ = 0;
+  ucontext_t plain_context_;
   std::vector<std::vector<Rendezvous>> rendezvous_;  // per warp, the operations under way
   ucontext_t runner_context_;
   ucontext_t template_context_;
