@@ -6,8 +6,8 @@
 // Work is cut into fixed tiles of kTileElements. A persistent grid of blocks
 // of kBlockThreads walks the tiles (block b takes tiles b, b + grid, ...).
 // For each tile every thread accumulates its elements in float, cub's
-// BlockReduce sums the threads, and the tile's partial goes to tile_partials
-// [tile]. The last block to finish (a ticket from an atomic counter on
+// BlockReduce sums the threads, and the tile's partial goes to
+// tile_partials[tile]. The last block to finish (a ticket from an atomic counter on
 // integers, never floats) sums the partials in double in a fixed order that
 // depends only on the number of tiles, and writes the reduced loss. So the
 // result has the same bits on every run and for every grid size.
