@@ -3,10 +3,9 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <random>
 #include <string>
-#include <vector>
 
+#include "bench_case.hpp"
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
 #include "lossbench/reference.hpp"
@@ -17,16 +16,10 @@ namespace {
 
 void run_reference(benchmark::State& state, Loss loss, DType dtype, double peak) {
   const std::int64_t n = state.range(0);
-  std::vector<unsigned char> z(static_cast<std::size_t>(n) * dtype_size(dtype));
-  std::vector<unsigned char> y(z.size());
-  std::mt19937_64 rng(static_cast<std::uint64_t>(n));
-  std::normal_distribution<double> logit(0.0, 4.0);
-  for (std::int64_t i = 0; i < n; ++i) {
-    store_from_double(z.data(), dtype, static_cast<std::size_t>(i), logit(rng));
-    store_from_double(y.data(), dtype, static_cast<std::size_t>(i), static_cast<double>(rng() & 1));
-  }
-  const ConstArrayView logits{z.data(), dtype, n};
-  const ConstArrayView targets{y.data(), dtype, n};
+  // The same inputs the GPU cases use, in host memory.
+  const BenchCase c(Backend::ref, loss, dtype, Pass::forward_grad, n);
+  const ConstArrayView logits{c.z.data(), dtype, n};
+  const ConstArrayView targets{c.y.data(), dtype, n};
   double seconds = 0;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
