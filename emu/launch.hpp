@@ -23,7 +23,8 @@ template <class... Params, class... Args>
 void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes, Stream, Args&&... args) {
   static_assert(sizeof...(Params) == sizeof...(Args), "launch: wrong number of kernel arguments");
   emu::LaunchRequest request;
-  request.kernel_name = emu::function_name(reinterpret_cast<const void*>(kernel));
+  request.kernel = reinterpret_cast<const void*>(kernel);
+  request.kernel_name = emu::function_name(request.kernel);
   request.grid = grid;
   request.block = block;
   request.shared_bytes = shared_bytes;
@@ -32,3 +33,12 @@ void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared
 }
 
 }  // namespace lossbench
+
+enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
+
+/// CUDA's opt-in to more than 48 KiB of dynamic shared memory; cudaErrorInvalidValue (1) beyond the device's limit.
+template <class... Params>
+cudaError_t cudaFuncSetAttribute(void (*kernel)(Params...), cudaFuncAttribute attribute, int value) {
+  if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize) return 1;
+  return lossbench::emu::set_max_dynamic_shared(reinterpret_cast<const void*>(kernel), value) ? cudaSuccess : 1;
+}

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -50,6 +51,35 @@ void poison_shared_once_per_block(void* address, std::size_t bytes) {
   runner_for_device_call("static shared memory").poison_shared_once(address, bytes);
 }
 
+namespace {
+
+struct SharedOptIns {
+  std::mutex mutex;
+  std::map<const void*, std::size_t> bytes;
+};
+
+SharedOptIns& shared_opt_ins() {
+  static SharedOptIns opt_ins;
+  return opt_ins;
+}
+
+std::size_t max_dynamic_shared(const void* kernel) {
+  SharedOptIns& o = shared_opt_ins();
+  std::lock_guard lock(o.mutex);
+  const auto found = o.bytes.find(kernel);
+  return found == o.bytes.end() ? std::size_t{48 * 1024} : found->second;
+}
+
+}  // namespace
+
+bool set_max_dynamic_shared(const void* kernel, int bytes) {
+  if (bytes < 0 || bytes > kMaxDynamicSharedOptIn) return false;
+  SharedOptIns& o = shared_opt_ins();
+  std::lock_guard lock(o.mutex);
+  o.bytes[kernel] = static_cast<std::size_t>(bytes);
+  return true;
+}
+
 void check_launch_configuration(const LaunchRequest& r) {
   const auto refuse = [&](const std::string& error, const std::string& why) {
     throw EmuError("launch of " + r.kernel_name + " <<<" + dims(r.grid) + ", " + dims(r.block) + ", " +
@@ -68,10 +98,12 @@ void check_launch_configuration(const LaunchRequest& r) {
   if (r.grid.x > 2147483647u || r.grid.y > 65535 || r.grid.z > 65535) {
     refuse(kInvalidConfiguration, "grid dimensions over (2^31 - 1, 65535, 65535)");
   }
-  if (r.shared_bytes > 48 * 1024) {
+  const std::size_t shared_limit = max_dynamic_shared(r.kernel);
+  if (r.shared_bytes > shared_limit) {
     refuse("cudaErrorInvalidValue (invalid argument)",
-           std::to_string(r.shared_bytes) +
-               " bytes of dynamic shared memory, over the 48 KiB a launch may use without opting in");
+           std::to_string(r.shared_bytes) + " bytes of dynamic shared memory, over the " +
+               std::to_string(shared_limit) + " this kernel may use (48 KiB unless it opted in to more with " +
+               "cudaFuncSetAttribute(..., cudaFuncAttributeMaxDynamicSharedMemorySize, ...))");
   }
 }
 

@@ -56,6 +56,7 @@ void poison_shared_once_per_block(void* address, std::size_t bytes);
 /// What launch() hands to the runtime: the configuration and the kernel call.
 struct LaunchRequest {
   std::string kernel_name;
+  const void* kernel = nullptr;  // for its opt-in dynamic shared memory limit
   dim3 grid;
   dim3 block;
   std::size_t shared_bytes = 0;
@@ -63,9 +64,18 @@ struct LaunchRequest {
 
 /// Throws EmuError, worded like CUDA's errors, for a configuration a GPU
 /// would refuse: a zero dimension, more than 1024 threads per block or
-/// over (1024, 1024, 64), a grid over (2^31 − 1, 65535, 65535), or more than
-/// 48 KiB of dynamic shared memory.
+/// over (1024, 1024, 64), a grid over (2^31 − 1, 65535, 65535), or more
+/// dynamic shared memory than the kernel may use: 48 KiB, unless it opted in
+/// to more with set_max_dynamic_shared.
 void check_launch_configuration(const LaunchRequest& request);
+
+/// What a GPU lets a kernel opt in to (cudaFuncAttributeMaxDynamicSharedMemorySize):
+/// the emulator pretends to be an H100, 227 KiB per block.
+inline constexpr int kMaxDynamicSharedOptIn = 227 * 1024;
+
+/// cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes):
+/// false (cudaErrorInvalidValue) for bytes < 0 or over kMaxDynamicSharedOptIn.
+bool set_max_dynamic_shared(const void* kernel, int bytes);
 
 /// Runs every block of the grid, each thread calling `body`. Returns when all
 /// blocks are done; throws EmuError for bugs found, or what a thread threw.

@@ -6,6 +6,7 @@
 #include "kernels/unfused_baseline_buffers.hpp"
 #include "lossbench/backend.hpp"
 #include "lossbench/fused_loss.hpp"
+#include "lossbench/train_step.hpp"
 
 namespace lossbench::detail {
 
@@ -22,6 +23,11 @@ std::size_t unfused_emu_temp_bytes(std::int64_t n);
 std::size_t unfused_cuda_temp_bytes(std::int64_t n);
 void unfused_emu(const FusedLossCall& call, const UnfusedBuffers& buffers);
 void unfused_cuda(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream);
+
+/// The single-layer training step (kernels/train_step_launch.cuh) on each backend.
+void train_step_ref(const TrainStepCall& call);
+void train_step_emu(const TrainStepCall& call, void* workspace);
+void train_step_cuda(const TrainStepCall& call, void* workspace, void* stream);
 
 /// Whether this build has CUDA and a usable device, and if not why.
 BackendAvailability cuda_availability();
