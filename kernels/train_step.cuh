@@ -12,13 +12,18 @@
 //
 // Layout: block b owns a contiguous range of rows (fixed by n alone, see
 // train_step_partition) and walks it in tiles of kTrainTileRows rows.
-//   forward:  warp w takes row w of the tile; lane l the columns c ≡ l (mod 32);
-//             W is staged transposed in shared memory (w_t[j·d + c]) so that
-//             the lanes read consecutive words; a butterfly of shuffles sums
-//             the k partial dot products; lane j evaluates output j.
+//   forward:  two warps take a pair of rows, each half of the 32-column
+//             chunks; W is staged transposed in shared memory (w_t[j·d + c])
+//             so that the lanes read consecutive words, and each load of it
+//             serves both rows. A warp reduce-scatter sums the 2·K partial
+//             logits (lane l gets value l), the odd warp hands its half to
+//             the even one through shared memory, and lane l of the even
+//             warp evaluates output l mod K of row l / K of the pair.
 //   backward: thread t owns the columns c ≡ t (mod 256) of dW for the whole
-//             block and accumulates x_ic·dz_ij in registers; threads j < k
-//             accumulate db_j.
+//             block and accumulates x_ic·dz_ij in registers, reading each
+//             row's dZ once as float4 broadcasts; threads j < k accumulate db_j.
+// Shared-memory traffic per row, not DRAM, bounds the kernel at k ≳ 10 (the
+// forward pass reads K·d words of Wᵀ per row pair): docs/PERF.md counts it.
 // Each block writes its dW, db and loss partials; the finalize kernel sums
 // them over blocks in block order, in double. No atomics: the same bits on
 // every run and, since the partition depends on n only, on every device.
@@ -97,47 +102,154 @@ LOSSBENCH_UNROLL
   for (int e = scalar_from + thread; e < count; e += kTrainBlockThreads) xs[e] = source[e];
 }
 
-/// Warp `warp` computes the logits of tile row `warp` and, on lane j < k, the
-/// loss and the scaled dℓ/dz of output j; lanes k ≤ j < K write a zero dz so
-/// that the padded outputs add nothing to dW.
+/// One step of warp_reduce_scatter32 with lane distance kHalf, then the next.
+/// kHalf is a template parameter so that every index into v is a constant and
+/// v stays in registers (with a loop variable, nvcc put v in local memory).
+template <int kHalf>
+__device__ __forceinline__ void reduce_scatter_step(float (&v)[32], int lane) {
+  const bool upper = (lane & kHalf) != 0;
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kHalf; ++i) {
+    const float send = upper ? v[i] : v[i + kHalf];
+    const float keep = upper ? v[i + kHalf] : v[i];
+    v[i] = keep + __shfl_xor_sync(0xffffffffu, send, kHalf);
+  }
+  if constexpr (kHalf > 1) reduce_scatter_step<kHalf / 2>(v, lane);
+}
+
+/// Sums v[i] over the 32 lanes of the warp and leaves lane l holding the sum
+/// of v[l]: a reduce-scatter in five halving steps (31 shuffles in all, where
+/// a butterfly over each of 32 values would take 160). At each step a lane
+/// keeps the half of its values that its partner's bit selects and sends the
+/// other half, so after the steps lane l's value has index Σ (l & step) = l.
+/// A fixed tree: the same bits every run.
+__device__ __forceinline__ float warp_reduce_scatter32(float (&v)[32], int lane) {
+  reduce_scatter_step<16>(v, lane);
+  return v[0];
+}
+
+/// Shared memory of the fused kernel, carved from one dynamic allocation
+/// (sizes in floats; every part starts 16-byte aligned).
+template <int K>
+struct TrainStepShared {
+  static constexpr int kDzStride = (K + 3) / 4 * 4;  // a row of dZ is read as float4s
+  float* dzs;            // kTrainTileRows × kDzStride: the tile's dℓ/dz (scaled), zero for j ≥ k
+  float* pair_partials;  // kTrainRowPairs × 32: the odd warp's half of a row pair's logits
+  float* xs;             // kTrainTileRows × d: the tile of X
+  float* w_t;            // K × d: W transposed, rows j ≥ k zero
+
+  __device__ __forceinline__ TrainStepShared(float* base, int d)
+      : dzs(base),
+        pair_partials(dzs + kTrainTileRows * kDzStride),
+        xs(pair_partials + kTrainRowPairs * 32),
+        w_t(xs + kTrainTileRows * d) {}
+};
+
+/// Forward pass of one tile. Rows are taken in pairs, each pair by two warps
+/// that split the columns between them (warp 2p + h takes the 32-column
+/// chunks with index ≡ h mod 2): every load of Wᵀ from shared memory then
+/// serves two rows, which halves the forward pass's dominant shared-memory
+/// traffic. A lane accumulates the 2·K logits of its pair over its columns,
+/// the warp reduce-scatters them (lane l ends with value l = r·K + j), and
+/// the even warp adds the odd warp's half and evaluates the loss: lane l < 2k
+/// owns output j = l mod K of row 2p + l / K.
 template <class Loss, int K>
-__device__ __forceinline__ void forward_row(const TrainStepParams& p, std::int64_t row, const float* x,
-                                            const float* w_t, float bias, float* dz_row, int lane,
-                                            double& loss_sum) {
-  float z[K];
+__device__ __forceinline__ void forward_tile(const TrainStepParams& p, const TrainStepShared<K>& s,
+                                             std::int64_t row0, int rows, float bias_of_lane_output,
+                                             int warp, int lane, double& loss_sum) {
+  static_assert(2 * K <= 32, "a row pair's logits must fit one per lane");
+  const int pair = warp / 2;
+  const int chunk_parity = warp % 2;
+  const int first_row = 2 * pair;
+  float logit = 0.0f;
+  if (first_row < rows) {  // warp-uniform
+    const bool has_second = first_row + 1 < rows;
+    const float* x0 = s.xs + first_row * p.d;
+    const float* x1 = x0 + p.d;
+    float v[32];
 LOSSBENCH_UNROLL
-  for (int j = 0; j < K; ++j) z[j] = 0.0f;
-  for (int c = lane; c < p.d; c += 32) {
-    const float xc = x[c];
+    for (int i = 0; i < 32; ++i) v[i] = 0.0f;
+    for (int c = 32 * chunk_parity + lane; c < p.d; c += 64) {
+      const float a = x0[c];
+      const float b = has_second ? x1[c] : 0.0f;
 LOSSBENCH_UNROLL
-    for (int j = 0; j < K; ++j) z[j] = fmaf(xc, w_t[j * p.d + c], z[j]);
+      for (int j = 0; j < K; ++j) {
+        const float w = s.w_t[j * p.d + c];
+        v[j] = fmaf(a, w, v[j]);
+        v[K + j] = fmaf(b, w, v[K + j]);
+      }
+    }
+    logit = warp_reduce_scatter32(v, lane);
+    if (chunk_parity == 1) s.pair_partials[pair * 32 + lane] = logit;
   }
-  // Butterfly: every lane ends with every full sum, bit-identical across lanes.
-LOSSBENCH_UNROLL
-  for (int j = 0; j < K; ++j) {
-LOSSBENCH_UNROLL
-    for (int offset = 16; offset > 0; offset >>= 1) z[j] += __shfl_xor_sync(0xffffffffu, z[j], offset);
-  }
-  if (lane >= K) return;
-  float z_lane = 0.0f;  // z[lane] without indexing a register array at run time
-LOSSBENCH_UNROLL
-  for (int j = 0; j < K; ++j) z_lane = j == lane ? z[j] : z_lane;
-  if (lane >= p.k) {
-    dz_row[lane] = 0.0f;
+  __syncthreads();  // the odd warps' halves are in shared memory
+  if (first_row >= rows || chunk_parity == 1 || lane >= 2 * K) return;
+  const int r = first_row + lane / K;
+  const int j = lane % K;
+  if (r >= rows) return;
+  float* dz = s.dzs + r * TrainStepShared<K>::kDzStride;
+  if (j >= p.k) {
+    dz[j] = 0.0f;  // padded output: adds nothing to dW
     return;
   }
-  const float y = p.targets[row * p.k + lane];
-  const LossAndGrad r = Loss::eval(z_lane + bias, y, LossParams{});
-  loss_sum += r.loss;
-  dz_row[lane] = r.grad * p.grad_multiplier;
+  const float z = logit + s.pair_partials[pair * 32 + lane] + bias_of_lane_output;
+  const float y = p.targets[(row0 + r) * p.k + j];
+  const LossAndGrad result = Loss::eval(z, y, LossParams{});
+  loss_sum += result.loss;
+  dz[j] = result.grad * p.grad_multiplier;
+}
+
+/// Backward pass of one tile: thread t adds x_rc·dz_rj into its registers for
+/// the columns c ≡ t (mod 256) it owns; a row's dZ is read once, as float4
+/// broadcasts, and kept in registers across the thread's columns.
+template <int K>
+__device__ __forceinline__ void backward_tile(const TrainStepParams& p, const TrainStepShared<K>& s, int rows,
+                                              int thread, float (&dw)[kTrainColumnsPerThread][K], float& db) {
+  constexpr int kStride = TrainStepShared<K>::kDzStride;
+  for (int r = 0; r < rows; ++r) {
+    float dz[kStride];
+LOSSBENCH_UNROLL
+    for (int q = 0; q < kStride / 4; ++q) {
+      const float4 four = reinterpret_cast<const float4*>(s.dzs + r * kStride)[q];
+      dz[4 * q] = four.x;
+      dz[4 * q + 1] = four.y;
+      dz[4 * q + 2] = four.z;
+      dz[4 * q + 3] = four.w;
+    }
+LOSSBENCH_UNROLL
+    for (int m = 0; m < kTrainColumnsPerThread; ++m) {
+      const int c = thread + m * kTrainBlockThreads;
+      if (c < p.d) {
+        const float xc = s.xs[r * p.d + c];
+LOSSBENCH_UNROLL
+        for (int j = 0; j < K; ++j) dw[m][j] = fmaf(xc, dz[j], dw[m][j]);
+      }
+    }
+LOSSBENCH_UNROLL
+    for (int j = 0; j < K; ++j) {
+      if (j == thread) db += dz[j];
+    }
+  }
+}
+
+/// Resident blocks per SM that the kernel is compiled for: two, so that one
+/// block's loads overlap the other's compute, which caps registers at 128.
+/// Before Hopper, ptxas spills 44 bytes per thread at K = 16 under that cap
+/// (nvcc 13, sm_75..sm_89; sm_90 fits), so there K = 16 asks for one block.
+template <int K>
+constexpr int train_step_min_blocks_per_sm() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
+  return K >= 16 ? 1 : 2;
+#else
+  return 2;
+#endif
 }
 
 template <class Loss, int K>
-__global__ void __launch_bounds__(kTrainBlockThreads, 2) fused_train_step_kernel(TrainStepParams p) {
-  LOSSBENCH_DYNAMIC_SHARED(float4, shared_packs);  // float4: 16-byte aligned for the staged tile
-  float* xs = reinterpret_cast<float*>(shared_packs);  // kTrainTileRows × d
-  float* w_t = xs + kTrainTileRows * p.d;              // K × d, rows j ≥ k zero
-  float* dzs = w_t + K * p.d;                          // kTrainTileRows × K
+__global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_sm<K>())
+    fused_train_step_kernel(TrainStepParams p) {
+  LOSSBENCH_DYNAMIC_SHARED(float4, shared_packs);  // float4: 16-byte aligned
+  const TrainStepShared<K> s(reinterpret_cast<float*>(shared_packs), p.d);
   using BlockReduce = cub::BlockReduce<double, kTrainBlockThreads>;
   LOSSBENCH_SHARED(typename BlockReduce::TempStorage, reduce_storage);
 
@@ -147,9 +259,11 @@ __global__ void __launch_bounds__(kTrainBlockThreads, 2) fused_train_step_kernel
   for (int e = thread; e < K * p.d; e += kTrainBlockThreads) {
     const int j = e / p.d;
     const int c = e - j * p.d;
-    w_t[e] = j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
+    s.w_t[e] = j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
   }
-  const float bias = lane < p.k ? p.bias[lane] : 0.0f;
+  // Lane l of an even warp evaluates output l mod K (see forward_tile).
+  const int lane_output = lane % K;
+  const float bias = lane_output < p.k ? p.bias[lane_output] : 0.0f;
 
   float dw[kTrainColumnsPerThread][K];
 LOSSBENCH_UNROLL
@@ -164,24 +278,11 @@ LOSSBENCH_UNROLL
   const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
   for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
     const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
-    stage_rows(p, row0, rows, xs, thread);
+    stage_rows(p, row0, rows, s.xs, thread);
     __syncthreads();  // the tile (and, the first time, w_t) is in shared memory
-    if (warp < rows) {
-      forward_row<Loss, K>(p, row0 + warp, xs + warp * p.d, w_t, bias, dzs + warp * K, lane, loss_sum);
-    }
+    forward_tile<Loss, K>(p, s, row0, rows, bias, warp, lane, loss_sum);
     __syncthreads();  // dzs is complete
-    for (int r = 0; r < rows; ++r) {
-LOSSBENCH_UNROLL
-      for (int m = 0; m < kTrainColumnsPerThread; ++m) {
-        const int c = thread + m * kTrainBlockThreads;
-        if (c < p.d) {
-          const float xc = xs[r * p.d + c];
-LOSSBENCH_UNROLL
-          for (int j = 0; j < K; ++j) dw[m][j] = fmaf(xc, dzs[r * K + j], dw[m][j]);
-        }
-      }
-      if (thread < p.k) db += dzs[r * K + thread];
-    }
+    backward_tile<K>(p, s, rows, thread, dw, db);
     __syncthreads();  // the next tile overwrites xs and dzs
   }
 

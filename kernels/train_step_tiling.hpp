@@ -10,8 +10,9 @@ namespace lossbench::kernels {
 
 inline constexpr int kTrainBlockThreads = 256;
 inline constexpr int kTrainWarps = kTrainBlockThreads / 32;
-/// Rows staged in shared memory at a time: one per warp.
+/// Rows staged in shared memory at a time: a pair per two warps.
 inline constexpr int kTrainTileRows = kTrainWarps;
+inline constexpr int kTrainRowPairs = kTrainTileRows / 2;
 /// Inputs per row the kernel takes: a tile of 8 rows × 1024 floats is 32 KiB
 /// of shared memory, which leaves room under the 48 KiB a block may use
 /// without opting in, and each thread owns at most 4 columns of dW.
@@ -70,10 +71,14 @@ constexpr int train_step_output_capacity(int k) {
   return 0;
 }
 
-/// Dynamic shared memory of the fused kernel: the tile of X (kTrainTileRows × d),
-/// W transposed (K × d) and the tile's dℓ/dz (kTrainTileRows × K).
+/// Dynamic shared memory of the fused kernel (TrainStepShared in
+/// train_step.cuh): the tile's dℓ/dz (kTrainTileRows × K rounded up to 4),
+/// the row pairs' exchanged logits (kTrainRowPairs × 32), the tile of X
+/// (kTrainTileRows × d) and W transposed (K × d).
 constexpr std::size_t train_step_shared_bytes(int d, int capacity) {
-  return (static_cast<std::size_t>(kTrainTileRows + capacity) * d + kTrainTileRows * capacity) * sizeof(float);
+  const std::size_t dz_floats = static_cast<std::size_t>(kTrainTileRows) * ((capacity + 3) / 4 * 4);
+  const std::size_t pair_floats = static_cast<std::size_t>(kTrainRowPairs) * 32;
+  return (dz_floats + pair_floats + static_cast<std::size_t>(kTrainTileRows + capacity) * d) * sizeof(float);
 }
 
 }  // namespace lossbench::kernels

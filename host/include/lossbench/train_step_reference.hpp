@@ -17,6 +17,11 @@ struct TrainStepResult {
   // errors of a float32 sum are proportional to, for error bounds.
   std::vector<double> grad_weights_abs;
   std::vector<double> grad_bias_abs;
+  // Σ_i |X_ic|·A_ij / n and Σ_i A_ij / n with A_ij = |b_j| + Σ_c |X_ic W_cj|,
+  // the magnitude of the terms of logit z_ij: a float dot product's error in
+  // z_ij is proportional to A_ij, and it reaches dℓ/dz through |d²ℓ/dz²|.
+  std::vector<double> grad_weights_logit_scale;
+  std::vector<double> grad_bias_logit_scale;
 };
 
 /// The step on host arrays (float32 in, as the kernels read them; row-major
