@@ -25,7 +25,7 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
       ->capture_default_str();
   cmd->add_option("--epochs", options.epochs, "Passes over the training set (default 5; 300 for --experiment neuron)");
   cmd->add_option("--batch", options.batch, "Examples per SGD step")->capture_default_str();
-  cmd->add_option("--lr", options.learning_rate, "Learning rate η (default 0.5; 0.15 for --experiment neuron)");
+  cmd->add_option("--lr", options.learning_rate, "Learning rate η (default 0.1; 0.15 for --experiment neuron)");
   cmd->add_option("--seed", options.seed, "Seed of the initial weights, the shuffling and the synthetic data")
       ->capture_default_str();
   cmd->add_option("--init", options.init,
@@ -51,7 +51,7 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
 namespace {
 
 constexpr int kDefaultEpochs = 5;
-constexpr double kDefaultLearningRate = 0.5;
+constexpr double kDefaultLearningRate = 0.1;
 
 DatasetSplit load_data(const TrainCommandOptions& options) {
   if (options.synthetic) {

@@ -23,7 +23,7 @@ struct TrainerOptions {
   Loss loss = Loss::bce;
   int epochs = 5;                 // ≥ 0; 0 returns the initial model
   int batch = 64;                 // examples per step, ≥ 1 (the last batch of an epoch may be smaller)
-  double learning_rate = 0.5;     // η, finite and > 0
+  double learning_rate = 0.1;     // η, finite and > 0
   std::uint64_t seed = 1;         // drives the initial weights and the shuffling
   ModelInit init = ModelInit::normal;
   Backend backend = Backend::ref;
