@@ -44,7 +44,8 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
                   "Write the curves as CSV: epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second "
                   "(--experiment neuron: epoch,loss_function,output,cost)");
   cmd->add_option("--experiment", options.experiment,
-                  "neuron: one sigmoid neuron, x = 1, y = 0, w = b = 2, trained with mse and with bce side by side");
+                  "neuron: one sigmoid neuron, x = 1, y = 0, w = b = 2, trained with mse and with bce side by side "
+                  "(--epochs, --lr and --csv apply to it; the data and model options do not)");
   return cmd;
 }
 
