@@ -92,7 +92,13 @@ void run_train_command(const TrainCommandOptions& options, std::ostream& out, st
   trainer.batch = options.batch;
   trainer.learning_rate = options.learning_rate.value_or(kDefaultLearningRate);
   trainer.seed = options.seed;
-  validate(trainer);  // before loading: a bad option should not wait for 60000 images to decompress
+  // Checked before loading: a bad option or a missing GPU should not wait for 60000 images to decompress.
+  validate(trainer);
+  const BackendAvailability availability = backend_availability(trainer.backend);
+  if (!availability.available) {
+    throw BackendError("backend " + std::string(to_string(trainer.backend)) + " is not available: " +
+                       availability.reason);
+  }
   if (options.limit && *options.limit < 1) {
     throw InputError("--limit must be >= 1, got " + std::to_string(*options.limit));
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "lossbench/backend.hpp"
 #include "lossbench/neuron_experiment.hpp"
 
 namespace lossbench {
@@ -204,6 +205,13 @@ TEST_F(CliTrain, BadOptionsExitTwoNamingTheProblem) {
   expect_bad_input({"--experiment", "neuron", "--epochs", "-5"}, "epochs >= 0");
   expect_bad_input({"--synthetic", "--data", path("")}, "--data");  // the two exclude each other
   expect_bad_input({"--synthetic", "--csv", path("no/such/dir/curve.csv"), "--epochs", "1"}, "cannot open");
+}
+
+TEST_F(CliTrain, AnUnavailableBackendExitsOneBeforeLoadingData) {
+  if (backend_availability(Backend::cuda).available) GTEST_SKIP() << "a GPU is usable here: cuda is available";
+  EXPECT_EQ(run({"--synthetic", "--backend", "cuda"}), cli::kExitInternalError) << err_.str();
+  EXPECT_NE(err_.str().find("backend cuda is not available"), std::string::npos) << err_.str();
+  EXPECT_EQ(out_.str(), "") << "nothing is loaded or printed for a backend that cannot run";
 }
 
 TEST_F(CliTrain, MissingDataDirectoryExitsTwo) {
