@@ -6,6 +6,7 @@
 
 #include "command_bench.hpp"
 #include "command_loss.hpp"
+#include "command_train.hpp"
 #include "command_verify.hpp"
 #include "lossbench/error.hpp"
 
@@ -25,6 +26,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_verify_command(app, verify_options);
   BenchCommandOptions bench_options;
   CLI::App* bench_command = add_bench_command(app, bench_options);
+  TrainCommandOptions train_options;
+  CLI::App* train_command = add_train_command(app, train_options);
 
   try {
     // CLI11 takes a vector of arguments in reverse order.
@@ -42,6 +45,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (bench_command->parsed()) {
       run_bench_command(bench_options, out, err);
+      return kExitOk;
+    }
+    if (train_command->parsed()) {
+      run_train_command(train_options, out, err);
       return kExitOk;
     }
     // `verify`, or the main job, which is verify with its defaults.

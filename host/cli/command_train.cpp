@@ -1,0 +1,132 @@
+#include "command_train.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "lossbench/error.hpp"
+#include "lossbench/fashion_mnist.hpp"
+#include "lossbench/synthetic_dataset.hpp"
+#include "lossbench/trainer.hpp"
+#include "neuron_experiment_report.hpp"
+#include "progress_display.hpp"
+#include "training_csv.hpp"
+
+namespace lossbench::cli {
+
+CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train a single sigmoid layer (z = xW + b, one output per class) by minibatch SGD with the fused training "
+      "step, and print the training loss and test accuracy per epoch. Data: Fashion-MNIST from --data, or from " +
+          std::string(kFashionMnistDefaultDirectory) +
+          " when present, else a synthetic data set of Gaussian classes. --experiment neuron runs the seed's "
+          "single-neuron experiment instead.");
+  cmd->add_option("--loss", options.loss, "mse: ½(y − σ(z))²;  bce: binary cross-entropy from logits")
+      ->capture_default_str();
+  cmd->add_option("--epochs", options.epochs, "Passes over the training set (default 5; 300 for --experiment neuron)");
+  cmd->add_option("--batch", options.batch, "Examples per SGD step")->capture_default_str();
+  cmd->add_option("--lr", options.learning_rate, "Learning rate η (default 0.1; 0.15 for --experiment neuron)");
+  cmd->add_option("--seed", options.seed, "Seed of the initial weights, the shuffling and the synthetic data")
+      ->capture_default_str();
+  cmd->add_option("--init", options.init,
+                  "zero: W = b = 0;  normal: W ~ N(0, 0.01²), b = 0;  saturated: W = 0, b = +4, every output "
+                  "≈ 0.98 (saturated and mostly wrong: the seed's start)")
+      ->capture_default_str();
+  cmd->add_option("--backend", options.backend,
+                  "ref: double-precision CPU reference; emu: the CUDA kernel on the CPU emulator (slow); cuda: the GPU")
+      ->capture_default_str();
+  CLI::Option* data = cmd->add_option("--data", options.data_directory,
+                                      "Directory of the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], ...)");
+  cmd->add_flag("--synthetic", options.synthetic, "Use the synthetic data set even if Fashion-MNIST is present")
+      ->excludes(data);
+  cmd->add_option("--limit", options.limit, "Train on the first N training examples only (the test set stays whole)");
+  cmd->add_option("--csv", options.csv_path,
+                  "Write the curves as CSV: epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second "
+                  "(--experiment neuron: epoch,loss_function,output,cost)");
+  cmd->add_option("--experiment", options.experiment,
+                  "neuron: one sigmoid neuron, x = 1, y = 0, w = b = 2, trained with mse and with bce side by side "
+                  "(--epochs, --lr and --csv apply to it; the data and model options do not)");
+  return cmd;
+}
+
+namespace {
+
+constexpr int kDefaultEpochs = 5;
+constexpr double kDefaultLearningRate = 0.1;
+
+DatasetSplit load_data(const TrainCommandOptions& options) {
+  if (options.synthetic) {
+    SyntheticSpec spec;
+    spec.seed = options.seed;
+    return make_synthetic_dataset(spec);
+  }
+  if (!options.data_directory.empty()) return load_fashion_mnist(options.data_directory);
+  if (fashion_mnist_present(kFashionMnistDefaultDirectory)) return load_fashion_mnist(kFashionMnistDefaultDirectory);
+  SyntheticSpec spec;
+  spec.seed = options.seed;
+  return make_synthetic_dataset(spec);
+}
+
+void print_epoch(const EpochResult& e, std::ostream& out) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%6d %12.6f %12.2f%% %10.3f %12.0f\n", e.epoch, e.train_loss,
+                100.0 * e.test_accuracy, e.seconds, e.samples_per_second);
+  out << line << std::flush;
+}
+
+}  // namespace
+
+void run_train_command(const TrainCommandOptions& options, std::ostream& out, std::ostream& progress) {
+  if (!options.experiment.empty()) {
+    if (options.experiment != "neuron") {
+      throw InputError("unknown experiment '" + options.experiment + "' (expected neuron)");
+    }
+    run_neuron_experiment_report(options.epochs, options.learning_rate, options.csv_path, out);
+    return;
+  }
+  TrainerOptions trainer;
+  trainer.loss = parse_loss(options.loss);
+  trainer.init = parse_model_init(options.init);
+  trainer.backend = parse_backend(options.backend);
+  trainer.epochs = options.epochs.value_or(kDefaultEpochs);
+  trainer.batch = options.batch;
+  trainer.learning_rate = options.learning_rate.value_or(kDefaultLearningRate);
+  trainer.seed = options.seed;
+  // Checked before loading: a bad option or a missing GPU should not wait for 60000 images to decompress.
+  validate(trainer);
+  const BackendAvailability availability = backend_availability(trainer.backend);
+  if (!availability.available) {
+    throw BackendError("backend " + std::string(to_string(trainer.backend)) + " is not available: " +
+                       availability.reason);
+  }
+  if (options.limit && *options.limit < 1) {
+    throw InputError("--limit must be >= 1, got " + std::to_string(*options.limit));
+  }
+
+  DatasetSplit data = load_data(options);
+  const std::size_t available = data.train.count();
+  if (options.limit) data.train = first_examples(data.train, static_cast<std::size_t>(*options.limit));
+  out << "data: " << data.source << ": " << data.train.count() << " training examples";
+  if (data.train.count() < available) out << " (the first of " << available << ")";
+  out << ", " << data.test.count() << " test examples, " << data.train.d << " inputs, " << data.train.k
+      << " classes\n";
+  out << "model: single sigmoid layer; loss " << to_string(trainer.loss) << ", init " << to_string(trainer.init)
+      << ", backend " << to_string(trainer.backend) << ", batch " << trainer.batch << ", lr " << trainer.learning_rate
+      << ", seed " << trainer.seed << ", " << trainer.epochs << " epochs\n";
+  char header[160];
+  std::snprintf(header, sizeof header, "%6s %12s %13s %10s %12s\n", "epoch", "train_loss", "test_acc", "seconds",
+                "samples/s");
+  out << header << std::flush;
+
+  ProgressDisplay display(progress, stream_is_terminal(progress), trainer.epochs);
+  TrainingCallbacks callbacks;
+  callbacks.on_batch = [&](const BatchProgress& p) { display.update(p); };
+  callbacks.on_epoch = [&](const EpochResult& e) {
+    display.end_epoch();
+    print_epoch(e, out);
+  };
+  const TrainingResult result = train(trainer, data.train, data.test, callbacks);
+  if (!options.csv_path.empty()) write_training_csv(options.csv_path, trainer.loss, result.epochs);
+}
+
+}  // namespace lossbench::cli

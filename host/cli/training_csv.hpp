@@ -1,0 +1,25 @@
+#pragma once
+// The curves of `lossbench train` as CSV, for bench/plot_training.py: one
+// header line, one row per epoch (training) or per epoch and loss (neuron).
+#include <string>
+#include <vector>
+
+#include "lossbench/loss_kind.hpp"
+#include "lossbench/neuron_experiment.hpp"
+#include "lossbench/trainer.hpp"
+
+namespace lossbench::cli {
+
+/// Columns: epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second
+/// (test_accuracy a fraction in [0, 1]). Throws InputError when the file cannot be written.
+void write_training_csv(const std::string& path, Loss loss, const std::vector<EpochResult>& epochs);
+
+struct NeuronCurve {
+  Loss loss;
+  NeuronTrajectory trajectory;
+};
+
+/// Columns: epoch,loss_function,output,cost; rows for every epoch from 0, one curve after the other.
+void write_neuron_csv(const std::string& path, const std::vector<NeuronCurve>& curves);
+
+}  // namespace lossbench::cli
