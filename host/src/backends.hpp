@@ -56,5 +56,8 @@ void cuda_free(void* device) noexcept;
 void cuda_copy_to_device(void* device, const void* host, std::size_t bytes);
 void cuda_copy_to_host(void* host, const void* device, std::size_t bytes);
 void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes);
+/// Waits until the device has finished all work, including the last leg of a
+/// copy from pageable host memory, which cudaMemcpy may return before.
+void cuda_synchronize();
 
 }  // namespace lossbench::detail

@@ -23,5 +23,6 @@ void cuda_free(void*) noexcept {}
 void cuda_copy_to_device(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
 void cuda_copy_to_host(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
 void cuda_fill_bytes(void*, unsigned char, std::size_t) { throw BackendError(cuda_availability().reason); }
+void cuda_synchronize() { throw BackendError(cuda_availability().reason); }
 
 }  // namespace lossbench::detail

@@ -73,12 +73,15 @@ std::size_t train_step_baseline_workspace_size(std::int64_t n, int k) {
 TrainStepBaseline::TrainStepBaseline(const TrainStepCall& shape)
     : n_(shape.n), d_(shape.d), k_(shape.k) {
   require_shape(n_, d_, k_);
-  workspace_ = DeviceBuffer(require_cuda(), layout_of(n_, k_).total);
   const Layout l = layout_of(n_, k_);
+  workspace_ = DeviceBuffer(require_cuda(), l.total);
   // The fused loss kernel wants its workspace zeroed once; it leaves it zeroed after every call.
   workspace_.fill_bytes(0);
   const std::vector<float> ones(static_cast<std::size_t>(n_), 1.0f);
   workspace_.upload(ones.data(), ones.size() * sizeof(float), l.ones);
+  // The copy may still be on its way when upload returns; run() may be on a
+  // stream that does not wait for the default one.
+  detail::cuda_synchronize();
   blas_ = detail::blas_create();
 }
 
