@@ -16,7 +16,6 @@
 #include "gpu_samples.cuh"
 #include "gpu_timing.cuh"
 #include "gpu_train_step_benchmarks.cuh"
-#include "lossbench/detail/cuda_check.hpp"
 #include "lossbench/device_buffer.hpp"
 #include "lossbench/fused_loss.hpp"
 #include "traffic.hpp"

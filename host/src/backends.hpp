@@ -35,8 +35,7 @@ struct TrainStepBaselineBuffers {
   float* logits;      // Z: n × k
   float* grads;       // dZ: n × k
   const float* ones;  // n ones
-  void* loss_workspace;
-  std::size_t loss_workspace_bytes;
+  void* loss_workspace;  // the fused loss kernel's, zeroed once
   void* blas_workspace;
   std::size_t blas_workspace_bytes;
 };

@@ -100,7 +100,6 @@ void TrainStepBaseline::run(const TrainStepCall& call, void* stream) {
                                                  reinterpret_cast<float*>(base + l.grads),
                                                  reinterpret_cast<const float*>(base + l.ones),
                                                  base + l.loss_workspace,
-                                                 l.blas_workspace - l.loss_workspace,
                                                  base + l.blas_workspace,
                                                  l.total - l.blas_workspace};
   detail::train_step_baseline_cuda(call, buffers, blas_, stream);
