@@ -66,6 +66,16 @@ TEST(BenchTraffic, TrainStepFusionHalvesTheBytesWhenKIsSmall) {
   }
 }
 
+TEST(BenchTraffic, TrainStepTotalsQuotedInPerfMd) {
+  // docs/PERF.md's table of bytes per step (d = 784) quotes these.
+  EXPECT_EQ(fused_train_step_bytes({1 << 14, 784, 16}), 91'067'464);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 14, 784, 16}), 111'381'136);
+  EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 10}), 856'720'048);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 18, 784, 10}), 1'730'218'336);
+  EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 1}), 825'550'924);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 18, 784, 1}), 1'654'659'736);
+}
+
 TEST(BenchTraffic, TrainStepRejectsEmptyShapes) {
   EXPECT_THROW(fused_train_step_bytes({0, 784, 10}), InputError);
   EXPECT_THROW(baseline_train_step_bytes({1, 0, 10}), InputError);
