@@ -1,7 +1,8 @@
 // lossbench_bench: the Google Benchmark suite. It measures the peaks first
 // (the CPU's copy bandwidth; on a GPU, the device-to-device copy bandwidth)
 // so that every case reports its share of this machine's roofline, then runs
-// the CPU reference and, when a GPU is usable, the fused and unfused kernels.
+// the CPU reference (loss and training step) and, when a GPU is usable, the
+// fused and unfused kernels and the training step fused and with cuBLAS.
 // Google Benchmark's own flags apply (--benchmark_filter, --benchmark_format=json,
 // --benchmark_out=FILE, --benchmark_repetitions=N, ...).
 #include <benchmark/benchmark.h>
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   const double cpu_peak = lossbench::bench::measure_cpu_copy_bandwidth();
   benchmark::AddCustomContext("cpu_copy_bandwidth_GB_per_s", std::to_string(cpu_peak / 1e9));
   lossbench::bench::register_cpu_benchmarks(cpu_peak);
+  lossbench::bench::register_cpu_train_step_benchmarks(cpu_peak);
 
   std::string why_not;
   const bool gpu = lossbench::bench::register_gpu_benchmarks(why_not);

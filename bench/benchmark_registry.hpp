@@ -9,7 +9,11 @@ namespace lossbench::bench {
 /// with bytes/s, elements/s and % of the CPU's measured copy bandwidth.
 void register_cpu_benchmarks(double cpu_copy_bytes_per_second);
 
-/// The GPU benchmarks (fused and unfused kernels), or false with the reason
+/// The training step on the CPU: the ref backend at n = 2^8..2^12 and the
+/// emulated fused kernel at n = 64, d = 784, k = 10.
+void register_cpu_train_step_benchmarks(double cpu_copy_bytes_per_second);
+
+/// The GPU benchmarks (fused and unfused kernels, the training step fused and with cuBLAS), or false with the reason
 /// when there is no GPU or no CUDA backend in this build.
 bool register_gpu_benchmarks(std::string& why_not);
 

@@ -3,19 +3,19 @@
 // back-to-back launches per sample), timed with CUDA events; and the unfused
 // baseline the way an eager framework runs it. Each reports bytes/s,
 // elements/s and % of the device-to-device copy bandwidth measured at start,
-// as the median of 5 repetitions.
+// as the median of 5 repetitions. Then the training step, fused against
+// the cuBLAS baseline (gpu_train_step_benchmarks.cu).
 #include <benchmark/benchmark.h>
 #include <cuda_profiler_api.h>
 #include <nvtx3/nvtx3.hpp>
 
-#include <functional>
 #include <string>
 
 #include "benchmark_registry.hpp"
-#include "counters.hpp"
 #include "bench_case.hpp"
+#include "gpu_samples.cuh"
 #include "gpu_timing.cuh"
-#include "lossbench/detail/cuda_check.hpp"
+#include "gpu_train_step_benchmarks.cuh"
 #include "lossbench/device_buffer.hpp"
 #include "lossbench/fused_loss.hpp"
 #include "traffic.hpp"
@@ -23,8 +23,6 @@
 
 namespace lossbench::bench {
 namespace {
-
-constexpr int kBatch = 20;  // launches per batched sample
 
 std::string pass_name(Pass pass) {
   switch (pass) {
@@ -35,35 +33,11 @@ std::string pass_name(Pass pass) {
   return "?";
 }
 
-void run_samples(benchmark::State& state, bool cold, L2Flush& flusher, const std::function<void()>& launch_once,
-                 std::int64_t bytes, std::int64_t n, double peak) {
-  EventTimer timer;
-  for (int warm = 0; warm < 3; ++warm) launch_once();
-  LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize());
-  double seconds = 0;
-  for (auto _ : state) {
-    double milliseconds = 0;
-    if (cold) {
-      flusher.flush(nullptr);
-      timer.start(nullptr);
-      launch_once();
-      milliseconds = timer.stop_milliseconds(nullptr);
-    } else {
-      timer.start(nullptr);
-      for (int k = 0; k < kBatch; ++k) launch_once();
-      milliseconds = timer.stop_milliseconds(nullptr) / kBatch;
-    }
-    state.SetIterationTime(milliseconds * 1e-3);
-    seconds += milliseconds * 1e-3;
-  }
-  set_throughput_counters(state, bytes, n, seconds, peak);
-}
-
 void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
                  double peak) {
   const nvtx3::scoped_range range{"fused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
   BenchCase s(Backend::cuda, loss, dtype, pass, state.range(0));
-  run_samples(
+  run_gpu_samples(
       state, cold, *flusher,
       [&] { fused_loss(s.call, Backend::cuda, s.workspace.data(), s.workspace.size()); },
       fused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
@@ -74,7 +48,7 @@ void bench_unfused(benchmark::State& state, Loss loss, DType dtype, Pass pass, b
   const nvtx3::scoped_range range{"unfused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
   BenchCase s(Backend::cuda, loss, dtype, pass == Pass::in_place ? Pass::forward_grad : pass, state.range(0));
   UnfusedBaseline baseline(Backend::cuda, s.call);
-  run_samples(
+  run_gpu_samples(
       state, cold, *flusher, [&] { baseline.run(s.call, nullptr); },
       unfused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
 }
@@ -118,6 +92,7 @@ bool register_gpu_benchmarks(std::string& why_not) {
       }
     }
   }
+  register_gpu_train_step_benchmarks(flusher, peak);
   return true;
 }
 

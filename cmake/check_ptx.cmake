@@ -1,10 +1,15 @@
-# Inspects the PTX of the fused loss kernels (ctest: ptx_fused_loss):
-#   - every fused_loss_kernel entry issues 128-bit global loads
-#     (ld.global.v4 / ld.global.nc.v4) for its packed path;
+# Inspects the PTX of a translation unit's kernels (ctest: ptx_fused_loss,
+# ptx_train_step):
+#   - every entry whose name contains ENTRY (default fused_loss_kernel)
+#     issues 128-bit global loads (ld.global.v4 / ld.global.nc.v4) for its
+#     packed path;
 #   - no kernel uses local memory (.local: spilled or addressed arrays);
 #   - ptxas, assembling it for ARCH, reports 0 bytes of stack frame and of
 #     spills for every kernel.
-# Usage: cmake -DPTX=<file.ptx> -DPTXAS=<ptxas> -DARCH=sm_90 -P check_ptx.cmake
+# Usage: cmake -DPTX=<file.ptx> -DPTXAS=<ptxas> -DARCH=sm_90 [-DENTRY=<name part>] -P check_ptx.cmake
+if(NOT DEFINED ENTRY)
+  set(ENTRY fused_loss_kernel)
+endif()
 file(READ "${PTX}" ptx)
 if(ptx MATCHES "\\.local")
   string(REGEX MATCH "[^\n]*\\.local[^\n]*" line "${ptx}")
@@ -14,7 +19,7 @@ string(REGEX MATCHALL "\\.entry [A-Za-z0-9_]+" entries "${ptx}")
 set(checked 0)
 foreach(entry IN LISTS entries)
   string(REPLACE ".entry " "" name "${entry}")
-  if(NOT name MATCHES "fused_loss_kernel")
+  if(NOT name MATCHES "${ENTRY}")
     continue()
   endif()
   # The body of this entry: from its name to the next .entry (or the end).
@@ -33,7 +38,7 @@ foreach(entry IN LISTS entries)
   math(EXPR checked "${checked} + 1")
 endforeach()
 if(checked EQUAL 0)
-  message(FATAL_ERROR "no fused_loss_kernel entry found in ${PTX}")
+  message(FATAL_ERROR "no ${ENTRY} entry found in ${PTX}")
 endif()
 execute_process(COMMAND "${PTXAS}" -arch=${ARCH} -v "${PTX}" -o /dev/null
                 RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE report)
@@ -50,5 +55,5 @@ foreach(frame IN LISTS frames)
     message(FATAL_ERROR "a kernel has a stack frame or spills (${frame}); ptxas report:\n${report}")
   endif()
 endforeach()
-message(STATUS "${checked} fused_loss_kernel entries: 128-bit loads present, no local memory; "
+message(STATUS "${checked} ${ENTRY} entries: 128-bit loads present, no local memory; "
                "${frame_count} functions with 0 bytes of stack frame and spills (ptxas ${ARCH})")

@@ -1,5 +1,5 @@
 #pragma once
-// The backends behind fused_loss(), one translation unit each. Internal.
+// The backends behind fused_loss() and train_step(), one translation unit each. Internal.
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +29,23 @@ void train_step_ref(const TrainStepCall& call);
 void train_step_emu(const TrainStepCall& call, void* workspace);
 void train_step_cuda(const TrainStepCall& call, void* workspace, void* stream);
 
+/// The framework-style step of train_step_baseline.hpp: where its
+/// intermediates live in its workspace, and the cuBLAS handle it runs with.
+struct TrainStepBaselineBuffers {
+  float* logits;      // Z: n × k
+  float* grads;       // dZ: n × k
+  const float* ones;  // n ones
+  void* loss_workspace;  // the fused loss kernel's, zeroed once
+  void* blas_workspace;
+  std::size_t blas_workspace_bytes;
+};
+/// A cuBLAS handle (cublasHandle_t) for the current device: fp32 math
+/// without TF32, scalars passed from the host.
+void* blas_create();
+void blas_destroy(void* handle) noexcept;
+void train_step_baseline_cuda(const TrainStepCall& call, const TrainStepBaselineBuffers& buffers, void* blas,
+                              void* stream);
+
 /// Whether this build has CUDA and a usable device, and if not why.
 BackendAvailability cuda_availability();
 
@@ -38,5 +55,8 @@ void cuda_free(void* device) noexcept;
 void cuda_copy_to_device(void* device, const void* host, std::size_t bytes);
 void cuda_copy_to_host(void* host, const void* device, std::size_t bytes);
 void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes);
+/// Waits until the device has finished all work, including the last leg of a
+/// copy from pageable host memory, which cudaMemcpy may return before.
+void cuda_synchronize();
 
 }  // namespace lossbench::detail

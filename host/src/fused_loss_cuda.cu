@@ -49,6 +49,8 @@ void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes) {
   LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
+void cuda_synchronize() { LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize()); }
+
 namespace {
 
 // The device capacity for a kernel (SM count × resident blocks per SM) never

@@ -1,0 +1,55 @@
+// The training step on the CPU: the ref backend (double precision, what a
+// machine without a GPU runs) at batch sizes a CPU handles, and the fused
+// kernel under the SIMT emulator at one small batch (the emulator checks
+// correctness; its time says nothing about a GPU). Bytes are the fused
+// step's (fused_train_step_bytes), so that the rates compare with the GPU's.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <string>
+
+#include "benchmark_registry.hpp"
+#include "counters.hpp"
+#include "lossbench/train_step.hpp"
+#include "train_step_case.hpp"
+#include "traffic.hpp"
+
+namespace lossbench::bench {
+namespace {
+
+constexpr int kInputs = 784;
+constexpr int kOutputs = 10;
+
+void run_train_step(benchmark::State& state, Backend backend, double peak) {
+  const TrainStepShape shape{state.range(0), kInputs, kOutputs};
+  TrainStepCase c(backend, Loss::bce, shape);
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    train_step(c.call, backend, c.workspace.data(), c.workspace.size());
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    state.SetIterationTime(elapsed.count());
+    seconds += elapsed.count();
+  }
+  set_throughput_counters(state, fused_train_step_bytes(shape), shape.n, seconds, peak);
+}
+
+}  // namespace
+
+void register_cpu_train_step_benchmarks(double cpu_copy_bytes_per_second) {
+  const std::string shape = "bce/d:" + std::to_string(kInputs) + "/k:" + std::to_string(kOutputs);
+  benchmark::RegisterBenchmark(("train_step/ref/" + shape).c_str(), run_train_step, Backend::ref,
+                               cpu_copy_bytes_per_second)
+      ->RangeMultiplier(4)
+      ->Range(1 << 8, 1 << 12)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseManualTime();
+  // 64 rows: one block of 256 emulated threads, about a tenth of a second per call.
+  benchmark::RegisterBenchmark(("train_step/emu/" + shape).c_str(), run_train_step, Backend::emu,
+                               cpu_copy_bytes_per_second)
+      ->Arg(64)
+      ->Unit(benchmark::kMillisecond)
+      ->UseManualTime();
+}
+
+}  // namespace lossbench::bench

@@ -1,0 +1,23 @@
+#pragma once
+// One training-step benchmark case set up on a backend: X, Y, W, b filled,
+// dW, db and L allocated, the workspace sized, the TrainStepCall ready to
+// run again and again.
+#include <cstdint>
+
+#include "lossbench/device_buffer.hpp"
+#include "lossbench/train_step.hpp"
+#include "traffic.hpp"
+
+namespace lossbench::bench {
+
+struct TrainStepCase {
+  /// Host memory for ref and emu, device memory for cuda. The fused step's
+  /// workspace is allocated on emu and cuda (ref needs none).
+  TrainStepCase(Backend backend, Loss loss, const TrainStepShape& shape);
+
+  TrainStepShape shape;
+  DeviceBuffer x, y, w, b, grad_w, grad_b, loss_value, workspace;
+  TrainStepCall call;
+};
+
+}  // namespace lossbench::bench
