@@ -18,6 +18,7 @@
 #include "lossbench/error.hpp"
 #include "lossbench/train_step.hpp"
 #include "lossbench/train_step_baseline.hpp"
+#include "lossbench/train_step_bounds.hpp"
 #include "lossbench/train_step_reference.hpp"
 
 namespace lossbench {
@@ -135,23 +136,13 @@ HostResult run_baseline(TrainStepBaseline& baseline, DeviceStep& step) {
   return download(step);
 }
 
-// The f32 error bound of the emulated tests (tests/kernels/test_kernels_train_step.cpp):
-// Higham's γ_m ≈ m·2^-24 times the sum of the terms' magnitudes, ×4, with m
-// the longest float sum, plus 4 ulps of the result. The fused kernel's
-// longest sum is a block's rows plus its dot product (d/32 per lane, then
-// the butterfly). cuBLAS does not document its summation order, so for the
-// baseline m is taken as a plain sequential sum over all n rows plus the d
-// terms of the logits, the worst case of any order.
-double grad_bound(double abs_scale, double reference, double m) {
-  return m * 0x1p-24 * abs_scale * 4.0 + 4.0 * 0x1p-24 * std::fabs(reference) + 1e-30;
-}
-
 void expect_matches_reference(const HostResult& got, const reference::TrainStepResult& ref, const Shape& s,
-                              double m, const std::string& what) {
-  EXPECT_NEAR(got.loss, ref.loss, 1e-5 * std::fabs(ref.loss) + 1e-6 * (1.0 + ref.loss)) << what << ": loss";
+                              TrainStepSumLengths lengths, const std::string& what) {
+  EXPECT_NEAR(got.loss, ref.loss, train_step_loss_bound(ref.loss)) << what << ": loss";
   int reported = 0;
   for (std::size_t e = 0; e < ref.grad_weights.size(); ++e) {
-    const double bound = grad_bound(ref.grad_weights_abs[e], ref.grad_weights[e], m);
+    const double bound =
+        train_step_grad_bound(ref.grad_weights_abs[e], ref.grad_weights_logit_scale[e], ref.grad_weights[e], lengths);
     const double error = std::fabs(got.grad_w[e] - ref.grad_weights[e]);
     if (!(error <= bound) && reported++ < 5) {
       ADD_FAILURE() << what << ": dW[" << e / s.k << "][" << e % s.k << "] = " << got.grad_w[e] << ", reference "
@@ -159,7 +150,8 @@ void expect_matches_reference(const HostResult& got, const reference::TrainStepR
     }
   }
   for (int j = 0; j < s.k; ++j) {
-    const double bound = grad_bound(ref.grad_bias_abs[j], ref.grad_bias[j], m);
+    const double bound =
+        train_step_grad_bound(ref.grad_bias_abs[j], ref.grad_bias_logit_scale[j], ref.grad_bias[j], lengths);
     EXPECT_LE(std::fabs(got.grad_b[j] - ref.grad_bias[j]), bound)
         << what << ": db[" << j << "] = " << got.grad_b[j] << ", reference " << ref.grad_bias[j];
   }
@@ -190,8 +182,8 @@ TEST_F(GpuTrainStep, FusedMatchesReference) {
       const auto ref = reference::train_step(loss, batch.x.data(), batch.y.data(), batch.w.data(), batch.b.data(),
                                              s.n, s.d, s.k);
       DeviceStep step(loss, s, batch);
-      const double m = static_cast<double>(kernels::train_step_partition(s.n).rows_per_block) + s.d / 32.0 + 8.0;
-      expect_matches_reference(run_fused(step), ref, s, m, "fused " + describe(s, loss, seed));
+      expect_matches_reference(run_fused(step), ref, s, fused_train_step_sum_lengths(s.n, s.d),
+                               "fused " + describe(s, loss, seed));
     }
   }
 }
@@ -206,8 +198,10 @@ TEST_F(GpuTrainStep, BaselineMatchesReference) {
                                              s.n, s.d, s.k);
       DeviceStep step(loss, s, batch);
       TrainStepBaseline baseline(step.call);
-      const double m = static_cast<double>(s.n) + s.d + 8.0;
-      expect_matches_reference(run_baseline(baseline, step), ref, s, m, "baseline " + describe(s, loss, seed));
+      // cuBLAS does not document its summation order: any order of all n
+      // rows, and of the d products plus the bias term it adds with beta = 1.
+      const TrainStepSumLengths lengths{static_cast<double>(s.n), s.d + 8.0};
+      expect_matches_reference(run_baseline(baseline, step), ref, s, lengths, "baseline " + describe(s, loss, seed));
     }
   }
 }

@@ -20,6 +20,7 @@
 #include "kernels/train_step_tiling.hpp"
 #include "lossbench/error.hpp"
 #include "lossbench/train_step.hpp"
+#include "lossbench/train_step_bounds.hpp"
 #include "lossbench/train_step_reference.hpp"
 
 namespace lossbench {
@@ -100,34 +101,15 @@ Outputs run_emu(Loss loss, const Shape& s, const Batch& batch) {
   return out;
 }
 
-// f32 error bound, from Higham's γ_m ≈ m·2^-24 for a float sum of m terms,
-// applied worst-case to each float sum in the kernel:
-// - each logit z_ij is a float dot product: a lane sums d/64 terms, then
-//   five reduce-scatter levels, the other warp's half and the bias, so
-//   m_z = d/64 + 8, and |Δz_ij| ≤ γ_{m_z}·A_ij (A_ij: the magnitude of its
-//   terms). |d²ℓ/dz²| ≤ 1/4 for bce and < 1/3 for mse, so dz_ij is off by at
-//   most |Δz_ij|/3, plus a few ulps of its own evaluation;
-// - each dW_cj is a float sum over a block's rows (m_w = rows per block) of
-//   x·dz terms, then a double sum of block partials.
-// The reference returns the needed magnitudes (grad_*_abs, grad_*_logit_scale).
-double grad_bound(double abs_scale, double logit_scale, double reference, std::int64_t rows_per_block, int d) {
-  const double gamma_rows = (static_cast<double>(rows_per_block) + 8.0) * 0x1p-24;
-  const double gamma_logit = (d / 64.0 + 8.0) * 0x1p-24;
-  return gamma_rows * abs_scale + 8.0 * 0x1p-24 * abs_scale + gamma_logit * logit_scale / 3.0 +
-         2.0 * 0x1p-24 * std::fabs(reference) + 1e-30;
-}
-
 void expect_matches_reference(Loss loss, const Shape& s, const Batch& batch, Outputs& got, const std::string& what) {
   const reference::TrainStepResult ref =
       reference::train_step(loss, batch.x(), batch.y.data(), batch.w.data(), batch.b.data(), s.n, s.d, s.k);
-  const std::int64_t rows_per_block = kernels::train_step_partition(s.n).rows_per_block;
-  // The loss: float per-element losses summed in double; each ℓ has a few ulps
-  // of error plus what its logit's dot-product error causes (|dℓ/dz|·Δz).
-  EXPECT_NEAR(*got.l(), ref.loss, 1e-5 * std::fabs(ref.loss) + 1e-6 * (1.0 + ref.loss)) << what;
+  const TrainStepSumLengths lengths = fused_train_step_sum_lengths(s.n, s.d);
+  EXPECT_NEAR(*got.l(), ref.loss, train_step_loss_bound(ref.loss)) << what;
   int reported = 0;
   for (std::size_t e = 0; e < ref.grad_weights.size(); ++e) {
-    const double bound = grad_bound(ref.grad_weights_abs[e], ref.grad_weights_logit_scale[e], ref.grad_weights[e],
-                                    rows_per_block, s.d);
+    const double bound = train_step_grad_bound(ref.grad_weights_abs[e], ref.grad_weights_logit_scale[e],
+                                               ref.grad_weights[e], lengths);
     const double error = std::fabs(got.w()[e] - ref.grad_weights[e]);
     if (!(error <= bound) && reported++ < 5) {
       ADD_FAILURE() << what << ": dW[" << e / s.k << "][" << e % s.k << "] = " << got.w()[e] << ", reference "
@@ -136,7 +118,7 @@ void expect_matches_reference(Loss loss, const Shape& s, const Batch& batch, Out
   }
   for (int j = 0; j < s.k; ++j) {
     const double bound =
-        grad_bound(ref.grad_bias_abs[j], ref.grad_bias_logit_scale[j], ref.grad_bias[j], rows_per_block, s.d);
+        train_step_grad_bound(ref.grad_bias_abs[j], ref.grad_bias_logit_scale[j], ref.grad_bias[j], lengths);
     EXPECT_LE(std::fabs(got.b()[j] - ref.grad_bias[j]), bound)
         << what << ": db[" << j << "] = " << got.b()[j] << ", reference " << ref.grad_bias[j];
   }
