@@ -13,17 +13,17 @@
 // Layout: block b owns a contiguous range of rows (fixed by n alone, see
 // train_step_partition) and walks it in tiles of kTrainTileRows rows.
 //   forward:  two warps take a pair of rows, each half of the 32-column
-//             chunks; W is staged transposed in shared memory (w_t[j·d + c])
-//             so that the lanes read consecutive words, and each load of it
-//             serves both rows. A warp reduce-scatter sums the 2·K partial
+//             chunks; W is staged in shared memory with a padded row stride,
+//             so that a lane reads its column's K weights as float4s free of
+//             bank conflicts, and each load serves both rows. A warp reduce-scatter sums the 2·K partial
 //             logits (lane l gets value l), the odd warp hands its half to
 //             the even one through shared memory, and lane l of the even
 //             warp evaluates output l mod K of row l / K of the pair.
 //   backward: thread t owns the columns c ≡ t (mod 256) of dW for the whole
 //             block and accumulates x_ic·dz_ij in registers, reading each
 //             row's dZ once as float4 broadcasts; threads j < k accumulate db_j.
-// Shared-memory traffic per row, not DRAM, bounds the kernel at k ≳ 10 (the
-// forward pass reads K·d words of Wᵀ per row pair): docs/PERF.md counts it.
+// At k ≳ 8 instruction issue and shared-memory traffic per row, not DRAM,
+// are predicted to bound the kernel: docs/PERF.md counts them.
 // Each block writes its dW, db and loss partials; the finalize kernel sums
 // them over blocks in block order, in double. No atomics: the same bits on
 // every run and, since the partition depends on n only, on every device.
@@ -132,17 +132,18 @@ __device__ __forceinline__ float warp_reduce_scatter32(float (&v)[32], int lane)
 /// (sizes in floats; every part starts 16-byte aligned).
 template <int K>
 struct TrainStepShared {
-  static constexpr int kDzStride = (K + 3) / 4 * 4;  // a row of dZ is read as float4s
+  static constexpr int kDzStride = train_step_dz_stride(K);  // a row of dZ is read as float4s
+  static constexpr int kWeightStride = train_step_weight_stride(K);
   float* dzs;            // kTrainTileRows × kDzStride: the tile's dℓ/dz (scaled), zero for j ≥ k
   float* pair_partials;  // kTrainRowPairs × 32: the odd warp's half of a row pair's logits
   float* xs;             // kTrainTileRows × d: the tile of X
-  float* w_t;            // K × d: W transposed, rows j ≥ k zero
+  float* weights;        // d × kWeightStride: row c of W, outputs j ≥ k zero
 
   __device__ __forceinline__ TrainStepShared(float* base, int d)
       : dzs(base),
         pair_partials(dzs + kTrainTileRows * kDzStride),
         xs(pair_partials + kTrainRowPairs * 32),
-        w_t(xs + kTrainTileRows * d) {}
+        weights(xs + kTrainTileRows * d) {}
 };
 
 /// Forward pass of one tile. Rows are taken in pairs, each pair by two warps
@@ -172,11 +173,21 @@ LOSSBENCH_UNROLL
     for (int c = 32 * chunk_parity + lane; c < p.d; c += 64) {
       const float a = x0[c];
       const float b = has_second ? x1[c] : 0.0f;
+      // Row c of W as float4s: one address per column, K/4 loads (the
+      // stride keeps the lanes' 16-byte loads free of bank conflicts).
+      const float4* w_row = reinterpret_cast<const float4*>(s.weights + c * TrainStepShared<K>::kWeightStride);
 LOSSBENCH_UNROLL
-      for (int j = 0; j < K; ++j) {
-        const float w = s.w_t[j * p.d + c];
-        v[j] = fmaf(a, w, v[j]);
-        v[K + j] = fmaf(b, w, v[K + j]);
+      for (int q = 0; q < (K + 3) / 4; ++q) {
+        const float4 w4 = w_row[q];
+        const float w[4] = {w4.x, w4.y, w4.z, w4.w};
+LOSSBENCH_UNROLL
+        for (int t = 0; t < 4; ++t) {
+          const int j = 4 * q + t;
+          if (j < K) {
+            v[j] = fmaf(a, w[t], v[j]);
+            v[K + j] = fmaf(b, w[t], v[K + j]);
+          }
+        }
       }
     }
     logit = warp_reduce_scatter32(v, lane);
@@ -197,6 +208,14 @@ LOSSBENCH_UNROLL
   const LossAndGrad result = Loss::eval(z, y, LossParams{});
   loss_sum += result.loss;
   dz[j] = result.grad * p.grad_multiplier;
+}
+
+/// dZ[r][j] for the db accumulation of thread j < k (warp 0 only): a plain
+/// load, rather than selecting from the registers, which would cost every
+/// thread 2·K instructions per row.
+template <int K>
+__device__ __forceinline__ float dz_row_of_thread(const TrainStepShared<K>& s, int r, int j) {
+  return s.dzs[r * TrainStepShared<K>::kDzStride + j];
 }
 
 /// Backward pass of one tile: thread t adds x_rc·dz_rj into its registers for
@@ -225,24 +244,18 @@ LOSSBENCH_UNROLL
         for (int j = 0; j < K; ++j) dw[m][j] = fmaf(xc, dz[j], dw[m][j]);
       }
     }
-LOSSBENCH_UNROLL
-    for (int j = 0; j < K; ++j) {
-      if (j == thread) db += dz[j];
-    }
+    if (thread < p.k) db += dz_row_of_thread(s, r, thread);
   }
 }
 
 /// Resident blocks per SM that the kernel is compiled for: two, so that one
 /// block's loads overlap the other's compute, which caps registers at 128.
-/// Before Hopper, ptxas spills 44 bytes per thread at K = 16 under that cap
-/// (nvcc 13, sm_75..sm_89; sm_90 fits), so there K = 16 asks for one block.
+/// At K = 16 the 2·K logits and 4·K dW accumulators per thread do not fit
+/// that cap (ptxas spilled 28 bytes on sm_90 and 44 on sm_75..sm_89, nvcc 13),
+/// so K = 16 asks for one block per SM and gets up to 255 registers.
 template <int K>
 constexpr int train_step_min_blocks_per_sm() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
   return K >= 16 ? 1 : 2;
-#else
-  return 2;
-#endif
 }
 
 template <class Loss, int K>
@@ -256,10 +269,12 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   const int thread = static_cast<int>(threadIdx.x);
   const int warp = thread / 32;
   const int lane = thread % 32;
+  // W is d × k in memory: consecutive threads copy consecutive words.
   for (int e = thread; e < K * p.d; e += kTrainBlockThreads) {
-    const int j = e / p.d;
-    const int c = e - j * p.d;
-    s.w_t[e] = j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
+    const int c = e / K;
+    const int j = e - c * K;
+    s.weights[c * TrainStepShared<K>::kWeightStride + j] =
+        j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
   }
   // Lane l of an even warp evaluates output l mod K (see forward_tile).
   const int lane_output = lane % K;

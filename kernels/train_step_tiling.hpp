@@ -71,14 +71,26 @@ constexpr int train_step_output_capacity(int k) {
   return 0;
 }
 
+/// Row strides (in floats) of dZ and of W in shared memory, for capacity K:
+/// multiples of 4 so that rows are read as float4s. W's stride is also an odd
+/// multiple of 4, so that 8 lanes reading consecutive rows (one quarter-warp
+/// wavefront of 16-byte loads) hit 8 distinct groups of 4 banks.
+constexpr int train_step_dz_stride(int capacity) { return (capacity + 3) / 4 * 4; }
+constexpr int train_step_weight_stride(int capacity) {
+  const int stride = train_step_dz_stride(capacity);
+  return stride % 8 == 0 ? stride + 4 : stride;
+}
+
 /// Dynamic shared memory of the fused kernel (TrainStepShared in
-/// train_step.cuh): the tile's dℓ/dz (kTrainTileRows × K rounded up to 4),
-/// the row pairs' exchanged logits (kTrainRowPairs × 32), the tile of X
-/// (kTrainTileRows × d) and W transposed (K × d).
+/// train_step.cuh): the tile's dℓ/dz (kTrainTileRows rows), the row pairs'
+/// exchanged logits (kTrainRowPairs × 32), the tile of X (kTrainTileRows × d)
+/// and W (d rows).
 constexpr std::size_t train_step_shared_bytes(int d, int capacity) {
-  const std::size_t dz_floats = static_cast<std::size_t>(kTrainTileRows) * ((capacity + 3) / 4 * 4);
+  const std::size_t dz_floats = static_cast<std::size_t>(kTrainTileRows) * train_step_dz_stride(capacity);
   const std::size_t pair_floats = static_cast<std::size_t>(kTrainRowPairs) * 32;
-  return (dz_floats + pair_floats + static_cast<std::size_t>(kTrainTileRows + capacity) * d) * sizeof(float);
+  const std::size_t tile_floats = static_cast<std::size_t>(kTrainTileRows) * d;
+  const std::size_t weight_floats = static_cast<std::size_t>(d) * train_step_weight_stride(capacity);
+  return (dz_floats + pair_floats + tile_floats + weight_floats) * sizeof(float);
 }
 
 }  // namespace lossbench::kernels
