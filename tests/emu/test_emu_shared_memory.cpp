@@ -2,6 +2,7 @@
 // starts poisoned.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "kernels/launch.cuh"
@@ -43,6 +44,25 @@ TEST(EmuSharedMemory, UnwrittenDynamicSharedMemoryIsPoisoned) {
   launch(&test_kernels::read_unwritten_dynamic_shared, dim3(1), dim3(64), 64 * sizeof(unsigned), default_stream(),
          out.data());
   for (unsigned v : out) EXPECT_EQ(v, 0xffffffffu);
+}
+
+// Above 48 KiB of dynamic shared memory a kernel must opt in with
+// cudaFuncSetAttribute, as on a GPU, up to the emulated device's 227 KiB.
+TEST(EmuSharedMemory, MoreThan48KiBNeedsTheKernelToOptIn) {
+  constexpr int kWords = 64 * 1024 / sizeof(unsigned);
+  const auto kernel = &test_kernels::last_dynamic_shared_word;
+  std::vector<unsigned> out(32, 0);
+  try {
+    launch(kernel, dim3(1), dim3(32), kWords * sizeof(unsigned), default_stream(), out.data(), kWords);
+    ADD_FAILURE() << "a 64 KiB launch was accepted without opting in";
+  } catch (const emu::EmuError& e) {
+    EXPECT_NE(std::string(e.what()).find("cudaErrorInvalidValue"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 228 * 1024), cudaSuccess);
+  ASSERT_EQ(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kWords * sizeof(unsigned)),
+            cudaSuccess);
+  launch(kernel, dim3(1), dim3(32), kWords * sizeof(unsigned), default_stream(), out.data(), kWords);
+  for (const unsigned v : out) EXPECT_EQ(v, 0x600du);
 }
 
 }  // namespace

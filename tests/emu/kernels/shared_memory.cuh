@@ -36,4 +36,13 @@ __global__ void read_unwritten_dynamic_shared(unsigned* out) {
   out[threadIdx.x] = scratch[threadIdx.x];
 }
 
+/// Writes and reads back the last word of `words` of dynamic shared memory:
+/// a launch with more than 48 KiB of it needs the kernel to have opted in.
+__global__ void last_dynamic_shared_word(unsigned* out, int words) {
+  LOSSBENCH_DYNAMIC_SHARED(unsigned, scratch);
+  if (threadIdx.x == 0) scratch[words - 1] = 0x600du;
+  __syncthreads();
+  out[threadIdx.x] = scratch[words - 1];
+}
+
 }  // namespace lossbench::test_kernels
