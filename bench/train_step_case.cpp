@@ -22,37 +22,17 @@ void fill_repeating(DeviceBuffer& buffer, Draw draw) {
   }
 }
 
-std::size_t floats(std::int64_t count) { return static_cast<std::size_t>(count) * sizeof(float); }
-
 }  // namespace
 
 TrainStepCase::TrainStepCase(Backend backend, Loss loss, const TrainStepShape& s)
-    : shape(s),
-      x(backend, floats(s.n * s.d)),
-      y(backend, floats(s.n * s.k)),
-      w(backend, floats(std::int64_t{s.d} * s.k)),
-      b(backend, floats(s.k)),
-      grad_w(backend, w.size()),
-      grad_b(backend, b.size()),
-      loss_value(backend, sizeof(double)) {
+    : shape(s), arrays(backend, s.n, s.d, s.k), call(arrays.call(loss, s.n)) {
   std::mt19937_64 rng(1);
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  fill_repeating(x, [&] { return unit(rng) < 0.3f ? 0.0f : unit(rng); });  // image-like: many zeros
-  fill_repeating(y, [&] { return unit(rng) < 0.1f ? 1.0f : 0.0f; });       // mostly-zero labels
-  fill_repeating(w, [&] { return normal(rng) / std::sqrt(static_cast<float>(s.d)); });
-  fill_repeating(b, [&] { return normal(rng); });
-  call.loss = loss;
-  call.inputs = static_cast<const float*>(x.data());
-  call.targets = static_cast<const float*>(y.data());
-  call.weights = static_cast<const float*>(w.data());
-  call.bias = static_cast<const float*>(b.data());
-  call.n = s.n;
-  call.d = s.d;
-  call.k = s.k;
-  call.grad_weights = static_cast<float*>(grad_w.data());
-  call.grad_bias = static_cast<float*>(grad_b.data());
-  call.loss_value = static_cast<double*>(loss_value.data());
+  fill_repeating(arrays.inputs, [&] { return unit(rng) < 0.3f ? 0.0f : unit(rng); });  // image-like: many zeros
+  fill_repeating(arrays.targets, [&] { return unit(rng) < 0.1f ? 1.0f : 0.0f; });      // mostly-zero labels
+  fill_repeating(arrays.weights, [&] { return normal(rng) / std::sqrt(static_cast<float>(s.d)); });
+  fill_repeating(arrays.bias, [&] { return normal(rng); });
   workspace = DeviceBuffer(backend, backend == Backend::ref ? 0 : train_step_workspace_size(call));
 }
 

@@ -6,6 +6,7 @@
 
 #include "lossbench/device_buffer.hpp"
 #include "lossbench/train_step.hpp"
+#include "lossbench/train_step_buffers.hpp"
 #include "traffic.hpp"
 
 namespace lossbench::bench {
@@ -16,8 +17,9 @@ struct TrainStepCase {
   TrainStepCase(Backend backend, Loss loss, const TrainStepShape& shape);
 
   TrainStepShape shape;
-  DeviceBuffer x, y, w, b, grad_w, grad_b, loss_value, workspace;
+  TrainStepBuffers arrays;
   TrainStepCall call;
+  DeviceBuffer workspace;
 };
 
 }  // namespace lossbench::bench

@@ -54,14 +54,12 @@ namespace {
 constexpr int kDefaultEpochs = 5;
 constexpr double kDefaultLearningRate = 0.1;
 
+// --data, else --synthetic, else Fashion-MNIST where Debian installs it, else synthetic.
 DatasetSplit load_data(const TrainCommandOptions& options) {
-  if (options.synthetic) {
-    SyntheticSpec spec;
-    spec.seed = options.seed;
-    return make_synthetic_dataset(spec);
-  }
   if (!options.data_directory.empty()) return load_fashion_mnist(options.data_directory);
-  if (fashion_mnist_present(kFashionMnistDefaultDirectory)) return load_fashion_mnist(kFashionMnistDefaultDirectory);
+  if (!options.synthetic && fashion_mnist_present(kFashionMnistDefaultDirectory)) {
+    return load_fashion_mnist(kFashionMnistDefaultDirectory);
+  }
   SyntheticSpec spec;
   spec.seed = options.seed;
   return make_synthetic_dataset(spec);

@@ -9,6 +9,7 @@
 #include "lossbench/device_buffer.hpp"
 #include "lossbench/error.hpp"
 #include "lossbench/train_step.hpp"
+#include "lossbench/train_step_buffers.hpp"
 #include "seeded_random.hpp"
 
 namespace lossbench {
@@ -29,50 +30,33 @@ void check_data(const Dataset& train, const Dataset& test) {
 class StepBuffers {
  public:
   StepBuffers(Backend backend, std::size_t batch, int d, int k)
-      : backend_(backend),
-        inputs_(backend, batch * static_cast<std::size_t>(d) * sizeof(float)),
-        targets_(backend, batch * static_cast<std::size_t>(k) * sizeof(float)),
-        weights_(backend, static_cast<std::size_t>(d) * static_cast<std::size_t>(k) * sizeof(float)),
-        bias_(backend, static_cast<std::size_t>(k) * sizeof(float)),
-        grad_weights_(backend, weights_.size()),
-        grad_bias_(backend, bias_.size()),
-        loss_(backend, sizeof(double)) {}
+      : backend_(backend), arrays_(backend, static_cast<std::int64_t>(batch), d, k) {}
 
   // One fused step on rows [0, n) of the staged batch; returns L and leaves dW, db in the given host vectors.
   double step(Loss loss, const std::vector<float>& inputs, const std::vector<float>& targets, std::int64_t n,
               const SigmoidModel& model, std::vector<float>& grad_weights, std::vector<float>& grad_bias) {
     const auto rows = static_cast<std::size_t>(n);
-    inputs_.upload(inputs.data(), rows * static_cast<std::size_t>(model.d) * sizeof(float));
-    targets_.upload(targets.data(), rows * static_cast<std::size_t>(model.k) * sizeof(float));
-    weights_.upload(model.weights.data(), model.weights.size() * sizeof(float));
-    bias_.upload(model.bias.data(), model.bias.size() * sizeof(float));
-    TrainStepCall call;
-    call.loss = loss;
-    call.inputs = static_cast<const float*>(inputs_.data());
-    call.targets = static_cast<const float*>(targets_.data());
-    call.weights = static_cast<const float*>(weights_.data());
-    call.bias = static_cast<const float*>(bias_.data());
-    call.n = n;
-    call.d = model.d;
-    call.k = model.k;
-    call.grad_weights = static_cast<float*>(grad_weights_.data());
-    call.grad_bias = static_cast<float*>(grad_bias_.data());
-    call.loss_value = static_cast<double*>(loss_.data());
+    arrays_.inputs.upload(inputs.data(), rows * static_cast<std::size_t>(model.d) * sizeof(float));
+    arrays_.targets.upload(targets.data(), rows * static_cast<std::size_t>(model.k) * sizeof(float));
+    arrays_.weights.upload(model.weights.data(), model.weights.size() * sizeof(float));
+    arrays_.bias.upload(model.bias.data(), model.bias.size() * sizeof(float));
+    const TrainStepCall call = arrays_.call(loss, n);
     // The workspace depends on n, and an epoch's last batch may be smaller:
     // grow it when a shape needs more, never shrink it.
     const std::size_t needed = train_step_workspace_size(call);
     if (workspace_.size() < needed) workspace_ = DeviceBuffer(backend_, needed);
     train_step(call, backend_, workspace_.data(), workspace_.size());
     double value = 0.0;
-    loss_.download(&value, sizeof value);  // waits for the device
-    grad_weights_.download(grad_weights.data(), grad_weights.size() * sizeof(float));
-    grad_bias_.download(grad_bias.data(), grad_bias.size() * sizeof(float));
+    arrays_.loss_value.download(&value, sizeof value);  // waits for the device
+    arrays_.grad_weights.download(grad_weights.data(), grad_weights.size() * sizeof(float));
+    arrays_.grad_bias.download(grad_bias.data(), grad_bias.size() * sizeof(float));
     return value;
   }
 
  private:
   Backend backend_;
-  DeviceBuffer inputs_, targets_, weights_, bias_, grad_weights_, grad_bias_, loss_, workspace_;
+  TrainStepBuffers arrays_;
+  DeviceBuffer workspace_;
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "lossbench/train_step.hpp"
 #include "lossbench/train_step_baseline.hpp"
 #include "lossbench/train_step_bounds.hpp"
+#include "lossbench/train_step_buffers.hpp"
 #include "lossbench/train_step_reference.hpp"
 
 namespace lossbench {
@@ -62,43 +63,24 @@ Batch make_batch(const Shape& s, std::uint64_t seed) {
   return batch;
 }
 
-DeviceBuffer upload(const std::vector<float>& host) {
-  DeviceBuffer device(Backend::cuda, host.size() * sizeof(float));
-  device.upload(host.data(), device.size());
-  return device;
-}
-
 // The step's inputs and outputs in device memory, outputs poisoned with NaN
 // (all bytes 0xff) so that an output never written cannot pass.
 struct DeviceStep {
-  DeviceBuffer x, y, w, b, grad_w, grad_b, loss;
+  TrainStepBuffers arrays;
   TrainStepCall call;
 
   DeviceStep(Loss loss_kind, const Shape& s, const Batch& batch)
-      : x(upload(batch.x)),
-        y(upload(batch.y)),
-        w(upload(batch.w)),
-        b(upload(batch.b)),
-        grad_w(Backend::cuda, batch.w.size() * sizeof(float)),
-        grad_b(Backend::cuda, batch.b.size() * sizeof(float)),
-        loss(Backend::cuda, sizeof(double)) {
-    call.loss = loss_kind;
-    call.inputs = static_cast<const float*>(x.data());
-    call.targets = static_cast<const float*>(y.data());
-    call.weights = static_cast<const float*>(w.data());
-    call.bias = static_cast<const float*>(b.data());
-    call.n = s.n;
-    call.d = s.d;
-    call.k = s.k;
-    call.grad_weights = static_cast<float*>(grad_w.data());
-    call.grad_bias = static_cast<float*>(grad_b.data());
-    call.loss_value = static_cast<double*>(loss.data());
+      : arrays(Backend::cuda, s.n, s.d, s.k), call(arrays.call(loss_kind, s.n)) {
+    arrays.inputs.upload(batch.x.data(), arrays.inputs.size());
+    arrays.targets.upload(batch.y.data(), arrays.targets.size());
+    arrays.weights.upload(batch.w.data(), arrays.weights.size());
+    arrays.bias.upload(batch.b.data(), arrays.bias.size());
     poison();
   }
   void poison() {
-    grad_w.fill_bytes(0xff);
-    grad_b.fill_bytes(0xff);
-    loss.fill_bytes(0xff);
+    arrays.grad_weights.fill_bytes(0xff);
+    arrays.grad_bias.fill_bytes(0xff);
+    arrays.loss_value.fill_bytes(0xff);
   }
 };
 
@@ -114,11 +96,11 @@ struct HostResult {
 
 HostResult download(const DeviceStep& step) {
   HostResult r;
-  r.grad_w.resize(step.grad_w.size() / sizeof(float));
-  r.grad_b.resize(step.grad_b.size() / sizeof(float));
-  step.grad_w.download(r.grad_w.data(), step.grad_w.size());
-  step.grad_b.download(r.grad_b.data(), step.grad_b.size());
-  step.loss.download(&r.loss, sizeof(double));
+  r.grad_w.resize(step.arrays.grad_weights.size() / sizeof(float));
+  r.grad_b.resize(step.arrays.grad_bias.size() / sizeof(float));
+  step.arrays.grad_weights.download(r.grad_w.data(), step.arrays.grad_weights.size());
+  step.arrays.grad_bias.download(r.grad_b.data(), step.arrays.grad_bias.size());
+  step.arrays.loss_value.download(&r.loss, sizeof(double));
   return r;
 }
 
