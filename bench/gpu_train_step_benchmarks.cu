@@ -44,25 +44,23 @@ void bench_baseline_step(benchmark::State& state, int k, bool cold, L2Flush* flu
 }  // namespace
 
 void register_gpu_train_step_benchmarks(L2Flush& flusher, double peak) {
+  // The same sizes, repetitions and units for the fused and the baseline step.
+  const auto configure = [](benchmark::internal::Benchmark* b) {
+    b->RangeMultiplier(4)
+        ->Range(1 << 14, 1 << 18)
+        ->UseManualTime()
+        ->Repetitions(5)
+        ->ReportAggregatesOnly(true)
+        ->Unit(benchmark::kMicrosecond);
+  };
   for (const int k : {1, 10, 16}) {
     for (const bool cold : {true, false}) {
       const std::string suffix =
           "bce/d:" + std::to_string(kInputs) + "/k:" + std::to_string(k) + "/" + (cold ? "cold" : "batched");
-      benchmark::RegisterBenchmark(("train_step/fused/" + suffix).c_str(), bench_fused_step, k, cold, &flusher, peak)
-          ->RangeMultiplier(4)
-          ->Range(1 << 14, 1 << 18)
-          ->UseManualTime()
-          ->Repetitions(5)
-          ->ReportAggregatesOnly(true)
-          ->Unit(benchmark::kMicrosecond);
-      benchmark::RegisterBenchmark(("train_step/baseline/" + suffix).c_str(), bench_baseline_step, k, cold, &flusher,
-                                   peak)
-          ->RangeMultiplier(4)
-          ->Range(1 << 14, 1 << 18)
-          ->UseManualTime()
-          ->Repetitions(5)
-          ->ReportAggregatesOnly(true)
-          ->Unit(benchmark::kMicrosecond);
+      configure(benchmark::RegisterBenchmark(("train_step/fused/" + suffix).c_str(), bench_fused_step, k, cold,
+                                             &flusher, peak));
+      configure(benchmark::RegisterBenchmark(("train_step/baseline/" + suffix).c_str(), bench_baseline_step, k, cold,
+                                             &flusher, peak));
     }
   }
 }

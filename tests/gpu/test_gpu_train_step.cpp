@@ -155,7 +155,10 @@ const Shape kShapes[] = {{1, 1, 1},     {7, 5, 2},      {9, 33, 3},     {63, 256
                          {129, 100, 9}, {517, 784, 10}, {1003, 129, 12}, {4097, 784, 16}, {16385, 784, 10},
                          {70001, 784, 1}, {300, 1024, 16}};
 
-TEST_F(GpuTrainStep, FusedMatchesReference) {
+// Runs `check(loss, shape, seed, reference, step)` for every shape and
+// loss, each with a fresh seed, the batch on the device and its reference.
+template <class Check>
+void for_each_case(Check check) {
   std::uint64_t seed = 20261125;
   for (const Shape& s : kShapes) {
     for (const Loss loss : {Loss::mse, Loss::bce}) {
@@ -164,28 +167,28 @@ TEST_F(GpuTrainStep, FusedMatchesReference) {
       const auto ref = reference::train_step(loss, batch.x.data(), batch.y.data(), batch.w.data(), batch.b.data(),
                                              s.n, s.d, s.k);
       DeviceStep step(loss, s, batch);
-      expect_matches_reference(run_fused(step), ref, s, fused_train_step_sum_lengths(s.n, s.d),
-                               "fused " + describe(s, loss, seed));
+      check(loss, s, seed, ref, step);
     }
   }
 }
 
+TEST_F(GpuTrainStep, FusedMatchesReference) {
+  for_each_case([](Loss loss, const Shape& s, std::uint64_t seed, const reference::TrainStepResult& ref,
+                   DeviceStep& step) {
+    expect_matches_reference(run_fused(step), ref, s, fused_train_step_sum_lengths(s.n, s.d),
+                             "fused " + describe(s, loss, seed));
+  });
+}
+
 TEST_F(GpuTrainStep, BaselineMatchesReference) {
-  std::uint64_t seed = 20261125;
-  for (const Shape& s : kShapes) {
-    for (const Loss loss : {Loss::mse, Loss::bce}) {
-      ++seed;
-      const Batch batch = make_batch(s, seed);
-      const auto ref = reference::train_step(loss, batch.x.data(), batch.y.data(), batch.w.data(), batch.b.data(),
-                                             s.n, s.d, s.k);
-      DeviceStep step(loss, s, batch);
-      TrainStepBaseline baseline(step.call);
-      // cuBLAS does not document its summation order: any order of all n
-      // rows, and of the d products plus the bias term it adds with beta = 1.
-      const TrainStepSumLengths lengths{static_cast<double>(s.n), s.d + 8.0};
-      expect_matches_reference(run_baseline(baseline, step), ref, s, lengths, "baseline " + describe(s, loss, seed));
-    }
-  }
+  for_each_case([](Loss loss, const Shape& s, std::uint64_t seed, const reference::TrainStepResult& ref,
+                   DeviceStep& step) {
+    TrainStepBaseline baseline(step.call);
+    // cuBLAS does not document its summation order: any order of all n
+    // rows, and of the d products plus the bias term it adds with beta = 1.
+    const TrainStepSumLengths lengths{static_cast<double>(s.n), s.d + 8.0};
+    expect_matches_reference(run_baseline(baseline, step), ref, s, lengths, "baseline " + describe(s, loss, seed));
+  });
 }
 
 TEST_F(GpuTrainStep, SameBitsOnEveryRun) {
