@@ -11,8 +11,8 @@
 #include <string>
 
 #include "benchmark_registry.hpp"
-#include "cpu_bandwidth.hpp"
-#include "gpu_measure.hpp"
+#include "measure/cpu_bandwidth.hpp"
+#include "measure/gpu_measure.hpp"
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);

@@ -3,7 +3,11 @@
 // the peaks they report against.
 #include <string>
 
+namespace lossbench::measure {}
 namespace lossbench::bench {
+
+// The suite measures with the cases, byte counts and timers of lossbench::measure.
+using namespace lossbench::measure;
 
 /// CPU reference (double precision) for each loss and dtype, n = 2^10..2^22,
 /// with bytes/s, elements/s and % of the CPU's measured copy bandwidth.

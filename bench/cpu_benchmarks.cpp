@@ -5,11 +5,11 @@
 #include <chrono>
 #include <string>
 
-#include "bench_case.hpp"
+#include "measure/bench_case.hpp"
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
-#include "lossbench/reference.hpp"
-#include "traffic.hpp"
+#include "lossbench/reference/fused_loss_reference.hpp"
+#include "measure/traffic.hpp"
 
 namespace lossbench::bench {
 namespace {

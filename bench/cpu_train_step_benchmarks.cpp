@@ -10,9 +10,9 @@
 
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
-#include "lossbench/train_step.hpp"
-#include "train_step_case.hpp"
-#include "traffic.hpp"
+#include "lossbench/train/train_step.hpp"
+#include "measure/train_step_case.hpp"
+#include "measure/traffic.hpp"
 
 namespace lossbench::bench {
 namespace {

@@ -12,14 +12,14 @@
 #include <string>
 
 #include "benchmark_registry.hpp"
-#include "bench_case.hpp"
+#include "measure/bench_case.hpp"
 #include "gpu_samples.cuh"
-#include "gpu_timing.cuh"
+#include "measure/gpu_timing.cuh"
 #include "gpu_train_step_benchmarks.cuh"
-#include "lossbench/device_buffer.hpp"
-#include "lossbench/fused_loss.hpp"
-#include "traffic.hpp"
-#include "lossbench/unfused_baseline.hpp"
+#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+#include "measure/traffic.hpp"
+#include "lossbench/loss/unfused_baseline.hpp"
 
 namespace lossbench::bench {
 namespace {

@@ -1,7 +1,7 @@
 #include "gpu_samples.cuh"
 
 #include "counters.hpp"
-#include "lossbench/detail/cuda_check.hpp"
+#include "backends/cuda/cuda_check.hpp"
 
 namespace lossbench::bench {
 

@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <functional>
 
-#include "gpu_timing.cuh"
+#include "benchmark_registry.hpp"
+#include "measure/gpu_timing.cuh"
 
 namespace lossbench::bench {
 

@@ -11,10 +11,10 @@
 
 #include "gpu_samples.cuh"
 #include "gpu_train_step_benchmarks.cuh"
-#include "lossbench/train_step.hpp"
-#include "lossbench/train_step_baseline.hpp"
-#include "train_step_case.hpp"
-#include "traffic.hpp"
+#include "lossbench/train/train_step.hpp"
+#include "lossbench/train/train_step_baseline.hpp"
+#include "measure/train_step_case.hpp"
+#include "measure/traffic.hpp"
 
 namespace lossbench::bench {
 namespace {

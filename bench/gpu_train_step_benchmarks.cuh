@@ -1,6 +1,7 @@
 #pragma once
 // The training-step GPU benchmarks, registered by register_gpu_benchmarks.
-#include "gpu_timing.cuh"
+#include "benchmark_registry.hpp"
+#include "measure/gpu_timing.cuh"
 
 namespace lossbench::bench {
 

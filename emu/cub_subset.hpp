@@ -2,7 +2,7 @@
 // The part of CUB our kernels use, with CUB's interface, for the emulator:
 // cub::BlockReduce and cub::WarpReduce (TempStorage, Sum, Reduce with a
 // functor, and the valid-items overloads) and cub::DeviceReduce::Sum. Under
-// nvcc the real CUB is used; kernels/cuda_compat.cuh picks one.
+// nvcc the real CUB is used; kernels/common/cuda_compat.cuh picks one.
 //
 // As in CUB, a block reduction's result is defined in thread 0 only: the
 // other threads get a poison value here (NaN, or all bits set), so a kernel

@@ -2,7 +2,7 @@
 // CUDA C++'s device-side API as the emulator provides it to kernels compiled
 // by g++: the function qualifiers, __syncthreads, warp operations, atomics,
 // read-only loads and the float intrinsics our kernels use. Included through
-// kernels/cuda_compat.cuh, never directly by kernels.
+// kernels/common/cuda_compat.cuh, never directly by kernels.
 #include <cmath>
 
 #include "emu/cub_subset.hpp"

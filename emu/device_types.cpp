@@ -1,6 +1,6 @@
 #include "emu/device_types.hpp"
 
-#include "lossbench/dtype.hpp"
+#include "lossbench/core/dtype.hpp"
 
 namespace lossbench::emu {
 

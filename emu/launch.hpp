@@ -1,6 +1,6 @@
 #pragma once
 // launch() for the emulator: the same call host code makes under nvcc
-// (kernels/launch.cuh), running the grid on the CPU.
+// (kernels/common/launch.cuh), running the grid on the CPU.
 #include <cstddef>
 #include <functional>
 #include <tuple>

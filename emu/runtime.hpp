@@ -1,7 +1,7 @@
 #pragma once
 // The emulator's runtime: what emulated device code calls (barriers, warp
 // operations, dynamic shared memory) and what launch() calls to run a grid.
-// Kernels never include this directly; kernels/cuda_compat.cuh brings in
+// Kernels never include this directly; kernels/common/cuda_compat.cuh brings in
 // emu/device_api.hpp, which is built on it.
 #include <cstddef>
 #include <cstdint>

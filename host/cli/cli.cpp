@@ -8,7 +8,7 @@
 #include "command_loss.hpp"
 #include "command_train.hpp"
 #include "command_verify.hpp"
-#include "lossbench/error.hpp"
+#include "lossbench/core/error.hpp"
 
 namespace lossbench::cli {
 

@@ -7,13 +7,13 @@
 #include <optional>
 #include <string>
 
-#include "bench_case.hpp"
-#include "cpu_bandwidth.hpp"
-#include "gpu_measure.hpp"
-#include "lossbench/error.hpp"
-#include "lossbench/reference.hpp"
-#include "lossbench/unfused_baseline.hpp"
-#include "traffic.hpp"
+#include "measure/bench_case.hpp"
+#include "measure/cpu_bandwidth.hpp"
+#include "measure/gpu_measure.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/reference/fused_loss_reference.hpp"
+#include "lossbench/loss/unfused_baseline.hpp"
+#include "measure/traffic.hpp"
 
 namespace lossbench::cli {
 
@@ -49,7 +49,7 @@ struct Row {
 };
 
 // Median wall time of the CPU reference over `repeats` runs.
-double median_cpu_reference_seconds(Loss loss, const bench::BenchCase& c, int repeats) {
+double median_cpu_reference_seconds(Loss loss, const measure::BenchCase& c, int repeats) {
   std::vector<double> samples;
   const ConstArrayView z{c.z.data(), c.dtype, c.n};
   const ConstArrayView y{c.y.data(), c.dtype, c.n};
@@ -128,8 +128,8 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
   }
   if (options.profile && !gpu) throw BackendError("--profile needs a GPU: " + cuda.reason);
 
-  const double cpu_peak = bench::measure_cpu_copy_bandwidth();
-  const double gpu_peak = gpu ? bench::gpu_copy_bandwidth() : 0.0;
+  const double cpu_peak = measure::measure_cpu_copy_bandwidth();
+  const double gpu_peak = gpu ? measure::gpu_copy_bandwidth() : 0.0;
   if (!options.json) {
     char line[256];
     std::snprintf(line, sizeof line, "lossbench bench: loss + gradient, mean reduction; median of %d\n",
@@ -148,7 +148,7 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
 
   const int repeats = options.profile ? 1 : options.repeats;
   const int batch = options.profile ? 3 : 20;
-  if (options.profile) bench::gpu_profiler_start();
+  if (options.profile) measure::gpu_profiler_start();
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
   for (const Loss loss : {Loss::bce, Loss::mse}) {
@@ -158,32 +158,32 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
           progress << "bench: " << to_string(loss) << " " << to_string(dtype) << " n=" << n << "\n";
         }
         const std::string loss_name(to_string(loss));
-        const bench::BenchCase host_case(Backend::ref, loss, dtype, bench::Pass::forward_grad, n);
+        const measure::BenchCase host_case(Backend::ref, loss, dtype, measure::Pass::forward_grad, n);
         std::optional<double> cpu_seconds;
         if (n <= kCpuReferenceCap && !options.profile) {
           cpu_seconds = median_cpu_reference_seconds(loss, host_case, std::min(repeats, 3));
           rows.push_back({"cpu_reference", loss_name, dtype, n, *cpu_seconds,
-                          bench::fused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), cpu_peak,
+                          measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), cpu_peak,
                           std::nullopt, std::nullopt});
         }
         if (!gpu) continue;
-        bench::BenchCase c(Backend::cuda, loss, dtype, bench::Pass::forward_grad, n);
+        measure::BenchCase c(Backend::cuda, loss, dtype, measure::Pass::forward_grad, n);
         UnfusedBaseline baseline(Backend::cuda, c.call);
-        const double fused = bench::median_gpu_seconds(
+        const double fused = measure::median_gpu_seconds(
             [&] { fused_loss(c.call, Backend::cuda, c.workspace.data(), c.workspace.size()); }, repeats, batch,
             "lossbench bench: fused");
-        const double unfused = bench::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
+        const double unfused = measure::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
                                                          "lossbench bench: unfused");
         rows.push_back({"fused", loss_name, dtype, n, fused,
-                        bench::fused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                        measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
                         unfused / fused, cpu_seconds ? std::optional<double>(*cpu_seconds / fused) : std::nullopt});
         rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
-                        bench::unfused_bytes({bench::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                        measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
                         std::nullopt, cpu_seconds ? std::optional<double>(*cpu_seconds / unfused) : std::nullopt});
       }
     }
   }
-  if (options.profile) bench::gpu_profiler_stop();
+  if (options.profile) measure::gpu_profiler_stop();
   print_rows(rows, options.json, out);
 }
 

@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "lossbench/device_buffer.hpp"
-#include "lossbench/error.hpp"
-#include "lossbench/fused_loss.hpp"
-#include "lossbench/npy.hpp"
-#include "lossbench/reference.hpp"
+#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+#include "lossbench/data/npy.hpp"
+#include "lossbench/reference/fused_loss_reference.hpp"
 
 namespace lossbench::cli {
 

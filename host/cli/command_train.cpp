@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "lossbench/error.hpp"
-#include "lossbench/fashion_mnist.hpp"
-#include "lossbench/synthetic_dataset.hpp"
-#include "lossbench/trainer.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/data/fashion_mnist.hpp"
+#include "lossbench/data/synthetic_dataset.hpp"
+#include "lossbench/train/trainer.hpp"
 #include "neuron_experiment_report.hpp"
 #include "progress_display.hpp"
 #include "training_csv.hpp"

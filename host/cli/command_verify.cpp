@@ -3,9 +3,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "lossbench/error.hpp"
-#include "lossbench/fused_loss_bounds.hpp"
-#include "lossbench/verify.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/loss/fused_loss_bounds.hpp"
+#include "lossbench/verify/verify.hpp"
 
 namespace lossbench::cli {
 
@@ -37,7 +37,7 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
 
   out << "lossbench verify on backend " << to_string(backend) << ": " << cases.size() << " cases, seed "
       << options.seed << "\n"
-      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/fused_loss_bounds.hpp):\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/fused_loss_bounds.hpp):\n"
       << "  gradient: 1e-6 relative to the reference and to the terms of a − y, plus one rounding to the\n"
       << "  output type (f16 2^-11, bf16 2^-8); reduced loss: " << kReducedLossRelativeBound << " relative\n\n";
   char line[256];

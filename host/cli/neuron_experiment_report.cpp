@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "lossbench/neuron_experiment.hpp"
+#include "lossbench/train/neuron_experiment.hpp"
 #include "training_csv.hpp"
 
 namespace lossbench::cli {

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <ostream>
 
-#include "lossbench/trainer.hpp"
+#include "lossbench/train/trainer.hpp"
 
 namespace lossbench::cli {
 

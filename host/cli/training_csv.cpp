@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "lossbench/error.hpp"
+#include "lossbench/core/error.hpp"
 
 namespace lossbench::cli {
 namespace {

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "lossbench/loss_kind.hpp"
-#include "lossbench/neuron_experiment.hpp"
-#include "lossbench/trainer.hpp"
+#include "lossbench/core/loss_kind.hpp"
+#include "lossbench/train/neuron_experiment.hpp"
+#include "lossbench/train/trainer.hpp"
 
 namespace lossbench::cli {
 

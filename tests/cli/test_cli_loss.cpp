@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "lossbench/npy.hpp"
+#include "lossbench/data/npy.hpp"
 
 namespace lossbench {
 namespace {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "lossbench/backend.hpp"
-#include "lossbench/neuron_experiment.hpp"
+#include "lossbench/core/backend.hpp"
+#include "lossbench/train/neuron_experiment.hpp"
 
 namespace lossbench {
 namespace {

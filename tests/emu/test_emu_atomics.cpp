@@ -3,7 +3,7 @@
 
 #include "emu/options.hpp"
 #include "kernels/atomics.cuh"
-#include "kernels/launch.cuh"
+#include "kernels/common/launch.cuh"
 
 namespace lossbench {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernels/block_reduce.cuh"
-#include "kernels/launch.cuh"
+#include "kernels/common/launch.cuh"
 
 namespace lossbench {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "kernels/launch.cuh"
+#include "kernels/common/launch.cuh"
 #include "kernels/indexing.cuh"
 
 namespace lossbench {

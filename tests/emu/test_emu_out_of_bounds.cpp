@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "kernels/elementwise.cuh"
-#include "kernels/launch.cuh"
+#include "kernels/common/launch.cuh"
 
 namespace lossbench {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/launch.cuh"
+#include "kernels/common/launch.cuh"
 #include "kernels/shared_memory.cuh"
 
 namespace lossbench {

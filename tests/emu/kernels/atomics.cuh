@@ -1,6 +1,6 @@
 #pragma once
 // Atomics from every thread of many blocks onto one set of counters.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

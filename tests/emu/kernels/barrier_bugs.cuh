@@ -1,6 +1,6 @@
 #pragma once
 // Kernels with synchronisation bugs that the emulator must expose.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

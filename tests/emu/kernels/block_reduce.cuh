@@ -1,7 +1,7 @@
 #pragma once
 // cub::BlockReduce over one block: thread t contributes in[t], the sum of the
 // first valid_items goes to out[blockIdx.x], written by thread 0.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

@@ -2,7 +2,7 @@
 // A grid-stride elementwise kernel (y = a·x + y), for the emulator's speed.
 #include <cstdint>
 
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

@@ -1,6 +1,6 @@
 #pragma once
 // Each thread records who it is: threadIdx, blockIdx, blockDim, gridDim.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

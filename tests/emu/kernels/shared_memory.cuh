@@ -1,7 +1,7 @@
 #pragma once
 // Static and dynamic shared memory: each block reverses its slice through
 // both, so a wrong per-block separation or a missing barrier shows.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

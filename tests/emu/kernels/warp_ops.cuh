@@ -1,6 +1,6 @@
 #pragma once
 // Warp operations, lane by lane: each thread writes the value it received.
-#include "kernels/cuda_compat.cuh"
+#include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::test_kernels {
 

@@ -1,0 +1,40 @@
+#pragma once
+// Memory where a backend computes: host memory for ref and emu, device memory
+// (cudaMalloc) for cuda. RAII, move-only. Used by verify, the CLI and the
+// benchmarks so that they run unchanged on every backend.
+#include <cstddef>
+
+#include "lossbench/core/backend.hpp"
+
+namespace lossbench {
+
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  /// Allocates `bytes` (16-byte aligned, possibly more) on the backend; throws BackendError on failure.
+  DeviceBuffer(Backend backend, std::size_t bytes);
+  ~DeviceBuffer();
+  DeviceBuffer(DeviceBuffer&& other) noexcept;
+  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept;
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+
+  void* data() const { return data_; }
+  std::size_t size() const { return bytes_; }
+  Backend backend() const { return backend_; }
+
+  /// Copies host memory in, at a byte offset; synchronous.
+  void upload(const void* host, std::size_t bytes, std::size_t offset = 0);
+  /// Copies out to host memory, from a byte offset; synchronous (waits for the device).
+  void download(void* host, std::size_t bytes, std::size_t offset = 0) const;
+  /// Sets every byte to `value` (used to poison outputs and zero workspaces); synchronous.
+  void fill_bytes(unsigned char value);
+
+ private:
+  void check_range(std::size_t bytes, std::size_t offset, const char* what) const;
+  Backend backend_ = Backend::ref;
+  void* data_ = nullptr;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace lossbench

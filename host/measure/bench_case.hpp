@@ -1,0 +1,22 @@
+#pragma once
+// One benchmark case set up on a backend: inputs filled, outputs and
+// workspace allocated, the FusedLossCall ready to run again and again.
+#include <cstdint>
+
+#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+#include "measure/traffic.hpp"
+
+namespace lossbench::measure {
+
+struct BenchCase {
+  /// Mean reduction; the gradient as `pass` says (over the logits for in_place).
+  BenchCase(Backend backend, Loss loss, DType dtype, Pass pass, std::int64_t n);
+
+  std::int64_t n;
+  DType dtype;
+  DeviceBuffer z, y, g, reduced, workspace;
+  FusedLossCall call;
+};
+
+}  // namespace lossbench::measure

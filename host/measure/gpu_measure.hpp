@@ -1,0 +1,21 @@
+#pragma once
+// GPU measurements for `lossbench bench`, callable from plain C++ (the CLI
+// is not compiled by nvcc). In a build without CUDA they throw BackendError.
+#include <functional>
+
+namespace lossbench::measure {
+
+/// Device-to-device copy bandwidth, bytes read + written per second.
+double gpu_copy_bandwidth();
+
+/// Median over `repeats` samples of the GPU time of one call of `launch`
+/// (each sample times `batch` back-to-back calls with CUDA events and divides).
+/// With `profile`, wraps the samples in cudaProfilerStart/Stop and an NVTX range named `label`.
+double median_gpu_seconds(const std::function<void()>& launch, int repeats, int batch, const char* label);
+
+/// cudaProfilerStart/Stop around the measured region, so that
+/// `nsys profile --capture-range=cudaProfilerApi` records only it.
+void gpu_profiler_start();
+void gpu_profiler_stop();
+
+}  // namespace lossbench::measure

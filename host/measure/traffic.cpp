@@ -1,0 +1,82 @@
+#include "measure/traffic.hpp"
+
+#include "kernels/loss/fused_loss_tiling.hpp"
+#include "kernels/train/train_step_tiling.hpp"
+#include "lossbench/core/error.hpp"
+
+namespace lossbench::measure {
+namespace {
+
+std::int64_t element_size(DType dtype) { return static_cast<std::int64_t>(dtype_size(dtype)); }
+
+void require_valid(const TrafficCase& c) {
+  if (c.n < 0) throw InputError("traffic: n must be >= 0, got " + std::to_string(c.n));
+}
+
+void require_valid(const TrainStepShape& s) {
+  if (s.n < 1 || s.d < 1 || s.k < 1) {
+    throw InputError("traffic: a training step needs n, d, k >= 1, got n = " + std::to_string(s.n) +
+                     ", d = " + std::to_string(s.d) + ", k = " + std::to_string(s.k));
+  }
+}
+
+constexpr std::int64_t kFloat = 4;
+constexpr std::int64_t kDouble = 8;
+
+}  // namespace
+
+std::int64_t fused_bytes(const TrafficCase& c) {
+  require_valid(c);
+  const std::int64_t t = element_size(c.dtype);
+  std::int64_t per_element = 2 * t;                 // read z, y
+  if (c.pass != Pass::forward) per_element += t;    // write g
+  if (c.reduction == Reduction::none) per_element += t;  // write ℓ
+  std::int64_t bytes = per_element * c.n;
+  if (c.reduction != Reduction::none) {
+    const std::int64_t tiles = (c.n + kernels::kTileElements - 1) / kernels::kTileElements;
+    bytes += 2 * 4 * tiles;  // each float partial written once and read once
+  }
+  return bytes;
+}
+
+std::int64_t unfused_bytes(const TrafficCase& c) {
+  require_valid(c);
+  const std::int64_t t = element_size(c.dtype);
+  if (c.reduction == Reduction::none) throw InputError("traffic: the unfused baseline computes mean or sum only");
+  constexpr std::int64_t kLossBytes = 4;  // ℓ is float32 whatever the dtype
+  std::int64_t per_element = 2 * t;                  // sigmoid: read z, write a
+  per_element += 2 * t + kLossBytes;                 // loss: read a, y, write ℓ
+  per_element += kLossBytes;                         // reduction: read ℓ
+  if (c.pass != Pass::forward) per_element += 3 * t;  // gradient: read a, y, write g
+  return per_element * c.n;
+}
+
+std::int64_t fused_train_step_bytes(const TrainStepShape& s) {
+  require_valid(s);
+  const std::int64_t blocks = kernels::train_step_partition(s.n).blocks;
+  const std::int64_t d = s.d;
+  const std::int64_t k = s.k;
+  const std::int64_t parameters = kFloat * (d * k + k);             // W and b, or dW and db
+  std::int64_t bytes = kFloat * s.n * (d + k);                      // X and Y, once
+  bytes += blocks * parameters;                                     // each block reads W and b
+  bytes += 2 * blocks * (parameters + kDouble);                     // partials written, then read by finalize
+  bytes += parameters + kDouble;                                    // dW, db, L written
+  return bytes;
+}
+
+std::int64_t baseline_train_step_bytes(const TrainStepShape& s) {
+  require_valid(s);
+  const std::int64_t n = s.n;
+  const std::int64_t d = s.d;
+  const std::int64_t k = s.k;
+  const std::int64_t z = kFloat * n * k;                                   // Z or dZ, once
+  const std::int64_t bias_fill = kFloat * (k + n) + z;                     // read b and the ones, write Z
+  const std::int64_t gemm1 = kFloat * (n * d + d * k) + 2 * z;             // read X, W, Z; write Z
+  const std::int64_t loss = fused_bytes({Pass::forward_grad, Reduction::sum, DType::f32, n * k});  // Z, Y → dZ
+  const std::int64_t scale = 2 * kDouble;                                  // L read and written
+  const std::int64_t gemm2 = kFloat * (n * d + d * k) + z;                 // read X, dZ; write dW
+  const std::int64_t column_sums = z + kFloat * (n + k);                   // read dZ and the ones, write db
+  return bias_fill + gemm1 + loss + scale + gemm2 + column_sums;
+}
+
+}  // namespace lossbench::measure

@@ -1,0 +1,66 @@
+#pragma once
+// Bytes that each benchmarked variant must move through memory, as code, so
+// that the bandwidth and %-of-peak counters and docs/PERF.md agree, and the
+// formulas are unit-tested (tests/measure/test_host_traffic.cpp).
+#include <cstdint>
+
+#include "lossbench/core/dtype.hpp"
+#include "lossbench/core/loss_kind.hpp"
+
+namespace lossbench::measure {
+
+/// forward: the loss only. forward_grad: loss and gradient. in_place: the
+/// gradient written over the logits (same bytes as forward_grad, one buffer less).
+enum class Pass { forward, forward_grad, in_place };
+
+struct TrafficCase {
+  Pass pass = Pass::forward_grad;
+  Reduction reduction = Reduction::mean;
+  DType dtype = DType::f32;
+  std::int64_t n = 0;
+};
+
+/// The fused kernel's compulsory traffic, T = sizeof(dtype): read z and y
+/// (2T), write g unless forward (T), write ℓ for reduction none (T). The tile
+/// partials (4 bytes per 4096 elements, written and read once) are included.
+std::int64_t fused_bytes(const TrafficCase& c);
+
+/// The unfused baseline (kernels/loss/unfused_baseline.cuh), with intermediates in
+/// memory: sigmoid (read z, write a: 2T), elementwise loss (read a, y: 2T;
+/// write ℓ in float: 4), the reduction (read ℓ: 4), and for a gradient the
+/// gradient kernel (read a, y, write g: 3T). Only mean and sum.
+std::int64_t unfused_bytes(const TrafficCase& c);
+
+/// One training step of the single-layer model (train_step.hpp): X n × d,
+/// Y n × k, W d × k, all float32.
+struct TrainStepShape {
+  std::int64_t n = 0;
+  int d = 0;
+  int k = 0;
+};
+
+/// The fused step (kernels/train/train_step.cuh) as the kernels ask it of global
+/// memory: X once (4·n·d) and Y (4·n·k); every block reads W and b
+/// (4·(d·k + k)) and writes its dW, db partials (4·(d·k + k)) and its loss
+/// partial (8), which the finalize kernel reads back once; the finalize
+/// kernel writes dW, db and L (4·d·k + 4·k + 8). Blocks as train_step_partition.
+/// W's re-reads and the partials (≤ 256 blocks) may be served by L2, so
+/// DRAM may see less than this at small n; at large n X dominates.
+std::int64_t fused_train_step_bytes(const TrainStepShape& s);
+
+/// The framework-style baseline (train_step_baseline.hpp), assuming each
+/// library call reads its operands from memory once and writes its result
+/// once (the GEMMs' small operand, W or dZ's k columns, stays on chip while X
+/// streams; cuBLAS split-K partials in its workspace are not counted):
+/// the bias broadcast reads b and n ones and writes Z; GEMM1 reads X, W and
+/// Z (beta = 1) and writes Z; the fused loss kernel reads Z, Y and writes dZ
+/// (fused_bytes for n·k elements, with its tile partials); the loss scaling
+/// reads and writes 8 bytes; GEMM2 reads X and dZ and writes dW; the column
+/// sums read dZ and n ones and write db. Per row: 8·d + 32·k + 8 bytes,
+/// against the fused step's 4·d + 4·k: about 2× for k ≪ d.
+std::int64_t baseline_train_step_bytes(const TrainStepShape& s);
+
+/// A device-to-device copy of `bytes` moves twice that: read plus write.
+constexpr std::int64_t copy_traffic(std::int64_t bytes) { return 2 * bytes; }
+
+}  // namespace lossbench::measure

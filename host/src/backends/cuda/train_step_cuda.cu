@@ -1,0 +1,15 @@
+// The cuda backend of train_step(): the fused step on the GPU through the
+// same launcher the emulator runs, with an NVTX range per call.
+#include <nvtx3/nvtx3.hpp>
+
+#include "backends/backends.hpp"
+#include "backends/launch/train_step_launch.cuh"
+
+namespace lossbench::detail {
+
+void train_step_cuda(const TrainStepCall& call, void* workspace, void* stream) {
+  const nvtx3::scoped_range range{"lossbench::train_step"};
+  kernels::launch_train_step(call, workspace, static_cast<cudaStream_t>(stream));
+}
+
+}  // namespace lossbench::detail

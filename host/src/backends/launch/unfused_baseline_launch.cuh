@@ -1,0 +1,70 @@
+#pragma once
+// Host-side launch of the unfused baseline (kernels/loss/unfused_baseline.cuh),
+// compiled by nvcc for the cuda backend and by g++ for the emulator.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+#include "kernels/common/cuda_compat.cuh"
+#include "kernels/common/launch.cuh"
+#include "backends/launch/storage_type.hpp"
+#include "kernels/loss/unfused_baseline.cuh"
+#include "kernels/loss/unfused_baseline_buffers.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+
+namespace lossbench::kernels {
+inline namespace LOSSBENCH_KERNEL_NAMESPACE {
+
+/// Bytes of cub::DeviceReduce temporary storage for n floats.
+inline std::size_t unfused_reduce_temp_bytes(std::int64_t n) {
+  std::size_t bytes = 0;
+  cub::DeviceReduce::Sum(nullptr, bytes, static_cast<const float*>(nullptr), static_cast<float*>(nullptr), n);
+  return bytes;
+}
+
+// One thread per element up to 4096 blocks, then grid-stride, as eager
+// frameworks' elementwise kernels do.
+inline dim3 elementwise_grid(std::int64_t n) {
+  return dim3(static_cast<unsigned>(std::clamp<std::int64_t>((n + 255) / 256, 1, 4096)));
+}
+
+template <class Loss, class T, class Stream>
+void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m, Stream stream) {
+  const auto* z = static_cast<const T*>(call.logits);
+  const auto* y = static_cast<const T*>(call.targets);
+  auto* a = static_cast<T*>(m.probabilities);
+  const dim3 grid = elementwise_grid(call.n);
+  const dim3 block(256);
+  launch(&sigmoid_kernel<T>, grid, block, 0, stream, z, a, call.n);
+  launch(&loss_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y, m.elementwise_loss,
+         call.n);
+  std::size_t temp_bytes = m.reduce_temp_bytes;
+  if (cub::DeviceReduce::Sum(m.reduce_temp, temp_bytes, static_cast<const float*>(m.elementwise_loss), m.sum, call.n,
+                             stream) != cudaSuccess) {
+    throw std::runtime_error("cub::DeviceReduce::Sum failed in the unfused baseline");
+  }
+  const bool mean = call.reduction == Reduction::mean;
+  const double multiplier = !mean ? 1.0 : call.n > 0 ? 1.0 / static_cast<double>(call.n)
+                                                   : std::numeric_limits<double>::quiet_NaN();
+  launch(&scale_kernel, dim3(1), dim3(1), 0, stream, static_cast<const float*>(m.sum), call.reduced_loss, multiplier);
+  if (call.grad != nullptr) {
+    const auto grad_multiplier = static_cast<float>(mean && call.n > 0 ? call.grad_scale / static_cast<double>(call.n)
+                                                                       : double{call.grad_scale});
+    launch(&grad_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y,
+           static_cast<T*>(call.grad), call.n, grad_multiplier);
+  }
+}
+
+/// Runs the baseline for a validated mean or sum call.
+template <class Stream>
+void launch_unfused(const FusedLossCall& call, const UnfusedIntermediates& m, Stream stream) {
+  with_storage_type(call.dtype, [&]<class T>() {
+    if (call.loss == Loss::mse) return launch_unfused_for<MseFromOutput, T>(call, m, stream);
+    return launch_unfused_for<BceFromOutput, T>(call, m, stream);
+  });
+}
+
+}  // namespace LOSSBENCH_KERNEL_NAMESPACE
+}  // namespace lossbench::kernels

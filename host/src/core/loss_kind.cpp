@@ -1,0 +1,39 @@
+#include "lossbench/core/loss_kind.hpp"
+
+#include <string>
+
+#include "lossbench/core/error.hpp"
+
+namespace lossbench {
+
+std::string_view to_string(Loss loss) {
+  switch (loss) {
+    case Loss::mse: return "mse";
+    case Loss::bce: return "bce";
+  }
+  return "unknown-loss";
+}
+
+std::string_view to_string(Reduction reduction) {
+  switch (reduction) {
+    case Reduction::none: return "none";
+    case Reduction::mean: return "mean";
+    case Reduction::sum: return "sum";
+  }
+  return "unknown-reduction";
+}
+
+Loss parse_loss(std::string_view name) {
+  if (name == "mse") return Loss::mse;
+  if (name == "bce") return Loss::bce;
+  throw InputError("unknown loss '" + std::string(name) + "': expected mse or bce");
+}
+
+Reduction parse_reduction(std::string_view name) {
+  if (name == "none") return Reduction::none;
+  if (name == "mean") return Reduction::mean;
+  if (name == "sum") return Reduction::sum;
+  throw InputError("unknown reduction '" + std::string(name) + "': expected none, mean or sum");
+}
+
+}  // namespace lossbench

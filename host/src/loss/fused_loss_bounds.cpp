@@ -1,0 +1,65 @@
+#include "lossbench/loss/fused_loss_bounds.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "lossbench/reference/fused_loss_reference.hpp"
+
+namespace lossbench {
+
+double output_rounding(DType dtype) {
+  switch (dtype) {
+    case DType::f32: return 0.0;
+    case DType::f16: return std::ldexp(1.0, -11);
+    case DType::bf16: return std::ldexp(1.0, -8);
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+double output_underflow(DType dtype) {
+  switch (dtype) {
+    case DType::f32: return std::ldexp(1.0, -150);  // smallest subnormal 2^-149
+    case DType::f16: return std::ldexp(1.0, -25);   // 2^-24
+    case DType::bf16: return std::ldexp(1.0, -134);  // 2^-133
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
+  const bool bce = e.loss == Loss::bce;
+  const double p = bce ? e.pos_weight : 1.0;
+  const double w = bce ? 1.0 + (p - 1.0) * e.y : 1.0;
+  const double k = bce ? 1.0 : reference::sigmoid_derivative(e.z);
+  const double cancellation_scale = std::fabs(e.grad_multiplier) * (w + p * std::fabs(e.y)) * k;
+  const double magnitude = std::fabs(grad_ref);
+  const double big_p = std::fmax(1.0, p);
+  return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +
+         output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + std::fabs(e.grad_multiplier) * big_p);
+}
+
+double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref) {
+  const double cancellation_scale =
+      e.loss == Loss::mse ? std::fabs(reference::sigmoid(e.z) - e.y) * (1.0 + std::fabs(e.y)) : 0.0;
+  const double magnitude = std::fabs(loss_ref);
+  const double big_p = e.loss == Loss::bce ? std::fmax(1.0, e.pos_weight) : 1.0;
+  return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +
+         output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + big_p);
+}
+
+double reduced_loss_error_bound(double loss_ref, std::int64_t n, Reduction reduction, double pos_weight) {
+  const double per_element_floor = kFloatMathUnderflow * std::fmax(1.0, pos_weight);
+  const double underflow = reduction == Reduction::mean ? per_element_floor
+                                                        : per_element_floor * static_cast<double>(n);
+  return kReducedLossRelativeBound * std::fabs(loss_ref) + underflow;
+}
+
+double error_in_bound_units(double got, double ref, double bound) {
+  if (got == ref) return 0.0;  // also equal infinities
+  if (std::isnan(got) && std::isnan(ref)) return 0.0;
+  const double difference = std::fabs(got - ref);
+  if (std::isnan(difference)) return std::numeric_limits<double>::infinity();
+  if (bound == 0.0) return std::numeric_limits<double>::infinity();
+  return difference / bound;
+}
+
+}  // namespace lossbench

@@ -1,0 +1,86 @@
+// Argument checks of a FusedLossCall, and its workspace size.
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "kernels/loss/fused_loss_tiling.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+
+namespace lossbench {
+namespace {
+
+// Byte ranges [begin, end) of the arrays, for overlap checks.
+struct ByteRange {
+  std::uintptr_t begin;
+  std::uintptr_t end;
+  bool overlaps(const ByteRange& other) const { return begin < other.end && other.begin < end; }
+};
+
+ByteRange range_of(const void* p, std::size_t bytes) {
+  const auto begin = reinterpret_cast<std::uintptr_t>(p);
+  return {begin, begin + bytes};
+}
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw InputError("fused_loss: " + message);
+}
+
+}  // namespace
+
+void validate(const FusedLossCall& call) {
+  require(call.loss == Loss::mse || call.loss == Loss::bce,
+          "unknown loss value " + std::to_string(static_cast<int>(call.loss)) + " (expected mse or bce)");
+  require(call.reduction == Reduction::none || call.reduction == Reduction::mean || call.reduction == Reduction::sum,
+          "unknown reduction value " + std::to_string(static_cast<int>(call.reduction)));
+  require(call.dtype == DType::f32 || call.dtype == DType::f16 || call.dtype == DType::bf16,
+          "unknown dtype value " + std::to_string(static_cast<int>(call.dtype)));
+  require(call.n >= 0, "n must be >= 0, got " + std::to_string(call.n));
+  if (call.n > 0) {
+    require(call.logits != nullptr, "logits is null with n = " + std::to_string(call.n));
+    require(call.targets != nullptr, "targets is null with n = " + std::to_string(call.n));
+  }
+  const bool reduces = call.reduction != Reduction::none;
+  require(!reduces || call.reduced_loss != nullptr,
+          "reduced_loss is null but reduction " + std::string(to_string(call.reduction)) + " needs it");
+  require(reduces || call.reduced_loss == nullptr, "reduced_loss is set but reduction none writes no reduced loss");
+  require(reduces ? call.elementwise_loss == nullptr : true,
+          "elementwise_loss is set but only reduction none writes per-element losses");
+  require(call.loss == Loss::bce || call.pos_weight == 1.0f,
+          "pos_weight applies to bce only, got " + std::to_string(call.pos_weight) + " with mse");
+  require(call.pos_weight >= 0.0f && std::isfinite(call.pos_weight),
+          "pos_weight must be finite and >= 0, got " + std::to_string(call.pos_weight));
+  require(std::isfinite(call.grad_scale), "grad_scale must be finite, got " + std::to_string(call.grad_scale));
+
+  // Outputs may not overlap inputs or each other; the one exception is a
+  // gradient written exactly over the logits (in place).
+  const std::size_t bytes = static_cast<std::size_t>(call.n) * dtype_size(call.dtype);
+  if (bytes == 0) return;
+  const ByteRange logits = range_of(call.logits, bytes);
+  const ByteRange targets = range_of(call.targets, bytes);
+  if (call.grad != nullptr) {
+    const ByteRange grad = range_of(call.grad, bytes);
+    require(grad.begin == logits.begin || !grad.overlaps(logits),
+            "grad overlaps logits without being exactly in place (grad must equal logits or not overlap it)");
+    require(!grad.overlaps(targets), "grad overlaps targets");
+  }
+  if (call.elementwise_loss != nullptr) {
+    const ByteRange loss = range_of(call.elementwise_loss, bytes);
+    require(!loss.overlaps(logits), "elementwise_loss overlaps logits");
+    require(!loss.overlaps(targets), "elementwise_loss overlaps targets");
+    require(call.grad == nullptr || !loss.overlaps(range_of(call.grad, bytes)), "elementwise_loss overlaps grad");
+  }
+  if (call.reduced_loss != nullptr) {
+    const ByteRange scalar = range_of(call.reduced_loss, sizeof(double));
+    require(!scalar.overlaps(logits) && !scalar.overlaps(targets) &&
+                (call.grad == nullptr || !scalar.overlaps(range_of(call.grad, bytes))),
+            "reduced_loss overlaps an input or the gradient");
+  }
+}
+
+std::size_t fused_loss_workspace_size(const FusedLossCall& call) {
+  if (call.reduction == Reduction::none) return 0;
+  return kernels::fused_loss_workspace_layout(call.n).total_bytes;
+}
+
+}  // namespace lossbench

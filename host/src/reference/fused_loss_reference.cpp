@@ -1,0 +1,150 @@
+#include "lossbench/reference/fused_loss_reference.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "lossbench/core/error.hpp"
+
+namespace lossbench::reference {
+
+double sigmoid(double z) {
+  // exp() is only ever called on a non-positive argument, so it cannot overflow.
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+double sigmoid_derivative(double z) { return sigmoid(z) * sigmoid(-z); }
+
+namespace {
+
+// a − y without cancellation when a is close to 1: for z ≥ 0, 1 − a = σ(−z)
+// is known to full relative precision and 1 − y is exact in double for any
+// float target, so (1 − y) − σ(−z) loses nothing that the inputs did not.
+double sigmoid_minus_target(double z, double y) {
+  if (z >= 0) return (1.0 - y) - sigmoid(-z);
+  return sigmoid(z) - y;
+}
+
+// c·z where a zero coefficient wins over an infinite z: the limit of the loss
+// at z = ±inf exists exactly when the coefficient of the divergent term is 0.
+double product_zero_wins(double c, double z) { return c == 0.0 ? 0.0 : c * z; }
+
+}  // namespace
+
+LossAndGrad mse(double z, double y) {
+  const double a_minus_y = sigmoid_minus_target(z, y);
+  return {0.5 * a_minus_y * a_minus_y, a_minus_y * sigmoid_derivative(z)};
+}
+
+LossAndGrad bce_with_logits(double z, double y, double pos_weight) {
+  // ℓ = (1 − y)·z + w·(log1p(e^{−|z|}) + max(−z, 0)) with w = 1 + (p − 1)·y,
+  // split by the sign of z so that no product is inf − inf: for z ≥ 0 the
+  // linear part is (1 − y)·z, for z < 0 it is (1 − y − w)·z = −p·y·z.
+  // Both are formed without the cancellation of z − z·y.
+  const double w = 1.0 + (pos_weight - 1.0) * y;
+  const double linear = z >= 0 ? product_zero_wins(1.0 - y, z) : product_zero_wins(-pos_weight * y, z);
+  const double softplus_tail = w * std::log1p(std::exp(-std::fabs(z)));
+  // dℓ/dz = w·a − p·y, which is (1 − y) − w·σ(−z) for z ≥ 0 (no cancellation
+  // as a → 1) and reduces to a − y for p = 1.
+  const double grad = z >= 0 ? (1.0 - y) - w * sigmoid(-z) : w * sigmoid(z) - pos_weight * y;
+  return {linear + softplus_tail, grad};
+}
+
+LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {
+  switch (loss) {
+    case Loss::mse: return mse(z, y);
+    case Loss::bce: return bce_with_logits(z, y, pos_weight);
+  }
+  throw InputError("reference::elementwise: unknown loss value " + std::to_string(static_cast<int>(loss)));
+}
+
+void validate_targets(ConstArrayView targets) {
+  for (std::int64_t i = 0; i < targets.size; ++i) {
+    const double y = load_as_double(targets.data, targets.dtype, static_cast<std::size_t>(i));
+    if (std::isnan(y)) {
+      throw InputError("targets[" + std::to_string(i) + "] is NaN: targets must be probabilities in [0, 1]");
+    }
+    if (y < 0.0 || y > 1.0) {
+      throw InputError("targets[" + std::to_string(i) + "] = " + std::to_string(y) +
+                       " is outside [0, 1]: targets must be probabilities");
+    }
+  }
+}
+
+double compensated_sum(const std::vector<double>& values) {
+  double sum = 0.0;
+  double compensation = 0.0;
+  for (const double v : values) {
+    const double t = sum + v;
+    // Whichever operand is larger keeps its bits; recover the other's lost low part.
+    compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  // `sum` is the plain running sum. Once it is infinite (an infinite term, or
+  // overflow) the compensation is inf − inf = NaN and means nothing: the
+  // plain sum is the right answer.
+  if (!std::isfinite(sum)) return sum;
+  return sum + compensation;
+}
+
+Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArrayView targets,
+               const Options& options) {
+  if (loss != Loss::mse && loss != Loss::bce) {
+    throw InputError("reference::compute: unknown loss value " + std::to_string(static_cast<int>(loss)));
+  }
+  if (logits.size != targets.size) {
+    throw InputError("logits have " + std::to_string(logits.size) + " elements but targets have " +
+                     std::to_string(targets.size) + ": they must match");
+  }
+  if (logits.size < 0) {
+    throw InputError("array size must be non-negative, got " + std::to_string(logits.size));
+  }
+  if ((logits.data == nullptr || targets.data == nullptr) && logits.size > 0) {
+    throw InputError("null logits or targets pointer with " + std::to_string(logits.size) + " elements");
+  }
+  if (!(options.pos_weight >= 0.0) || std::isinf(options.pos_weight)) {
+    throw InputError("pos_weight must be finite and >= 0, got " + std::to_string(options.pos_weight));
+  }
+  if (loss != Loss::bce && options.pos_weight != 1.0) {
+    throw InputError("pos_weight applies to bce only, got pos_weight = " + std::to_string(options.pos_weight) +
+                     " with mse");
+  }
+  if (!std::isfinite(options.grad_scale)) {
+    throw InputError("grad_scale must be finite, got " + std::to_string(options.grad_scale));
+  }
+  if (options.validate_targets) validate_targets(targets);
+
+  const auto n = static_cast<std::size_t>(logits.size);
+  std::vector<double> losses(n);
+  Result result;
+  result.grad.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const LossAndGrad r = elementwise(loss, load_as_double(logits.data, logits.dtype, i),
+                                      load_as_double(targets.data, targets.dtype, i), options.pos_weight);
+    losses[i] = r.loss;
+    result.grad[i] = r.grad * options.grad_scale;
+  }
+
+  switch (reduction) {
+    case Reduction::none:
+      result.elementwise_loss = std::move(losses);
+      break;
+    case Reduction::sum:
+      result.reduced_loss = compensated_sum(losses);
+      break;
+    case Reduction::mean:
+      // n = 0 gives 0/0 = NaN on purpose, matching PyTorch's mean over nothing.
+      result.reduced_loss = n == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                   : compensated_sum(losses) / static_cast<double>(n);
+      for (double& g : result.grad) g /= static_cast<double>(n);
+      break;
+    default:
+      throw InputError("reference::compute: unknown reduction value " +
+                       std::to_string(static_cast<int>(reduction)));
+  }
+  return result;
+}
+
+}  // namespace lossbench::reference

@@ -1,0 +1,44 @@
+#include "verify/verify_inputs.hpp"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace lossbench::detail {
+
+VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed, bool finite_loss) {
+  const auto count = static_cast<std::size_t>(n);
+  VerifyInputs inputs;
+  inputs.logits.resize(count * dtype_size(dtype));
+  inputs.targets.resize(count * dtype_size(dtype));
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < count; ++i) {
+    const double kind = unit(rng);
+    const double sign = unit(rng) < 0.5 ? -1.0 : 1.0;
+    double z;
+    if (kind < 0.55) {
+      z = normal(rng);
+    } else if (kind < 0.70) {
+      z = 40.0 * unit(rng) - 20.0;
+    } else if (kind < 0.85) {
+      z = sign * std::exp(std::log(20.0) + unit(rng) * (std::log(1e4) - std::log(20.0)));  // saturated: 20..1e4
+    } else if (kind < 0.90) {
+      z = 0.0;
+    } else if (kind < 0.95) {
+      z = sign * 1e-3 * unit(rng);
+    } else {
+      z = sign * kInf;
+    }
+    const double label = unit(rng);
+    double y = label < 0.4 ? 0.0 : label < 0.8 ? 1.0 : unit(rng);
+    if (finite_loss && std::isinf(z)) y = z > 0 ? 1.0 : 0.0;
+    store_from_double(inputs.logits.data(), dtype, i, z);
+    store_from_double(inputs.targets.data(), dtype, i, y);
+  }
+  return inputs;
+}
+
+}  // namespace lossbench::detail

@@ -1,0 +1,340 @@
+#pragma once
+// The fused training step of a single-layer sigmoid model: for a batch X
+// (n × d, row-major), weights W (d × k) and bias b, one pass over X computes
+// z = XW + b, the loss summed over outputs and averaged over the batch, and
+// dL/dW = Xᵀ·dZ / n and dL/db, where dZ_ij = dℓ/dz_ij (see train_step.hpp).
+//
+// Why one pass suffices: the backward product Xᵀ·dZ needs row i of X only
+// together with row i of dZ, which the forward pass has just computed from
+// that same row. So each block stages a tile of rows of X in shared memory,
+// computes their logits, losses and dZ, and accumulates their contribution
+// to dW before the next tile replaces them: X is read from memory once.
+//
+// Layout: block b owns a contiguous range of rows (fixed by n alone, see
+// train_step_partition) and walks it in tiles of kTrainTileRows rows.
+//   forward:  two warps take a pair of rows, each half of the 32-column
+//             chunks; W is staged in shared memory with a padded row stride,
+//             so that a lane reads its column's K weights as float4s free of
+//             bank conflicts, and each load serves both rows. A warp reduce-scatter sums the 2·K partial
+//             logits (lane l gets value l), the odd warp hands its half to
+//             the even one through shared memory, and lane l of the even
+//             warp evaluates output l mod K of row l / K of the pair.
+//   backward: thread t owns the columns c ≡ t (mod 256) of dW for the whole
+//             block and accumulates x_ic·dz_ij in registers, reading each
+//             row's dZ once as float4 broadcasts; threads j < k accumulate db_j.
+// At k ≳ 8 instruction issue and shared-memory traffic per row, not DRAM,
+// are predicted to bound the kernel: docs/PERF.md counts them.
+// Each block writes its dW, db and loss partials; the finalize kernel sums
+// them over blocks in block order, in double. No atomics: the same bits on
+// every run and, since the partition depends on n only, on every device.
+//
+// Bytes per row: read d·4 of X and k·4 of Y; per block, read W (d·k·4, from
+// L2 after the first block) and write d·k·4 + k·4 + 8 of partials, which the
+// finalize kernel reads once more. See docs/PERF.md.
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/common/cuda_compat.cuh"
+#include "kernels/loss/loss_math.cuh"
+#include "kernels/train/train_step_tiling.hpp"
+
+namespace lossbench::kernels {
+inline namespace LOSSBENCH_KERNEL_NAMESPACE {
+
+struct TrainStepParams {
+  const float* inputs = nullptr;   // X: n × d
+  const float* targets = nullptr;  // Y: n × k
+  const float* weights = nullptr;  // W: d × k
+  const float* bias = nullptr;     // b: k
+  std::int64_t n = 0;
+  int d = 0;
+  int k = 0;
+  std::int64_t rows_per_block = 0;  // multiple of kTrainTileRows
+  float grad_multiplier = 1.0f;     // 1/n: dℓ/dz is scaled once, before any sum
+  float* partials = nullptr;        // per block: d·k floats of dW, then k of db
+  std::size_t floats_per_block = 0;
+  double* loss_partials = nullptr;  // per block: Σ ℓ over its rows
+  bool vectorized = false;          // X is 16-byte aligned: stage it with float4 loads
+};
+
+struct TrainStepFinalizeParams {
+  const float* partials = nullptr;
+  const double* loss_partials = nullptr;
+  std::size_t floats_per_block = 0;
+  int blocks = 0;
+  int d = 0;
+  int k = 0;
+  double loss_multiplier = 1.0;  // 1/n
+  float* grad_weights = nullptr;
+  float* grad_bias = nullptr;
+  double* loss_value = nullptr;
+};
+
+/// Copies `rows` rows of X from row `row0` into xs. Rows are contiguous, so
+/// the tile is one run of rows·d floats; the blocks' first rows are multiples
+/// of kTrainTileRows, so a 16-byte aligned X gives a 16-byte aligned tile.
+/// All of a thread's loads are issued before its stores, to be in flight together.
+__device__ __forceinline__ void stage_rows(const TrainStepParams& p, std::int64_t row0, int rows, float* xs,
+                                           int thread) {
+  const float* source = p.inputs + row0 * p.d;
+  const int count = rows * p.d;
+  int scalar_from = 0;
+  if (p.vectorized) {
+    // Four 16-byte loads in flight per thread (16 KiB per block), in rounds:
+    // more would cost registers that the dW accumulators need (K = 16 spilled).
+    constexpr int kPacksInFlight = 4;
+    const int packs = count / 4;
+    for (int first = 0; first < packs; first += kPacksInFlight * kTrainBlockThreads) {
+      float4 staged[kPacksInFlight];
+LOSSBENCH_UNROLL
+      for (int m = 0; m < kPacksInFlight; ++m) {
+        const int v = first + thread + m * kTrainBlockThreads;
+        if (v < packs) staged[m] = reinterpret_cast<const float4*>(source)[v];
+      }
+LOSSBENCH_UNROLL
+      for (int m = 0; m < kPacksInFlight; ++m) {
+        const int v = first + thread + m * kTrainBlockThreads;
+        if (v < packs) reinterpret_cast<float4*>(xs)[v] = staged[m];
+      }
+    }
+    scalar_from = packs * 4;
+  }
+  for (int e = scalar_from + thread; e < count; e += kTrainBlockThreads) xs[e] = source[e];
+}
+
+/// One step of warp_reduce_scatter32 with lane distance kHalf, then the next.
+/// kHalf is a template parameter so that every index into v is a constant and
+/// v stays in registers (with a loop variable, nvcc put v in local memory).
+template <int kHalf>
+__device__ __forceinline__ void reduce_scatter_step(float (&v)[32], int lane) {
+  const bool upper = (lane & kHalf) != 0;
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kHalf; ++i) {
+    const float send = upper ? v[i] : v[i + kHalf];
+    const float keep = upper ? v[i + kHalf] : v[i];
+    v[i] = keep + __shfl_xor_sync(0xffffffffu, send, kHalf);
+  }
+  if constexpr (kHalf > 1) reduce_scatter_step<kHalf / 2>(v, lane);
+}
+
+/// Sums v[i] over the 32 lanes of the warp and leaves lane l holding the sum
+/// of v[l]: a reduce-scatter in five halving steps (31 shuffles in all, where
+/// a butterfly over each of 32 values would take 160). At each step a lane
+/// keeps the half of its values that its partner's bit selects and sends the
+/// other half, so after the steps lane l's value has index Σ (l & step) = l.
+/// A fixed tree: the same bits every run.
+__device__ __forceinline__ float warp_reduce_scatter32(float (&v)[32], int lane) {
+  reduce_scatter_step<16>(v, lane);
+  return v[0];
+}
+
+/// Shared memory of the fused kernel, carved from one dynamic allocation
+/// (sizes in floats; every part starts 16-byte aligned).
+template <int K>
+struct TrainStepShared {
+  static constexpr int kDzStride = train_step_dz_stride(K);  // a row of dZ is read as float4s
+  static constexpr int kWeightStride = train_step_weight_stride(K);
+  float* dzs;            // kTrainTileRows × kDzStride: the tile's dℓ/dz (scaled), zero for j ≥ k
+  float* pair_partials;  // kTrainRowPairs × 32: the odd warp's half of a row pair's logits
+  float* xs;             // kTrainTileRows × d: the tile of X
+  float* weights;        // d × kWeightStride: row c of W, outputs j ≥ k zero
+
+  __device__ __forceinline__ TrainStepShared(float* base, int d)
+      : dzs(base),
+        pair_partials(dzs + kTrainTileRows * kDzStride),
+        xs(pair_partials + kTrainRowPairs * 32),
+        weights(xs + kTrainTileRows * d) {}
+};
+
+/// Forward pass of one tile. Rows are taken in pairs, each pair by two warps
+/// that split the columns between them (warp 2p + h takes the 32-column
+/// chunks with index ≡ h mod 2): every load of Wᵀ from shared memory then
+/// serves two rows, which halves the forward pass's dominant shared-memory
+/// traffic. A lane accumulates the 2·K logits of its pair over its columns,
+/// the warp reduce-scatters them (lane l ends with value l = r·K + j), and
+/// the even warp adds the odd warp's half and evaluates the loss: lane l < 2k
+/// owns output j = l mod K of row 2p + l / K.
+template <class Loss, int K>
+__device__ __forceinline__ void forward_tile(const TrainStepParams& p, const TrainStepShared<K>& s,
+                                             std::int64_t row0, int rows, float bias_of_lane_output,
+                                             int warp, int lane, double& loss_sum) {
+  static_assert(2 * K <= 32, "a row pair's logits must fit one per lane");
+  const int pair = warp / 2;
+  const int chunk_parity = warp % 2;
+  const int first_row = 2 * pair;
+  float logit = 0.0f;
+  if (first_row < rows) {  // warp-uniform
+    const bool has_second = first_row + 1 < rows;
+    const float* x0 = s.xs + first_row * p.d;
+    const float* x1 = x0 + p.d;
+    float v[32];
+LOSSBENCH_UNROLL
+    for (int i = 0; i < 32; ++i) v[i] = 0.0f;
+    for (int c = 32 * chunk_parity + lane; c < p.d; c += 64) {
+      const float a = x0[c];
+      const float b = has_second ? x1[c] : 0.0f;
+      // Row c of W as float4s: one address per column, K/4 loads (the
+      // stride keeps the lanes' 16-byte loads free of bank conflicts).
+      const float4* w_row = reinterpret_cast<const float4*>(s.weights + c * TrainStepShared<K>::kWeightStride);
+LOSSBENCH_UNROLL
+      for (int q = 0; q < (K + 3) / 4; ++q) {
+        const float4 w4 = w_row[q];
+        const float w[4] = {w4.x, w4.y, w4.z, w4.w};
+LOSSBENCH_UNROLL
+        for (int t = 0; t < 4; ++t) {
+          const int j = 4 * q + t;
+          if (j < K) {
+            v[j] = fmaf(a, w[t], v[j]);
+            v[K + j] = fmaf(b, w[t], v[K + j]);
+          }
+        }
+      }
+    }
+    logit = warp_reduce_scatter32(v, lane);
+    if (chunk_parity == 1) s.pair_partials[pair * 32 + lane] = logit;
+  }
+  __syncthreads();  // the odd warps' halves are in shared memory
+  if (first_row >= rows || chunk_parity == 1 || lane >= 2 * K) return;
+  const int r = first_row + lane / K;
+  const int j = lane % K;
+  if (r >= rows) return;
+  float* dz = s.dzs + r * TrainStepShared<K>::kDzStride;
+  if (j >= p.k) {
+    dz[j] = 0.0f;  // padded output: adds nothing to dW
+    return;
+  }
+  const float z = logit + s.pair_partials[pair * 32 + lane] + bias_of_lane_output;
+  const float y = p.targets[(row0 + r) * p.k + j];
+  const LossAndGrad result = Loss::eval(z, y, LossParams{});
+  loss_sum += result.loss;
+  dz[j] = result.grad * p.grad_multiplier;
+}
+
+/// dZ[r][j] for the db accumulation of thread j < k (warp 0 only): a plain
+/// load, rather than selecting from the registers, which would cost every
+/// thread 2·K instructions per row.
+template <int K>
+__device__ __forceinline__ float dz_row_of_thread(const TrainStepShared<K>& s, int r, int j) {
+  return s.dzs[r * TrainStepShared<K>::kDzStride + j];
+}
+
+/// Backward pass of one tile: thread t adds x_rc·dz_rj into its registers for
+/// the columns c ≡ t (mod 256) it owns; a row's dZ is read once, as float4
+/// broadcasts, and kept in registers across the thread's columns.
+template <int K>
+__device__ __forceinline__ void backward_tile(const TrainStepParams& p, const TrainStepShared<K>& s, int rows,
+                                              int thread, float (&dw)[kTrainColumnsPerThread][K], float& db) {
+  constexpr int kStride = TrainStepShared<K>::kDzStride;
+  for (int r = 0; r < rows; ++r) {
+    float dz[kStride];
+LOSSBENCH_UNROLL
+    for (int q = 0; q < kStride / 4; ++q) {
+      const float4 four = reinterpret_cast<const float4*>(s.dzs + r * kStride)[q];
+      dz[4 * q] = four.x;
+      dz[4 * q + 1] = four.y;
+      dz[4 * q + 2] = four.z;
+      dz[4 * q + 3] = four.w;
+    }
+LOSSBENCH_UNROLL
+    for (int m = 0; m < kTrainColumnsPerThread; ++m) {
+      const int c = thread + m * kTrainBlockThreads;
+      if (c < p.d) {
+        const float xc = s.xs[r * p.d + c];
+LOSSBENCH_UNROLL
+        for (int j = 0; j < K; ++j) dw[m][j] = fmaf(xc, dz[j], dw[m][j]);
+      }
+    }
+    if (thread < p.k) db += dz_row_of_thread(s, r, thread);
+  }
+}
+
+/// Resident blocks per SM that the kernel is compiled for: two, so that one
+/// block's loads overlap the other's compute, which caps registers at 128.
+/// At K = 16 the 2·K logits and 4·K dW accumulators per thread do not fit
+/// that cap (ptxas spilled 28 bytes on sm_90 and 44 on sm_75..sm_89, nvcc 13),
+/// so K = 16 asks for one block per SM and gets up to 255 registers.
+template <int K>
+constexpr int train_step_min_blocks_per_sm() {
+  return K >= 16 ? 1 : 2;
+}
+
+template <class Loss, int K>
+__global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_sm<K>())
+    fused_train_step_kernel(TrainStepParams p) {
+  LOSSBENCH_DYNAMIC_SHARED(float4, shared_packs);  // float4: 16-byte aligned
+  const TrainStepShared<K> s(reinterpret_cast<float*>(shared_packs), p.d);
+  using BlockReduce = cub::BlockReduce<double, kTrainBlockThreads>;
+  LOSSBENCH_SHARED(typename BlockReduce::TempStorage, reduce_storage);
+
+  const int thread = static_cast<int>(threadIdx.x);
+  const int warp = thread / 32;
+  const int lane = thread % 32;
+  // W is d × k in memory: consecutive threads copy consecutive words.
+  for (int e = thread; e < K * p.d; e += kTrainBlockThreads) {
+    const int c = e / K;
+    const int j = e - c * K;
+    s.weights[c * TrainStepShared<K>::kWeightStride + j] =
+        j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
+  }
+  // Lane l of an even warp evaluates output l mod K (see forward_tile).
+  const int lane_output = lane % K;
+  const float bias = lane_output < p.k ? p.bias[lane_output] : 0.0f;
+
+  float dw[kTrainColumnsPerThread][K];
+LOSSBENCH_UNROLL
+  for (int m = 0; m < kTrainColumnsPerThread; ++m) {
+LOSSBENCH_UNROLL
+    for (int j = 0; j < K; ++j) dw[m][j] = 0.0f;
+  }
+  float db = 0.0f;
+  double loss_sum = 0.0;
+
+  const std::int64_t row_begin = static_cast<std::int64_t>(blockIdx.x) * p.rows_per_block;
+  const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
+  for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
+    const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
+    stage_rows(p, row0, rows, s.xs, thread);
+    __syncthreads();  // the tile (and, the first time, w_t) is in shared memory
+    forward_tile<Loss, K>(p, s, row0, rows, bias, warp, lane, loss_sum);
+    __syncthreads();  // dzs is complete
+    backward_tile<K>(p, s, rows, thread, dw, db);
+    __syncthreads();  // the next tile overwrites xs and dzs
+  }
+
+  float* out = p.partials + static_cast<std::size_t>(blockIdx.x) * p.floats_per_block;
+LOSSBENCH_UNROLL
+  for (int m = 0; m < kTrainColumnsPerThread; ++m) {
+    const int c = thread + m * kTrainBlockThreads;
+    if (c >= p.d) continue;
+LOSSBENCH_UNROLL
+    for (int j = 0; j < K; ++j) {
+      if (j < p.k) out[c * p.k + j] = dw[m][j];
+    }
+  }
+  if (thread < p.k) out[p.d * p.k + thread] = db;
+  const double block_loss = BlockReduce(reduce_storage).Sum(loss_sum);
+  if (thread == 0) p.loss_partials[blockIdx.x] = block_loss;
+}
+
+/// One thread per output value (d·k of dW, k of db, one for the loss) sums
+/// its partials over the blocks in block order, in double, and rounds once.
+__global__ void __launch_bounds__(kTrainBlockThreads) train_step_finalize_kernel(TrainStepFinalizeParams p) {
+  const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * kTrainBlockThreads + threadIdx.x;
+  const std::int64_t values = static_cast<std::int64_t>(p.d) * p.k + p.k;
+  if (e < values) {
+    double sum = 0.0;
+    for (int b = 0; b < p.blocks; ++b) sum += p.partials[static_cast<std::size_t>(b) * p.floats_per_block + e];
+    if (e < values - p.k) {
+      p.grad_weights[e] = static_cast<float>(sum);
+    } else {
+      p.grad_bias[e - (values - p.k)] = static_cast<float>(sum);
+    }
+  } else if (e == values) {
+    double sum = 0.0;
+    for (int b = 0; b < p.blocks; ++b) sum += p.loss_partials[b];
+    *p.loss_value = sum * p.loss_multiplier;
+  }
+}
+
+}  // namespace LOSSBENCH_KERNEL_NAMESPACE
+}  // namespace lossbench::kernels

@@ -1,0 +1,154 @@
+// The fused_loss() API's argument checks and workspace size, on the ref
+// backend (no kernel needed): every bad call is an InputError naming the
+// problem, and good calls reach the reference.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "lossbench/core/error.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+
+namespace lossbench {
+namespace {
+
+class HostFusedLossApi : public ::testing::Test {
+ protected:
+  HostFusedLossApi() : z(16, 0.5f), y(16, 1.0f), g(16), l(16) {
+    call.loss = Loss::bce;
+    call.reduction = Reduction::mean;
+    call.dtype = DType::f32;
+    call.logits = z.data();
+    call.targets = y.data();
+    call.grad = g.data();
+    call.reduced_loss = &loss;
+    call.n = 16;
+  }
+
+  void expect_rejected(const FusedLossCall& bad, const std::string& needle) {
+    try {
+      validate(bad);
+      ADD_FAILURE() << "accepted a call that should fail with '" << needle << "'";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  }
+
+  std::vector<float> z, y, g, l;
+  double loss = 0;
+  FusedLossCall call;
+};
+
+TEST_F(HostFusedLossApi, AcceptsAWellFormedCallAndComputesOnRef) {
+  EXPECT_NO_THROW(validate(call));
+  fused_loss(call, Backend::ref, nullptr, 0);
+  // BCE at z = 0.5, y = 1: log1p(e^-0.5) for every element, gradient (σ(0.5) − 1)/16.
+  EXPECT_NEAR(loss, std::log1p(std::exp(-0.5)), 1e-12);
+  EXPECT_FLOAT_EQ(g[3], static_cast<float>((1.0 / (1.0 + std::exp(-0.5)) - 1.0) / 16.0));
+}
+
+TEST_F(HostFusedLossApi, RejectsUnknownEnumsAndNegativeSize) {
+  FusedLossCall bad = call;
+  bad.loss = static_cast<Loss>(7);
+  expect_rejected(bad, "unknown loss value 7");
+  bad = call;
+  bad.reduction = static_cast<Reduction>(9);
+  expect_rejected(bad, "unknown reduction value 9");
+  bad = call;
+  bad.dtype = static_cast<DType>(5);
+  expect_rejected(bad, "unknown dtype value 5");
+  bad = call;
+  bad.n = -1;
+  expect_rejected(bad, "n must be >= 0, got -1");
+}
+
+TEST_F(HostFusedLossApi, RejectsMissingOrSuperfluousPointers) {
+  FusedLossCall bad = call;
+  bad.logits = nullptr;
+  expect_rejected(bad, "logits is null with n = 16");
+  bad = call;
+  bad.targets = nullptr;
+  expect_rejected(bad, "targets is null");
+  bad = call;
+  bad.reduced_loss = nullptr;
+  expect_rejected(bad, "reduced_loss is null but reduction mean needs it");
+  bad = call;
+  bad.reduction = Reduction::none;
+  expect_rejected(bad, "reduced_loss is set but reduction none");
+  bad = call;
+  bad.elementwise_loss = l.data();
+  expect_rejected(bad, "only reduction none writes per-element losses");
+  // Null pointers are fine when there are no elements.
+  FusedLossCall empty = call;
+  empty.logits = empty.targets = nullptr;
+  empty.grad = nullptr;
+  empty.n = 0;
+  EXPECT_NO_THROW(validate(empty));
+}
+
+TEST_F(HostFusedLossApi, RejectsBadScalars) {
+  FusedLossCall bad = call;
+  bad.loss = Loss::mse;
+  bad.pos_weight = 2.0f;
+  expect_rejected(bad, "pos_weight applies to bce only");
+  bad = call;
+  bad.pos_weight = -1.0f;
+  expect_rejected(bad, "pos_weight must be finite and >= 0");
+  bad.pos_weight = NAN;
+  expect_rejected(bad, "pos_weight must be finite and >= 0");
+  bad = call;
+  bad.grad_scale = INFINITY;
+  expect_rejected(bad, "grad_scale must be finite");
+}
+
+TEST_F(HostFusedLossApi, RejectsOverlapsButAllowsExactlyInPlace) {
+  FusedLossCall in_place = call;
+  in_place.grad = z.data();
+  EXPECT_NO_THROW(validate(in_place));
+  FusedLossCall bad = call;
+  bad.grad = z.data() + 1;  // overlaps the logits, shifted by one element
+  expect_rejected(bad, "grad overlaps logits without being exactly in place");
+  bad = call;
+  bad.grad = y.data();
+  expect_rejected(bad, "grad overlaps targets");
+  bad = call;
+  bad.reduction = Reduction::none;
+  bad.reduced_loss = nullptr;
+  bad.elementwise_loss = g.data();
+  expect_rejected(bad, "elementwise_loss overlaps grad");
+  bad = call;
+  bad.reduced_loss = reinterpret_cast<double*>(g.data() + 4);
+  expect_rejected(bad, "reduced_loss overlaps");
+}
+
+TEST_F(HostFusedLossApi, WorkspaceSizeCoversOneFloatPerTilePlusTheCounter) {
+  FusedLossCall c = call;
+  c.n = 0;
+  EXPECT_EQ(fused_loss_workspace_size(c), 16u);  // no tiles, the counter slot
+  c.n = 4096;
+  EXPECT_EQ(fused_loss_workspace_size(c), 16u + 16u);  // one tile, padded to 16 bytes
+  c.n = 4097;
+  EXPECT_EQ(fused_loss_workspace_size(c), 16u + 16u);
+  c.n = std::int64_t{1} << 40;  // 2^28 tiles
+  EXPECT_EQ(fused_loss_workspace_size(c), (std::size_t{1} << 30) + 16u);
+  c.reduction = Reduction::none;
+  EXPECT_EQ(fused_loss_workspace_size(c), 0u);
+}
+
+TEST_F(HostFusedLossApi, TooSmallWorkspaceAndUnavailableBackendsAreReported) {
+  EXPECT_THROW(fused_loss(call, Backend::emu, nullptr, 0), InputError);
+  EXPECT_THROW(fused_loss(call, Backend::cpu, nullptr, 64), BackendError);
+  if (!backend_availability(Backend::cuda).available) {
+    std::vector<unsigned char> workspace(64);
+    try {
+      fused_loss(call, Backend::cuda, workspace.data(), workspace.size());
+      ADD_FAILURE() << "the cuda backend ran without a GPU";
+    } catch (const BackendError& e) {
+      EXPECT_NE(std::string(e.what()).find("not available"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lossbench

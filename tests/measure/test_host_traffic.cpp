@@ -1,0 +1,93 @@
+// The byte counts behind every bandwidth and %-of-peak figure.
+#include <gtest/gtest.h>
+
+#include "lossbench/core/error.hpp"
+#include "measure/traffic.hpp"
+
+namespace lossbench::measure {
+namespace {
+
+TEST(BenchTraffic, FusedBytesPerElementAsDocumented) {
+  const std::int64_t n = 4096 * 10;  // whole tiles: 10 partials of 4 bytes, each written and read
+  const std::int64_t partials = 10 * 4 * 2;
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, n}), 12 * n + partials);
+  EXPECT_EQ(fused_bytes({Pass::in_place, Reduction::sum, DType::f32, n}), 12 * n + partials);
+  EXPECT_EQ(fused_bytes({Pass::forward, Reduction::mean, DType::f32, n}), 8 * n + partials);
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::bf16, n}), 6 * n + partials);
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::none, DType::f16, n}), 8 * n);  // z, y, g, ℓ
+  EXPECT_EQ(fused_bytes({Pass::forward, Reduction::none, DType::f32, n}), 12 * n);
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 4097}), 12 * 4097 + 2 * 4 * 2);
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 0}), 0);
+}
+
+TEST(BenchTraffic, UnfusedBytesPerElementAsDocumented) {
+  const std::int64_t n = 1000;
+  // sigmoid 2T + loss 2T + 4 + reduction 4 + gradient 3T.
+  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, n}), 36 * n);
+  EXPECT_EQ(unfused_bytes({Pass::forward, Reduction::sum, DType::f32, n}), 24 * n);
+  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f16, n}), 22 * n);
+  EXPECT_THROW(unfused_bytes({Pass::forward_grad, Reduction::none, DType::f32, n}), InputError);
+  // The fused kernel must move 3× fewer bytes for f32 loss + gradient.
+  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 1 << 20}) / (12 << 20), 3);
+}
+
+TEST(BenchTraffic, FusedTrainStepReadsXOncePlusPerBlockParameters) {
+  // One block (n ≤ 64 rows): X and Y, W and b read, partials written and read, results written.
+  const std::int64_t d = 784, k = 10, parameters = 4 * (d * k + k);
+  EXPECT_EQ(fused_train_step_bytes({8, 784, 10}), 4 * 8 * (d + k) + parameters + 2 * (parameters + 8) + parameters + 8);
+  // n = 2^14: 256 blocks of 64 rows, each reading W and writing partials.
+  const std::int64_t n = 1 << 14;
+  EXPECT_EQ(fused_train_step_bytes({n, 784, 10}),
+            4 * n * (d + k) + 256 * parameters + 2 * 256 * (parameters + 8) + parameters + 8);
+  // Beyond 256 × 64 rows the blocks stay 256: the per-block terms stop growing.
+  const std::int64_t per_block_terms = 256 * parameters + 2 * 256 * (parameters + 8) + parameters + 8;
+  EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 10}), 4 * (std::int64_t{1} << 18) * (d + k) + per_block_terms);
+}
+
+TEST(BenchTraffic, BaselineTrainStepMovesEightDPlusThirtyTwoKPlusEightBytesPerRow) {
+  const std::int64_t d = 784, k = 16;
+  // One more row adds X twice (two GEMMs), Z/dZ/Y eight times, two reads of the ones vector.
+  EXPECT_EQ(baseline_train_step_bytes({101, 784, 16}) - baseline_train_step_bytes({100, 784, 16}), 8 * d + 32 * k + 8);
+  // The fixed part: W and dW (GEMMs), b and db, the loss scaling, one fused-loss tile partial.
+  const std::int64_t n = 100;
+  EXPECT_EQ(baseline_train_step_bytes({n, 784, 16}), n * (8 * d + 32 * k + 8) + 4 * (2 * d * k + 2 * k) + 16 + 8);
+}
+
+TEST(BenchTraffic, TrainStepFusionHalvesTheBytesWhenKIsSmall) {
+  // At n ≥ 2^18 X dominates both; at smaller n the fused step's 256 blocks of
+  // partials weigh in (at n = 2^14, k = 16 the ratio is only 1.22).
+  for (const int k : {1, 10, 16}) {
+    for (const std::int64_t n : {std::int64_t{1} << 18, std::int64_t{1} << 20}) {
+      const double ratio = static_cast<double>(baseline_train_step_bytes({n, 784, k})) /
+                           static_cast<double>(fused_train_step_bytes({n, 784, k}));
+      EXPECT_GT(ratio, 1.8) << "n=" << n << " k=" << k;
+      EXPECT_LT(ratio, 2.15) << "n=" << n << " k=" << k;
+    }
+  }
+}
+
+TEST(BenchTraffic, TrainStepTotalsQuotedInPerfMd) {
+  // docs/PERF.md's table of bytes per step (d = 784) quotes these.
+  EXPECT_EQ(fused_train_step_bytes({1 << 14, 784, 16}), 91'067'464);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 14, 784, 16}), 111'381'136);
+  EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 10}), 856'720'048);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 18, 784, 10}), 1'730'218'336);
+  EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 1}), 825'550'924);
+  EXPECT_EQ(baseline_train_step_bytes({1 << 18, 784, 1}), 1'654'659'736);
+}
+
+TEST(BenchTraffic, TrainStepRejectsEmptyShapes) {
+  EXPECT_THROW(fused_train_step_bytes({0, 784, 10}), InputError);
+  EXPECT_THROW(baseline_train_step_bytes({1, 0, 10}), InputError);
+  EXPECT_THROW(baseline_train_step_bytes({1, 784, 0}), InputError);
+}
+
+TEST(BenchTraffic, CopyCountsReadAndWrite) { EXPECT_EQ(copy_traffic(100), 200); }
+
+TEST(BenchTraffic, RejectsNegativeSizes) {
+  EXPECT_THROW(fused_bytes({Pass::forward, Reduction::sum, DType::f32, -1}), InputError);
+  EXPECT_THROW(unfused_bytes({Pass::forward, Reduction::sum, DType::f32, -1}), InputError);
+}
+
+}  // namespace
+}  // namespace lossbench::measure
