@@ -16,7 +16,7 @@
 #include "gpu_samples.cuh"
 #include "measure/gpu_timing.cuh"
 #include "gpu_train_step_benchmarks.cuh"
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "measure/traffic.hpp"
 #include "lossbench/loss/unfused_baseline.hpp"

@@ -65,6 +65,14 @@ inline float __bfloat162float(__nv_bfloat16 b) { return lossbench::emu::bfloat16
 inline __nv_bfloat16 __float2bfloat16_rn(float f) { return {lossbench::emu::float_to_bfloat16_bits_rn(f)}; }
 inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
 
-/// The emulator's CUDA error codes: only success, for host APIs that return one.
+/// The emulator's CUDA error codes, for the host APIs that return one: success,
+/// and CUDA's code for an argument the device refuses.
 using cudaError_t = int;
 inline constexpr cudaError_t cudaSuccess = 0;
+inline constexpr cudaError_t cudaErrorInvalidValue = 1;
+inline const char* cudaGetErrorName(cudaError_t error) {
+  return error == cudaSuccess ? "cudaSuccess" : error == cudaErrorInvalidValue ? "cudaErrorInvalidValue" : "cudaErrorUnknown";
+}
+inline const char* cudaGetErrorString(cudaError_t error) {
+  return error == cudaSuccess ? "no error" : error == cudaErrorInvalidValue ? "invalid argument" : "unknown error";
+}

@@ -1,6 +1,6 @@
 #pragma once
 // launch() for the emulator: the same call host code makes under nvcc
-// (kernels/common/launch.cuh), running the grid on the CPU.
+// (host/src/backends/launch/kernel_launch.cuh), running the grid on the CPU.
 #include <cstddef>
 #include <functional>
 #include <tuple>
@@ -39,6 +39,7 @@ enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
 /// CUDA's opt-in to more than 48 KiB of dynamic shared memory; cudaErrorInvalidValue (1) beyond the device's limit.
 template <class... Params>
 cudaError_t cudaFuncSetAttribute(void (*kernel)(Params...), cudaFuncAttribute attribute, int value) {
-  if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize) return 1;
-  return lossbench::emu::set_max_dynamic_shared(reinterpret_cast<const void*>(kernel), value) ? cudaSuccess : 1;
+  if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize) return cudaErrorInvalidValue;
+  return lossbench::emu::set_max_dynamic_shared(reinterpret_cast<const void*>(kernel), value) ? cudaSuccess
+                                                                                              : cudaErrorInvalidValue;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "emu/device_types.hpp"
+#include "lossbench/core/error.hpp"
 
 /// The built-in index variables of CUDA C++, one set per CPU thread, updated
 /// by the block runner at every switch between emulated threads. Variables,
@@ -25,10 +26,12 @@ namespace lossbench::emu {
 
 /// A launch-configuration error or a bug the emulator caught in a kernel
 /// (divergent barrier, a warp operation whose lanes never meet, ...). The
-/// message names the kernel, the block, the thread and the schedule.
-class EmuError : public std::runtime_error {
+/// message names the kernel, the block, the thread and the schedule. A
+/// BackendError: to the library's callers the emulator is the emu backend's
+/// device, and this is that device failing a launch.
+class EmuError : public BackendError {
  public:
-  explicit EmuError(const std::string& what) : std::runtime_error(what) {}
+  explicit EmuError(const std::string& what) : BackendError(what) {}
 };
 
 /// __syncthreads(): waits until every live thread of the block arrives.

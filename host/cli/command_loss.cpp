@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/data/npy.hpp"
@@ -106,13 +106,13 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   const bool reduces = call.reduction != Reduction::none;
   const std::size_t bytes = static_cast<std::size_t>(call.n) * dtype_size(call.dtype);
 
-  DeviceBuffer z(backend, bytes);
-  DeviceBuffer y(backend, bytes);
-  std::optional<DeviceBuffer> grad;
+  BackendBuffer z(backend, bytes);
+  BackendBuffer y(backend, bytes);
+  std::optional<BackendBuffer> grad;
   if (want_grad && !options.in_place) grad.emplace(backend, bytes);
-  std::optional<DeviceBuffer> elementwise;
+  std::optional<BackendBuffer> elementwise;
   if (!reduces) elementwise.emplace(backend, bytes);
-  DeviceBuffer reduced(backend, sizeof(double));
+  BackendBuffer reduced(backend, sizeof(double));
   z.upload(converted(logits, call.dtype).data(), bytes);
   y.upload(converted(targets, call.dtype).data(), bytes);
   call.logits = z.data();
@@ -120,7 +120,7 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   call.grad = !want_grad ? nullptr : options.in_place ? z.data() : grad->data();
   call.elementwise_loss = elementwise ? elementwise->data() : nullptr;
   call.reduced_loss = reduces ? static_cast<double*>(reduced.data()) : nullptr;
-  DeviceBuffer workspace(backend, fused_loss_workspace_size(call));
+  BackendBuffer workspace(backend, fused_loss_workspace_size(call.n, call.reduction, backend));
   workspace.fill_bytes(0);
 
   const auto start = std::chrono::steady_clock::now();
@@ -133,7 +133,7 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   }
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
 
-  const auto download = [&](const DeviceBuffer& buffer) {
+  const auto download = [&](const BackendBuffer& buffer) {
     std::vector<unsigned char> host(bytes);
     buffer.download(host.data(), bytes);
     return host;

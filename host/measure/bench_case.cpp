@@ -9,7 +9,7 @@ namespace {
 
 // Logits and targets: a 1 MiB random pattern, repeated (drawing 2^28 random
 // numbers on the host would take longer than the benchmark).
-void fill_inputs(DeviceBuffer& z, DeviceBuffer& y, DType dtype) {
+void fill_inputs(BackendBuffer& z, BackendBuffer& y, DType dtype) {
   const std::size_t pattern_elements = (std::size_t{1} << 20) / dtype_size(dtype);
   std::vector<unsigned char> zp(pattern_elements * dtype_size(dtype)), yp(zp.size());
   std::mt19937_64 rng(1);
@@ -43,7 +43,7 @@ BenchCase::BenchCase(Backend backend, Loss loss, DType d, Pass pass, std::int64_
   call.grad = pass == Pass::forward ? nullptr : pass == Pass::in_place ? z.data() : g.data();
   call.reduced_loss = static_cast<double*>(reduced.data());
   call.n = elements;
-  workspace = DeviceBuffer(backend, fused_loss_workspace_size(call));
+  workspace = BackendBuffer(backend, fused_loss_workspace_size(call.n, call.reduction, backend));
   workspace.fill_bytes(0);
 }
 

@@ -3,7 +3,7 @@
 // workspace allocated, the FusedLossCall ready to run again and again.
 #include <cstdint>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "measure/traffic.hpp"
 
@@ -15,7 +15,7 @@ struct BenchCase {
 
   std::int64_t n;
   DType dtype;
-  DeviceBuffer z, y, g, reduced, workspace;
+  BackendBuffer z, y, g, reduced, workspace;
   FusedLossCall call;
 };
 

@@ -12,7 +12,7 @@ namespace {
 // 2^18 × 784 random numbers on the host would take longer than the
 // benchmark, and the values do not change the work.
 template <class Draw>
-void fill_repeating(DeviceBuffer& buffer, Draw draw) {
+void fill_repeating(BackendBuffer& buffer, Draw draw) {
   const std::size_t floats = std::min<std::size_t>(buffer.size() / sizeof(float), (std::size_t{1} << 20) / 4);
   std::vector<float> pattern(floats);
   for (float& v : pattern) v = draw();
@@ -33,7 +33,7 @@ TrainStepCase::TrainStepCase(Backend backend, Loss loss, const TrainStepShape& s
   fill_repeating(arrays.targets, [&] { return unit(rng) < 0.1f ? 1.0f : 0.0f; });      // mostly-zero labels
   fill_repeating(arrays.weights, [&] { return normal(rng) / std::sqrt(static_cast<float>(s.d)); });
   fill_repeating(arrays.bias, [&] { return normal(rng); });
-  workspace = DeviceBuffer(backend, backend == Backend::ref ? 0 : train_step_workspace_size(call));
+  workspace = BackendBuffer(backend, train_step_workspace_size(call.n, call.d, call.k, backend));
 }
 
 }  // namespace lossbench::measure

@@ -4,7 +4,7 @@
 // run again and again.
 #include <cstdint>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/train/train_step.hpp"
 #include "lossbench/train/train_step_buffers.hpp"
 #include "measure/traffic.hpp"
@@ -19,7 +19,7 @@ struct TrainStepCase {
   TrainStepShape shape;
   TrainStepBuffers arrays;
   TrainStepCall call;
-  DeviceBuffer workspace;
+  BackendBuffer workspace;
 };
 
 }  // namespace lossbench::measure

@@ -2,6 +2,8 @@
 // Conversions between the storage types of logits, targets and gradients
 // (float, __half, __nv_bfloat16) and float, in which all math is done; and the
 // 16-byte pack through which the fused kernels load and store them.
+#include <cstdint>
+
 #include "kernels/common/cuda_compat.cuh"
 
 namespace lossbench::kernels {
@@ -29,5 +31,11 @@ struct alignas(16) Pack16 {
   static constexpr int kElements = 16 / static_cast<int>(sizeof(T));
   T v[kElements];
 };
+
+/// Whether memory at `p` can be read and written as Pack16s (and float4s):
+/// what a launcher asks before it picks a kernel's vector path.
+__host__ __device__ __forceinline__ bool aligned16(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
+}
 
 }  // namespace lossbench::kernels

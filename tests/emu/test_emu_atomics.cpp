@@ -3,7 +3,7 @@
 
 #include "emu/options.hpp"
 #include "kernels/atomics.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 
 namespace lossbench {
 namespace {

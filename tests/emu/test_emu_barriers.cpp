@@ -8,7 +8,7 @@
 
 #include "emu/options.hpp"
 #include "kernels/barrier_bugs.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 
 namespace lossbench {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernels/block_reduce.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 
 namespace lossbench {
 namespace {

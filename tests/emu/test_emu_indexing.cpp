@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 #include "kernels/indexing.cuh"
 
 namespace lossbench {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "kernels/elementwise.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 
 namespace lossbench {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 #include "kernels/shared_memory.cuh"
 
 namespace lossbench {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 #include "kernels/warp_ops.cuh"
 
 namespace lossbench {

@@ -123,17 +123,18 @@ TEST_F(HostFusedLossApi, RejectsOverlapsButAllowsExactlyInPlace) {
 }
 
 TEST_F(HostFusedLossApi, WorkspaceSizeCoversOneFloatPerTilePlusTheCounter) {
-  FusedLossCall c = call;
-  c.n = 0;
-  EXPECT_EQ(fused_loss_workspace_size(c), 16u);  // no tiles, the counter slot
-  c.n = 4096;
-  EXPECT_EQ(fused_loss_workspace_size(c), 16u + 16u);  // one tile, padded to 16 bytes
-  c.n = 4097;
-  EXPECT_EQ(fused_loss_workspace_size(c), 16u + 16u);
-  c.n = std::int64_t{1} << 40;  // 2^28 tiles
-  EXPECT_EQ(fused_loss_workspace_size(c), (std::size_t{1} << 30) + 16u);
-  c.reduction = Reduction::none;
-  EXPECT_EQ(fused_loss_workspace_size(c), 0u);
+  for (const Backend backend : {Backend::emu, Backend::cuda}) {  // a shape query: no device needed
+    SCOPED_TRACE(to_string(backend));
+    EXPECT_EQ(fused_loss_workspace_size(0, Reduction::mean, backend), 16u);  // no tiles, the counter slot
+    EXPECT_EQ(fused_loss_workspace_size(4096, Reduction::sum, backend), 16u + 16u);  // one tile, padded to 16 bytes
+    EXPECT_EQ(fused_loss_workspace_size(4097, Reduction::mean, backend), 16u + 16u);
+    EXPECT_EQ(fused_loss_workspace_size(std::int64_t{1} << 40, Reduction::mean, backend),  // 2^28 tiles
+              (std::size_t{1} << 30) + 16u);
+    EXPECT_EQ(fused_loss_workspace_size(100, Reduction::none, backend), 0u);
+  }
+  EXPECT_EQ(fused_loss_workspace_size(1 << 20, Reduction::mean, Backend::ref), 0u);
+  EXPECT_THROW(fused_loss_workspace_size(-1, Reduction::mean, Backend::emu), InputError);
+  EXPECT_THROW(fused_loss_workspace_size(1, static_cast<Reduction>(7), Backend::emu), InputError);
 }
 
 TEST_F(HostFusedLossApi, TooSmallWorkspaceAndUnavailableBackendsAreReported) {

@@ -77,7 +77,7 @@ TEST(KernelsFusedLoss, NaNLogitPropagatesToLossAndGradient) {
       call.reduction = Reduction::mean;
       call.elementwise_loss = nullptr;
       call.reduced_loss = &reduced;
-      std::vector<unsigned char> workspace(fused_loss_workspace_size(call), 0);
+      std::vector<unsigned char> workspace(fused_loss_workspace_size(call.n, call.reduction, Backend::emu), 0);
       fused_loss(call, Backend::emu, workspace.data(), workspace.size());
       EXPECT_TRUE(std::isnan(reduced)) << to_string(loss) << " y=" << y_value;
     }
@@ -103,7 +103,7 @@ TEST(KernelsFusedLoss, ReducedLossBitsDoNotDependOnTheGridSize) {
   call.targets = y.data();
   call.grad = g.data();
   call.n = n;
-  std::vector<unsigned char> workspace(fused_loss_workspace_size(call), 0);
+  std::vector<unsigned char> workspace(fused_loss_workspace_size(call.n, call.reduction, Backend::emu), 0);
 
   double first_loss = 0;
   std::vector<float> first_grad;

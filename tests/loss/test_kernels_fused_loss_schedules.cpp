@@ -42,7 +42,7 @@ TEST(EmuFusedLossSchedules, SameBitsUnderEveryScheduleAndWorkerCount) {
         call.grad = g.data();
         call.reduced_loss = &reduced;
         call.n = n;
-        std::vector<unsigned char> workspace(fused_loss_workspace_size(call), 0);
+        std::vector<unsigned char> workspace(fused_loss_workspace_size(call.n, call.reduction, Backend::emu), 0);
         fused_loss(call, Backend::emu, workspace.data(), workspace.size());
         if (first_grad.empty()) {
           first_loss = reduced;

@@ -54,7 +54,7 @@ TEST(KernelsLarge, MoreThanTwoToTheThirtyOneElements) {
   call.grad = g.get();
   call.reduced_loss = &reduced;
   call.n = n;
-  std::vector<unsigned char> workspace(fused_loss_workspace_size(call), 0);
+  std::vector<unsigned char> workspace(fused_loss_workspace_size(call.n, call.reduction, Backend::emu), 0);
   fused_loss(call, Backend::emu, workspace.data(), workspace.size());
 
   // Reference per table pair, then stream over the elements.

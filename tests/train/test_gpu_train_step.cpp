@@ -14,7 +14,7 @@
 
 #include "kernels/train/train_step_tiling.hpp"
 #include "lossbench/core/backend.hpp"
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/train/train_step.hpp"
 #include "lossbench/train/train_step_baseline.hpp"
@@ -106,7 +106,7 @@ HostResult download(const DeviceStep& step) {
 
 HostResult run_fused(DeviceStep& step) {
   step.poison();
-  DeviceBuffer workspace(Backend::cuda, train_step_workspace_size(step.call));
+  BackendBuffer workspace(Backend::cuda, train_step_workspace_size(step.call.n, step.call.d, step.call.k, Backend::cuda));
   workspace.fill_bytes(0xff);  // the step needs no zeroed workspace
   train_step(step.call, Backend::cuda, workspace.data(), workspace.size());
   return download(step);  // download waits for the device

@@ -25,7 +25,7 @@ TEST(HostTrainStepBaseline, RejectsShapesCublasCannotTake) {
   EXPECT_THROW(train_step_baseline_workspace_size(0, 10), InputError);
   EXPECT_THROW(train_step_baseline_workspace_size(std::int64_t{INT_MAX} + 1, 10), InputError);
   EXPECT_THROW(train_step_baseline_workspace_size(10, 0), InputError);
-  EXPECT_THROW(train_step_baseline_workspace_size(10, kTrainStepMaxOutputs + 1), InputError);
+  EXPECT_THROW(train_step_baseline_workspace_size(10, train_step_limits(Backend::cuda).max_outputs + 1), InputError);
 }
 
 TEST(HostTrainStepBaseline, WithoutAGpuSaysWhy) {

@@ -96,7 +96,7 @@ Outputs run_emu(Loss loss, const Shape& s, const Batch& batch) {
   call.grad_weights = out.w();
   call.grad_bias = out.b();
   call.loss_value = out.l();
-  std::vector<unsigned char> workspace(train_step_workspace_size(call), 0xff);  // garbage: no zeroing needed
+  std::vector<unsigned char> workspace(train_step_workspace_size(call.n, call.d, call.k, Backend::emu), 0xff);  // garbage: no zeroing needed
   train_step(call, Backend::emu, workspace.data(), workspace.size());
   return out;
 }
@@ -198,7 +198,7 @@ TEST(KernelsTrainStep, PartitionDependsOnNOnlyAndCoversEveryRow) {
 }
 
 TEST(KernelsTrainStep, RejectsShapesTheKernelCannotTake) {
-  const Shape s{4, kTrainStepMaxInputs + 1, 2};
+  const Shape s{4, train_step_limits(Backend::emu).max_inputs + 1, 2};
   const Batch batch = make_batch(s, 0, 1, 1.0f, true);
   EXPECT_THROW(run_emu(Loss::bce, s, batch), InputError);
 }

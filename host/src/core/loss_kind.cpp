@@ -1,5 +1,6 @@
 #include "lossbench/core/loss_kind.hpp"
 
+#include <limits>
 #include <string>
 
 #include "lossbench/core/error.hpp"
@@ -34,6 +35,15 @@ Reduction parse_reduction(std::string_view name) {
   if (name == "mean") return Reduction::mean;
   if (name == "sum") return Reduction::sum;
   throw InputError("unknown reduction '" + std::string(name) + "': expected none, mean or sum");
+}
+
+double reduction_multiplier(Reduction reduction, std::int64_t n) {
+  if (reduction != Reduction::mean) return 1.0;
+  return n > 0 ? 1.0 / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
+}
+
+double gradient_multiplier(Reduction reduction, std::int64_t n, double grad_scale) {
+  return reduction == Reduction::mean && n > 0 ? grad_scale / static_cast<double>(n) : grad_scale;
 }
 
 }  // namespace lossbench

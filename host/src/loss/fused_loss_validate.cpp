@@ -1,30 +1,19 @@
-// Argument checks of a FusedLossCall, and its workspace size.
+// Argument checks of a FusedLossCall, and the workspace a shape needs.
 #include <cmath>
 #include <cstdint>
 #include <string>
 
-#include "kernels/loss/fused_loss_tiling.hpp"
-#include "lossbench/core/error.hpp"
+#include "backends/backend_table.hpp"
+#include "core/argument_checks.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
 namespace lossbench {
 namespace {
 
-// Byte ranges [begin, end) of the arrays, for overlap checks.
-struct ByteRange {
-  std::uintptr_t begin;
-  std::uintptr_t end;
-  bool overlaps(const ByteRange& other) const { return begin < other.end && other.begin < end; }
-};
+using detail::ByteRange;
+constexpr auto range_of = detail::byte_range;
 
-ByteRange range_of(const void* p, std::size_t bytes) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(p);
-  return {begin, begin + bytes};
-}
-
-void require(bool condition, const std::string& message) {
-  if (!condition) throw InputError("fused_loss: " + message);
-}
+void require(bool condition, const std::string& message) { detail::require(condition, "fused_loss", message); }
 
 }  // namespace
 
@@ -78,9 +67,11 @@ void validate(const FusedLossCall& call) {
   }
 }
 
-std::size_t fused_loss_workspace_size(const FusedLossCall& call) {
-  if (call.reduction == Reduction::none) return 0;
-  return kernels::fused_loss_workspace_layout(call.n).total_bytes;
+std::size_t fused_loss_workspace_size(std::int64_t n, Reduction reduction, Backend backend) {
+  require(n >= 0, "n must be >= 0, got " + std::to_string(n));
+  require(reduction == Reduction::none || reduction == Reduction::mean || reduction == Reduction::sum,
+          "unknown reduction value " + std::to_string(static_cast<int>(reduction)));
+  return detail::backend_entry(backend).fused_loss_workspace(n, reduction);
 }
 
 }  // namespace lossbench

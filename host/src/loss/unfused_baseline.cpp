@@ -2,10 +2,20 @@
 
 #include <string>
 
-#include "backends/backends.hpp"
+#include "backends/backend_table.hpp"
 #include "lossbench/core/error.hpp"
 
 namespace lossbench {
+
+namespace {
+
+const detail::BackendEntry& unfused_backend(Backend backend) {
+  const detail::BackendEntry& entry = detail::available_backend(backend);
+  detail::require_facility(entry, entry.unfused, "the unfused baseline");
+  return entry;
+}
+
+}  // namespace
 
 UnfusedBaseline::UnfusedBaseline(Backend backend, const FusedLossCall& shape)
     : backend_(backend),
@@ -14,12 +24,7 @@ UnfusedBaseline::UnfusedBaseline(Backend backend, const FusedLossCall& shape)
       probabilities_(backend, static_cast<std::size_t>(shape.n) * dtype_size(shape.dtype)),
       elementwise_loss_(backend, static_cast<std::size_t>(shape.n) * sizeof(float)),
       sum_(backend, sizeof(float)),
-      reduce_temp_(backend, backend == Backend::cuda ? detail::unfused_cuda_temp_bytes(shape.n)
-                                                     : detail::unfused_emu_temp_bytes(shape.n)) {
-  if (backend != Backend::emu && backend != Backend::cuda) {
-    throw InputError("the unfused baseline runs on emu or cuda, not " + std::string(to_string(backend)));
-  }
-}
+      reduce_temp_(backend, unfused_backend(backend).unfused_temp_bytes(shape.n)) {}
 
 void UnfusedBaseline::run(const FusedLossCall& call, void* stream) {
   validate(call);
@@ -32,8 +37,7 @@ void UnfusedBaseline::run(const FusedLossCall& call, void* stream) {
   }
   const detail::UnfusedBuffers buffers{probabilities_.data(), static_cast<float*>(elementwise_loss_.data()),
                                        static_cast<float*>(sum_.data()), reduce_temp_.data(), reduce_temp_.size()};
-  if (backend_ == Backend::cuda) return detail::unfused_cuda(call, buffers, stream);
-  detail::unfused_emu(call, buffers);
+  unfused_backend(backend_).unfused(call, buffers, stream);
 }
 
 }  // namespace lossbench

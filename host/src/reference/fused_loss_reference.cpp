@@ -1,7 +1,6 @@
 #include "lossbench/reference/fused_loss_reference.hpp"
 
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "lossbench/core/error.hpp"
@@ -120,11 +119,12 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   std::vector<double> losses(n);
   Result result;
   result.grad.resize(n);
+  const double grad_multiplier = gradient_multiplier(reduction, logits.size, options.grad_scale);
   for (std::size_t i = 0; i < n; ++i) {
     const LossAndGrad r = elementwise(loss, load_as_double(logits.data, logits.dtype, i),
                                       load_as_double(targets.data, targets.dtype, i), options.pos_weight);
     losses[i] = r.loss;
-    result.grad[i] = r.grad * options.grad_scale;
+    result.grad[i] = r.grad * grad_multiplier;
   }
 
   switch (reduction) {
@@ -132,13 +132,8 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
       result.elementwise_loss = std::move(losses);
       break;
     case Reduction::sum:
-      result.reduced_loss = compensated_sum(losses);
-      break;
     case Reduction::mean:
-      // n = 0 gives 0/0 = NaN on purpose, matching PyTorch's mean over nothing.
-      result.reduced_loss = n == 0 ? std::numeric_limits<double>::quiet_NaN()
-                                   : compensated_sum(losses) / static_cast<double>(n);
-      for (double& g : result.grad) g /= static_cast<double>(n);
+      result.reduced_loss = compensated_sum(losses) * reduction_multiplier(reduction, logits.size);
       break;
     default:
       throw InputError("reference::compute: unknown reduction value " +

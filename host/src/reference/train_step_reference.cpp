@@ -56,7 +56,7 @@ TrainStepResult train_step(Loss loss, const float* inputs, const float* targets,
       }
     }
   }
-  const double inv_n = 1.0 / static_cast<double>(n);
+  const double inv_n = reduction_multiplier(Reduction::mean, n);  // L is a mean over the batch
   r.loss = loss_sum * inv_n;
   for (auto* v : {&r.grad_weights, &r.grad_bias, &r.grad_weights_abs, &r.grad_bias_abs, &r.grad_weights_logit_scale,
                   &r.grad_bias_logit_scale}) {

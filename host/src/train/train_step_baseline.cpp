@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/backends.hpp"
+#include "backends/backend_table.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
@@ -26,13 +26,6 @@ struct Layout {
   std::size_t logits = 0, grads = 0, ones = 0, loss_workspace = 0, blas_workspace = 0, total = 0;
 };
 
-FusedLossCall loss_shape(std::int64_t n, int k) {
-  FusedLossCall shape;
-  shape.reduction = Reduction::sum;  // the sum over the n·k losses; train_step's L is it over n
-  shape.n = n * k;
-  return shape;
-}
-
 Layout layout_of(std::int64_t n, int k) {
   const std::size_t matrix = aligned(static_cast<std::size_t>(n) * k * sizeof(float));
   Layout l;
@@ -40,7 +33,7 @@ Layout layout_of(std::int64_t n, int k) {
   l.grads = l.logits + matrix;
   l.ones = l.grads + matrix;
   l.loss_workspace = l.ones + aligned(static_cast<std::size_t>(n) * sizeof(float));
-  l.blas_workspace = l.loss_workspace + aligned(fused_loss_workspace_size(loss_shape(n, k)));
+  l.blas_workspace = l.loss_workspace + aligned(fused_loss_workspace_size(n * k, Reduction::sum, Backend::cuda));
   l.total = l.blas_workspace + kBlasWorkspaceBytes;
   return l;
 }
@@ -51,16 +44,19 @@ void require_shape(std::int64_t n, int d, int k) {
                      " is outside [1, 2^31 - 1] (cuBLAS takes 32-bit dimensions)");
   }
   if (d < 1) throw InputError("train_step_baseline: d must be >= 1, got " + std::to_string(d));
-  if (k < 1 || k > kTrainStepMaxOutputs) {
-    throw InputError("train_step_baseline: k must be in [1, " + std::to_string(kTrainStepMaxOutputs) + "], got " +
+  // The shapes the fused step it is compared with takes.
+  const int max_outputs = train_step_limits(Backend::cuda).max_outputs;
+  if (k < 1 || k > max_outputs) {
+    throw InputError("train_step_baseline: k must be in [1, " + std::to_string(max_outputs) + "], got " +
                      std::to_string(k));
   }
 }
 
-Backend require_cuda() {
-  const BackendAvailability cuda = backend_availability(Backend::cuda);
-  if (!cuda.available) throw BackendError("train_step_baseline runs on cuda only, which is not available: " + cuda.reason);
-  return Backend::cuda;
+// The baseline is cuBLAS's: it runs where the backend has a BLAS (cuda).
+const detail::BackendEntry& blas_backend() {
+  const detail::BackendEntry& entry = detail::available_backend(Backend::cuda);
+  detail::require_facility(entry, entry.train_step_baseline, "the cuBLAS training-step baseline");
+  return entry;
 }
 
 }  // namespace
@@ -74,18 +70,21 @@ TrainStepBaseline::TrainStepBaseline(const TrainStepCall& shape)
     : n_(shape.n), d_(shape.d), k_(shape.k) {
   require_shape(n_, d_, k_);
   const Layout l = layout_of(n_, k_);
-  workspace_ = DeviceBuffer(require_cuda(), l.total);
+  const detail::BackendEntry& entry = blas_backend();
+  workspace_ = BackendBuffer(entry.backend, l.total);
   // The fused loss kernel wants its workspace zeroed once; it leaves it zeroed after every call.
   workspace_.fill_bytes(0);
   const std::vector<float> ones(static_cast<std::size_t>(n_), 1.0f);
   workspace_.upload(ones.data(), ones.size() * sizeof(float), l.ones);
   // The copy may still be on its way when upload returns; run() may be on a
   // stream that does not wait for the default one.
-  detail::cuda_synchronize();
-  blas_ = detail::blas_create();
+  entry.memory.synchronize();
+  blas_ = entry.blas_create();
 }
 
-TrainStepBaseline::~TrainStepBaseline() { detail::blas_destroy(blas_); }
+TrainStepBaseline::~TrainStepBaseline() {
+  if (blas_ != nullptr) detail::backend_entry(Backend::cuda).blas_destroy(blas_);
+}
 
 void TrainStepBaseline::run(const TrainStepCall& call, void* stream) {
   validate(call);
@@ -102,7 +101,7 @@ void TrainStepBaseline::run(const TrainStepCall& call, void* stream) {
                                                  base + l.loss_workspace,
                                                  base + l.blas_workspace,
                                                  l.total - l.blas_workspace};
-  detail::train_step_baseline_cuda(call, buffers, blas_, stream);
+  blas_backend().train_step_baseline(call, buffers, blas_, stream);
 }
 
 }  // namespace lossbench

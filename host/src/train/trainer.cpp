@@ -6,7 +6,7 @@
 #include <numeric>
 #include <string>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/train/train_step.hpp"
 #include "lossbench/train/train_step_buffers.hpp"
@@ -27,9 +27,9 @@ void check_data(const Dataset& train, const Dataset& test) {
 // The step's inputs and outputs in the backend's memory, sized for the
 // largest batch. For cuda every batch and every parameter update crosses
 // PCIe: simple and correct, and a single layer's W is only d·k floats.
-class StepBuffers {
+class StagedTrainStep {
  public:
-  StepBuffers(Backend backend, std::size_t batch, int d, int k)
+  StagedTrainStep(Backend backend, std::size_t batch, int d, int k)
       : backend_(backend), arrays_(backend, static_cast<std::int64_t>(batch), d, k) {}
 
   // One fused step on rows [0, n) of the staged batch; returns L and leaves dW, db in the given host vectors.
@@ -43,8 +43,8 @@ class StepBuffers {
     const TrainStepCall call = arrays_.call(loss, n);
     // The workspace depends on n, and an epoch's last batch may be smaller:
     // grow it when a shape needs more, never shrink it.
-    const std::size_t needed = train_step_workspace_size(call);
-    if (workspace_.size() < needed) workspace_ = DeviceBuffer(backend_, needed);
+    const std::size_t needed = train_step_workspace_size(call.n, call.d, call.k, backend_);
+    if (workspace_.size() < needed) workspace_ = BackendBuffer(backend_, needed);
     train_step(call, backend_, workspace_.data(), workspace_.size());
     double value = 0.0;
     arrays_.loss_value.download(&value, sizeof value);  // waits for the device
@@ -56,7 +56,7 @@ class StepBuffers {
  private:
   Backend backend_;
   TrainStepBuffers arrays_;
-  DeviceBuffer workspace_;
+  BackendBuffer workspace_;
 };
 
 }  // namespace
@@ -86,7 +86,7 @@ TrainingResult train(const TrainerOptions& options, const Dataset& train, const 
   const auto d = static_cast<std::size_t>(train.d);
   const auto k = static_cast<std::size_t>(train.k);
 
-  StepBuffers buffers(options.backend, batch, train.d, train.k);
+  StagedTrainStep buffers(options.backend, batch, train.d, train.k);
   std::vector<float> batch_inputs(batch * d);
   std::vector<float> batch_targets(batch * k);
   std::vector<float> grad_weights(model.weights.size());

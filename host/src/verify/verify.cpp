@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
@@ -55,7 +55,7 @@ class GuardedArray {
   DType dtype_;
   std::int64_t n_;
   std::int64_t front_;
-  DeviceBuffer buffer_;
+  BackendBuffer buffer_;
 };
 
 struct RunOutputs {
@@ -103,7 +103,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   if (config.grad && !config.in_place) grad.emplace(backend, dtype, n, config.offset);
   std::optional<GuardedArray> elementwise;
   if (writes_elementwise) elementwise.emplace(backend, dtype, n, config.offset);
-  DeviceBuffer reduced(backend, 3 * sizeof(double));  // the middle double, guarded by the others
+  BackendBuffer reduced(backend, 3 * sizeof(double));  // the middle double, guarded by the others
 
   FusedLossCall call;
   call.loss = config.loss;
@@ -117,7 +117,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   call.n = n;
   call.pos_weight = config.pos_weight;
   call.grad_scale = config.grad_scale;
-  DeviceBuffer workspace(backend, fused_loss_workspace_size(call));
+  BackendBuffer workspace(backend, fused_loss_workspace_size(call.n, call.reduction, backend));
   workspace.fill_bytes(0);
   targets.upload(inputs.targets);
 
@@ -166,8 +166,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
     result.all_written = false;
     note("a write outside the outputs: a guard element next to an output changed");
   }
-  const double grad_multiplier =
-      config.reduction == Reduction::mean && n > 0 ? config.grad_scale / static_cast<double>(n) : config.grad_scale;
+  const double grad_multiplier = gradient_multiplier(config.reduction, n, config.grad_scale);
   for (std::int64_t i = 0; i < n; ++i) {
     const auto k = static_cast<std::size_t>(i);
     const double z = load_as_double(inputs.logits.data(), dtype, k);

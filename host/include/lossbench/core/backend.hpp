@@ -9,7 +9,7 @@ namespace lossbench {
 /// ref:  the double-precision CPU reference (host pointers, synchronous).
 /// emu:  the CUDA kernels run on the CPU by the SIMT emulator (host pointers, synchronous).
 /// cuda: the CUDA kernels on the current GPU (device pointers, stream-ordered).
-/// cpu:  reserved for a fast CPU implementation; not available yet.
+/// cpu:  reserved for a fast CPU implementation; no build has it yet.
 enum class Backend { ref, emu, cuda, cpu };
 
 std::string_view to_string(Backend backend);

@@ -1,5 +1,6 @@
 #pragma once
 // Which loss, and how it is reduced over the batch.
+#include <cstdint>
 #include <string_view>
 
 namespace lossbench {
@@ -16,5 +17,18 @@ std::string_view to_string(Reduction reduction);
 Loss parse_loss(std::string_view name);
 /// Parse "none" | "mean" | "sum"; throws InputError naming the bad value otherwise.
 Reduction parse_reduction(std::string_view name);
+
+// What a reduction means, in one place for every backend, the reference and
+// the checks of them.
+
+/// The reduced loss is the sum of the n per-element losses times this: 1 for
+/// sum (and none, which has no reduced loss), 1/n for mean, and NaN for the
+/// mean of nothing (n = 0), as in PyTorch.
+double reduction_multiplier(Reduction reduction, std::int64_t n);
+
+/// Element i's gradient is dℓ_i/dz_i times this: grad_scale/n for mean with
+/// n > 0, grad_scale otherwise. Computed in double; a kernel rounds it to
+/// float once per call.
+double gradient_multiplier(Reduction reduction, std::int64_t n, double grad_scale);
 
 }  // namespace lossbench

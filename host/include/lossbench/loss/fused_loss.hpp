@@ -4,7 +4,7 @@
 //   FusedLossCall call;                  // describe the call
 //   call.loss = Loss::bce; call.reduction = Reduction::mean; call.dtype = DType::f16;
 //   call.logits = z; call.targets = y; call.grad = g; call.reduced_loss = loss; call.n = n;
-//   std::size_t bytes = fused_loss_workspace_size(call);   // once, outside the hot path
+//   std::size_t bytes = fused_loss_workspace_size(n, Reduction::mean, Backend::cuda);   // once, outside the hot path
 //   ... allocate `bytes` of device memory and zero them once ...
 //   fused_loss(call, Backend::cuda, workspace, bytes, stream);   // asynchronous on `stream`
 //
@@ -51,11 +51,13 @@ struct FusedLossCall {
   float grad_scale = 1.0f;
 };
 
-/// Bytes of workspace the call needs (0 for reduction none): one float per
-/// tile of 4096 elements plus a counter. Zero the workspace once after
-/// allocating it; every call leaves it zeroed again for the next. Calls that
-/// may run concurrently need separate workspaces.
-std::size_t fused_loss_workspace_size(const FusedLossCall& call);
+/// Bytes of workspace a call of n elements with `reduction` needs on
+/// `backend` (none on ref, none for reduction none): on emu and cuda one
+/// float per tile of 4096 elements plus a counter. Zero the workspace once
+/// after allocating it; every call leaves it zeroed again for the next. Calls
+/// that may run concurrently need separate workspaces. Asks nothing of the
+/// device. Throws InputError for n < 0 or an unknown reduction.
+std::size_t fused_loss_workspace_size(std::int64_t n, Reduction reduction, Backend backend);
 
 /// Checks the call and throws InputError naming the first problem: an unknown
 /// enum value, n < 0, a null pointer that the call needs (or a pointer it
@@ -64,7 +66,7 @@ std::size_t fused_loss_workspace_size(const FusedLossCall& call);
 void validate(const FusedLossCall& call);
 
 /// Validates, then computes on `backend`. workspace must hold
-/// fused_loss_workspace_size(call) bytes (device memory for cuda).
+/// fused_loss_workspace_size(call.n, call.reduction, backend) bytes (device memory for cuda).
 /// `stream` is a cudaStream_t for cuda (null: the default stream) and is
 /// ignored elsewhere. cuda returns without synchronising; ref and emu return
 /// when done. Throws InputError for a bad call, BackendError when the backend

@@ -2,7 +2,7 @@
 // The unfused baseline as a host object: what an eager framework runs for
 // sigmoid + loss + reduction + gradient (kernels/loss/unfused_baseline.cuh), with
 // its intermediates allocated once, for comparison with fused_loss().
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
 namespace lossbench {
@@ -21,7 +21,7 @@ class UnfusedBaseline {
   Backend backend_;
   std::int64_t n_;
   DType dtype_;
-  DeviceBuffer probabilities_, elementwise_loss_, sum_, reduce_temp_;
+  BackendBuffer probabilities_, elementwise_loss_, sum_, reduce_temp_;
 };
 
 }  // namespace lossbench

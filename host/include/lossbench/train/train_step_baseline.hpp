@@ -20,7 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/train/train_step.hpp"
 
 namespace lossbench {
@@ -54,7 +54,7 @@ class TrainStepBaseline {
   std::int64_t n_;
   int d_;
   int k_;
-  DeviceBuffer workspace_;
+  BackendBuffer workspace_;
   void* blas_ = nullptr;  // cublasHandle_t, owned
 };
 

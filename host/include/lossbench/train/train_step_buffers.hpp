@@ -4,7 +4,7 @@
 // one set-up for the trainer, the benchmarks and the GPU tests.
 #include <cstdint>
 
-#include "lossbench/core/device_buffer.hpp"
+#include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/train/train_step.hpp"
 
@@ -21,13 +21,13 @@ struct TrainStepBuffers {
   std::int64_t rows;
   int d;
   int k;
-  DeviceBuffer inputs;        // X: rows × d
-  DeviceBuffer targets;       // Y: rows × k
-  DeviceBuffer weights;       // W: d × k
-  DeviceBuffer bias;          // b: k
-  DeviceBuffer grad_weights;  // dL/dW: d × k
-  DeviceBuffer grad_bias;     // dL/db: k
-  DeviceBuffer loss_value;    // L: one double
+  BackendBuffer inputs;        // X: rows × d
+  BackendBuffer targets;       // Y: rows × k
+  BackendBuffer weights;       // W: d × k
+  BackendBuffer bias;          // b: k
+  BackendBuffer grad_weights;  // dL/dW: d × k
+  BackendBuffer grad_bias;     // dL/db: k
+  BackendBuffer loss_value;    // L: one double
 };
 
 }  // namespace lossbench

@@ -1,28 +1,32 @@
-// The cuda backend of a build without the CUDA toolkit (LOSSBENCH_CUDA=OFF or
-// no nvcc found): it reports itself unavailable, and why.
-#include "backends/backends.hpp"
-#include "lossbench/core/error.hpp"
+// The cuda backend's entry in a build without the CUDA toolkit
+// (LOSSBENCH_CUDA=OFF or no nvcc found): it reports itself unavailable, and
+// why, and still answers the shape queries, which ask nothing of a device.
+#include "backends/backend_table.hpp"
+#include "backends/launch/kernel_shapes.hpp"
 
 namespace lossbench::detail {
 
-BackendAvailability cuda_availability() {
-  return {false, "this build of lossbench has no CUDA backend (configured with LOSSBENCH_CUDA=OFF or without nvcc)"};
+const BackendEntry& cuda_backend() {
+  static const BackendEntry entry{
+      .backend = Backend::cuda,
+      .availability =
+          [] {
+            return BackendAvailability{
+                false, "this build of lossbench has no CUDA backend (configured with LOSSBENCH_CUDA=OFF or without nvcc)"};
+          },
+      .memory = {},
+      .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
+      .fused_loss = nullptr,
+      .train_step_limits = kernels::kTrainStepKernelLimits,
+      .train_step_workspace = kernels::train_step_workspace_bytes,
+      .train_step = nullptr,
+      .unfused_temp_bytes = nullptr,
+      .unfused = nullptr,
+      .blas_create = nullptr,
+      .blas_destroy = nullptr,
+      .train_step_baseline = nullptr,
+  };
+  return entry;
 }
-
-void fused_loss_cuda(const FusedLossCall&, void*, void*) { throw BackendError(cuda_availability().reason); }
-std::size_t unfused_cuda_temp_bytes(std::int64_t) { throw BackendError(cuda_availability().reason); }
-void unfused_cuda(const FusedLossCall&, const UnfusedBuffers&, void*) { throw BackendError(cuda_availability().reason); }
-void train_step_cuda(const TrainStepCall&, void*, void*) { throw BackendError(cuda_availability().reason); }
-void* blas_create() { throw BackendError(cuda_availability().reason); }
-void blas_destroy(void*) noexcept {}
-void train_step_baseline_cuda(const TrainStepCall&, const TrainStepBaselineBuffers&, void*, void*) {
-  throw BackendError(cuda_availability().reason);
-}
-void* cuda_allocate(std::size_t) { throw BackendError(cuda_availability().reason); }
-void cuda_free(void*) noexcept {}
-void cuda_copy_to_device(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
-void cuda_copy_to_host(void*, const void*, std::size_t) { throw BackendError(cuda_availability().reason); }
-void cuda_fill_bytes(void*, unsigned char, std::size_t) { throw BackendError(cuda_availability().reason); }
-void cuda_synchronize() { throw BackendError(cuda_availability().reason); }
 
 }  // namespace lossbench::detail

@@ -1,55 +1,16 @@
-// The cuda backend: device memory, availability, and fused_loss() on the GPU
-// through the same launcher the emulator runs.
+// The cuda backend of fused_loss(): the kernel on the GPU through the same
+// launcher the emulator runs, with the grid sized by the occupancy API.
 #include <nvtx3/nvtx3.hpp>
 
 #include <map>
 #include <mutex>
 #include <utility>
 
-#include "backends/backends.hpp"
+#include "backends/cuda/cuda_backend.hpp"
 #include "backends/cuda/cuda_check.hpp"
 #include "backends/launch/fused_loss_launch.cuh"
 
 namespace lossbench::detail {
-
-BackendAvailability cuda_availability() {
-  // Asked once: the answer does not change while the process runs, and
-  // cudaGetDeviceCount initialises the runtime, which is slow the first time.
-  static const BackendAvailability availability = [] {
-    int count = 0;
-    const cudaError_t status = cudaGetDeviceCount(&count);
-    if (status != cudaSuccess) {
-      return BackendAvailability{false, std::string("no usable CUDA device: ") + cudaGetErrorName(status) + " (" +
-                                            cudaGetErrorString(status) + ")"};
-    }
-    if (count == 0) return BackendAvailability{false, "no CUDA device found"};
-    return BackendAvailability{true, ""};
-  }();
-  return availability;
-}
-
-void* cuda_allocate(std::size_t bytes) {
-  void* device = nullptr;
-  LOSSBENCH_CUDA_CHECK(cudaMalloc(&device, bytes == 0 ? 1 : bytes));
-  return device;
-}
-
-void cuda_free(void* device) noexcept { cudaFree(device); }
-
-void cuda_copy_to_device(void* device, const void* host, std::size_t bytes) {
-  LOSSBENCH_CUDA_CHECK(cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice));
-}
-
-void cuda_copy_to_host(void* host, const void* device, std::size_t bytes) {
-  LOSSBENCH_CUDA_CHECK(cudaMemcpy(host, device, bytes, cudaMemcpyDeviceToHost));
-}
-
-void cuda_fill_bytes(void* device, unsigned char value, std::size_t bytes) {
-  LOSSBENCH_CUDA_CHECK(cudaMemset(device, value, bytes));
-  LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize());
-}
-
-void cuda_synchronize() { LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize()); }
 
 namespace {
 

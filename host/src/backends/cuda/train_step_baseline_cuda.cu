@@ -9,8 +9,8 @@
 #include <cublas_v2.h>
 #include <nvtx3/nvtx3.hpp>
 
-#include "backends/backends.hpp"
-#include "backends/cuda/cublas_check.hpp"
+#include "backends/cuda/cuda_backend.hpp"
+#include "backends/cuda/cuda_check.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
 namespace lossbench::detail {
@@ -66,9 +66,9 @@ void train_step_baseline_cuda(const TrainStepCall& call, const TrainStepBaseline
   loss.grad = buffers.grads;
   loss.reduced_loss = call.loss_value;
   loss.n = call.n * k;
-  loss.grad_scale = static_cast<float>(1.0 / static_cast<double>(call.n));
+  loss.grad_scale = static_cast<float>(gradient_multiplier(Reduction::mean, call.n, 1.0));
   fused_loss_cuda(loss, buffers.loss_workspace, stream);
-  const double inverse_n = 1.0 / static_cast<double>(call.n);
+  const double inverse_n = reduction_multiplier(Reduction::mean, call.n);
   LOSSBENCH_CUBLAS_CHECK(cublasDscal(handle, 1, &inverse_n, call.loss_value, 1));
 
   // dW (d × k) ← Xᵀ·dZ: dWᵀ (k × d) = dZᵀ (k × n, ld k) · X (n × d), X being

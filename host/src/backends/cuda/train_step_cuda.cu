@@ -2,7 +2,7 @@
 // same launcher the emulator runs, with an NVTX range per call.
 #include <nvtx3/nvtx3.hpp>
 
-#include "backends/backends.hpp"
+#include "backends/cuda/cuda_backend.hpp"
 #include "backends/launch/train_step_launch.cuh"
 
 namespace lossbench::detail {

@@ -1,5 +1,5 @@
 // The unfused baseline's kernels on the GPU, stream-ordered.
-#include "backends/backends.hpp"
+#include "backends/cuda/cuda_backend.hpp"
 #include "backends/launch/unfused_baseline_launch.cuh"
 
 namespace lossbench::detail {

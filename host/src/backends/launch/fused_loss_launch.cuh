@@ -4,11 +4,10 @@
 // parameter set-up and template dispatch.
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/loss/fused_loss.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 #include "backends/launch/storage_type.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
@@ -28,8 +27,6 @@ inline unsigned int persistent_grid_size(std::int64_t num_tiles, DeviceCapacity 
   return static_cast<unsigned int>(std::clamp<std::int64_t>(num_tiles, 1, resident));
 }
 
-inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
-
 template <class T>
 FusedLossParams<T> make_fused_loss_params(const FusedLossCall& call, void* workspace) {
   FusedLossParams<T> p;
@@ -38,19 +35,15 @@ FusedLossParams<T> make_fused_loss_params(const FusedLossCall& call, void* works
   p.grad = static_cast<T*>(call.grad);
   p.elementwise_loss = static_cast<T*>(call.elementwise_loss);
   p.n = call.n;
-  const bool mean = call.reduction == Reduction::mean;
   // One rounding of grad_scale/n (computed in double) per call, one of the product per element.
-  p.grad_multiplier = static_cast<float>(mean && call.n > 0 ? double{call.grad_scale} / static_cast<double>(call.n)
-                                                            : double{call.grad_scale});
+  p.grad_multiplier = static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale));
   p.loss_params.pos_weight = call.pos_weight;
   if (call.reduction != Reduction::none) {
     const FusedLossWorkspaceLayout layout = fused_loss_workspace_layout(call.n);
     p.tile_partials = static_cast<float*>(workspace);
     p.blocks_done = reinterpret_cast<unsigned int*>(static_cast<char*>(workspace) + layout.counter_offset);
     p.reduced_loss = call.reduced_loss;
-    p.reduction_multiplier = !mean ? 1.0
-                             : call.n > 0 ? 1.0 / static_cast<double>(call.n)
-                                          : std::numeric_limits<double>::quiet_NaN();  // mean of nothing
+    p.reduction_multiplier = reduction_multiplier(call.reduction, call.n);
   }
   p.vectorized = aligned16(p.logits) && aligned16(p.targets) && aligned16(p.grad) && aligned16(p.elementwise_loss);
   return p;

@@ -6,15 +6,14 @@
 #include <string>
 
 #include "kernels/common/cuda_compat.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
+#include "kernels/common/element_types.cuh"
 #include "kernels/train/train_step.cuh"
 #include "lossbench/core/error.hpp"
 #include "lossbench/train/train_step.hpp"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
-
-inline bool train_step_aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 template <class Loss, int K, class Stream>
 void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream stream) {
@@ -30,26 +29,26 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   p.d = call.d;
   p.k = call.k;
   p.rows_per_block = partition.rows_per_block;
-  p.grad_multiplier = static_cast<float>(1.0 / static_cast<double>(call.n));
+  // L is the mean over the batch of the per-row losses (summed over outputs).
+  p.grad_multiplier = static_cast<float>(gradient_multiplier(Reduction::mean, call.n, 1.0));
   p.partials = static_cast<float*>(workspace);
   p.floats_per_block = layout.floats_per_block;
   p.loss_partials = reinterpret_cast<double*>(static_cast<char*>(workspace) + layout.loss_partials_offset);
-  p.vectorized = train_step_aligned16(call.inputs);
+  p.vectorized = aligned16(call.inputs);
 
   const auto kernel = &fused_train_step_kernel<Loss, K>;
   const std::size_t shared_bytes = train_step_shared_bytes(call.d, K);
   if (shared_bytes > 48 * 1024) {
     // Above 48 KiB a kernel must opt in; the device decides how far (227 KiB
     // on H100, 163 KiB on A100, 99 KiB on sm_86/89, 64 KiB on sm_75).
-    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes)) !=
-        cudaSuccess) {
+    const cudaError_t status =
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes));
 #if defined(__CUDACC__)
-      (void)cudaGetLastError();  // not sticky, but do not let the next check report it
+    (void)cudaGetLastError();  // not sticky, but do not let the next launch's check report it
 #endif
-      throw InputError("train_step: d = " + std::to_string(call.d) + " with k = " + std::to_string(call.k) +
-                       " needs " + std::to_string(shared_bytes) +
-                       " bytes of shared memory per block (X tile, W and dZ), more than this device allows");
-    }
+    check_status(status, "train_step: d = " + std::to_string(call.d) + " with k = " + std::to_string(call.k) +
+                             " needs " + std::to_string(shared_bytes) +
+                             " bytes of shared memory per block (X tile, W and dZ); asking the device for them");
   }
   lossbench::launch(kernel, dim3(static_cast<unsigned>(partition.blocks)), dim3(kTrainBlockThreads), shared_bytes,
                     stream, p);
@@ -61,7 +60,7 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   f.blocks = static_cast<int>(partition.blocks);
   f.d = call.d;
   f.k = call.k;
-  f.loss_multiplier = 1.0 / static_cast<double>(call.n);
+  f.loss_multiplier = reduction_multiplier(Reduction::mean, call.n);
   f.grad_weights = call.grad_weights;
   f.grad_bias = call.grad_bias;
   f.loss_value = call.loss_value;

@@ -4,11 +4,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <stdexcept>
 
 #include "kernels/common/cuda_compat.cuh"
-#include "kernels/common/launch.cuh"
+#include "backends/launch/kernel_launch.cuh"
 #include "backends/launch/storage_type.hpp"
 #include "kernels/loss/unfused_baseline.cuh"
 #include "kernels/loss/unfused_baseline_buffers.hpp"
@@ -41,19 +39,15 @@ void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m
   launch(&loss_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y, m.elementwise_loss,
          call.n);
   std::size_t temp_bytes = m.reduce_temp_bytes;
-  if (cub::DeviceReduce::Sum(m.reduce_temp, temp_bytes, static_cast<const float*>(m.elementwise_loss), m.sum, call.n,
-                             stream) != cudaSuccess) {
-    throw std::runtime_error("cub::DeviceReduce::Sum failed in the unfused baseline");
-  }
-  const bool mean = call.reduction == Reduction::mean;
-  const double multiplier = !mean ? 1.0 : call.n > 0 ? 1.0 / static_cast<double>(call.n)
-                                                   : std::numeric_limits<double>::quiet_NaN();
-  launch(&scale_kernel, dim3(1), dim3(1), 0, stream, static_cast<const float*>(m.sum), call.reduced_loss, multiplier);
+  check_status(cub::DeviceReduce::Sum(m.reduce_temp, temp_bytes, static_cast<const float*>(m.elementwise_loss), m.sum,
+                                      call.n, stream),
+               "cub::DeviceReduce::Sum in the unfused baseline");
+  launch(&scale_kernel, dim3(1), dim3(1), 0, stream, static_cast<const float*>(m.sum), call.reduced_loss,
+         reduction_multiplier(call.reduction, call.n));
   if (call.grad != nullptr) {
-    const auto grad_multiplier = static_cast<float>(mean && call.n > 0 ? call.grad_scale / static_cast<double>(call.n)
-                                                                       : double{call.grad_scale});
     launch(&grad_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y,
-           static_cast<T*>(call.grad), call.n, grad_multiplier);
+           static_cast<T*>(call.grad), call.n,
+           static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale)));
   }
 }
 

@@ -1,11 +1,11 @@
 // The ref backend of fused_loss(): the double-precision reference on host
 // pointers, with outputs rounded once to their dtype.
-#include "backends/backends.hpp"
+#include "backends/ref/ref_backend.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 
 namespace lossbench::detail {
 
-void fused_loss_ref(const FusedLossCall& call) {
+void fused_loss_ref(const FusedLossCall& call, void*, void*) {
   reference::Options options;
   options.pos_weight = call.pos_weight;
   options.grad_scale = call.grad_scale;

@@ -1,25 +1,34 @@
 #pragma once
 // lossbench::launch(kernel, grid, block, shared_bytes, stream, args...): how
 // host code starts a kernel in both worlds. Under nvcc it is <<<...>>> plus
-// an error check; otherwise the emulator runs the grid (emu/launch.hpp).
+// an error check; otherwise the emulator runs the grid (emu/launch.hpp),
+// which throws emu::EmuError, a BackendError, for what a GPU would refuse.
+// check_status() turns the status of any other device call the launchers
+// make (CUB, a function attribute) into a BackendError with CUDA's name for it.
+#include <string>
+
 #include "kernels/common/cuda_compat.cuh"
+#include "lossbench/core/error.hpp"
+
+namespace lossbench {
+
+/// Throws BackendError "<what> failed: <CUDA error name> (<description>)" unless `status` is cudaSuccess.
+inline void check_status(cudaError_t status, const std::string& what) {
+  if (status == cudaSuccess) return;
+  throw BackendError(what + " failed: " + cudaGetErrorName(status) + " (" + cudaGetErrorString(status) + ")");
+}
+
+}  // namespace lossbench
 
 #if defined(__CUDACC__)
 
 #include <cstddef>
-#include <stdexcept>
-#include <string>
+#include <utility>
 
 namespace lossbench {
 
 using Stream = cudaStream_t;
 inline Stream default_stream() { return nullptr; }
-
-/// A launch that CUDA refused (configuration, resources) or a failed call.
-class CudaLaunchError : public std::runtime_error {
- public:
-  explicit CudaLaunchError(const std::string& what) : std::runtime_error(what) {}
-};
 
 template <class... Params, class... Args>
 void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes, Stream stream,
@@ -27,11 +36,7 @@ void launch(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared
   kernel<<<grid, block, shared_bytes, stream>>>(std::forward<Args>(args)...);
   // Only launch errors surface here; faults during execution surface at the
   // next synchronising call, which the caller checks.
-  const cudaError_t status = cudaGetLastError();
-  if (status != cudaSuccess) {
-    throw CudaLaunchError(std::string("kernel launch failed: ") + cudaGetErrorName(status) + " (" +
-                          cudaGetErrorString(status) + ")");
-  }
+  check_status(cudaGetLastError(), "kernel launch");
 }
 
 }  // namespace lossbench

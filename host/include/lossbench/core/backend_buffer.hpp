@@ -8,16 +8,16 @@
 
 namespace lossbench {
 
-class DeviceBuffer {
+class BackendBuffer {
  public:
-  DeviceBuffer() = default;
+  BackendBuffer() = default;
   /// Allocates `bytes` (16-byte aligned, possibly more) on the backend; throws BackendError on failure.
-  DeviceBuffer(Backend backend, std::size_t bytes);
-  ~DeviceBuffer();
-  DeviceBuffer(DeviceBuffer&& other) noexcept;
-  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  BackendBuffer(Backend backend, std::size_t bytes);
+  ~BackendBuffer();
+  BackendBuffer(BackendBuffer&& other) noexcept;
+  BackendBuffer& operator=(BackendBuffer&& other) noexcept;
+  BackendBuffer(const BackendBuffer&) = delete;
+  BackendBuffer& operator=(const BackendBuffer&) = delete;
 
   void* data() const { return data_; }
   std::size_t size() const { return bytes_; }

@@ -1,0 +1,94 @@
+#pragma once
+// The backends behind the public API, as one table. Each entry says what a
+// backend provides, as function pointers (null where it provides nothing),
+// and how to reach its memory. The facilities (fused_loss(), train_step(),
+// the baselines, BackendBuffer) validate their arguments and then call
+// through the entry; none of them names a backend.
+//
+// A new backend is a folder beside ref/, emu/ and cuda/ that defines its
+// entry, plus one line in backend_table.cpp. Internal.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "kernels/loss/unfused_baseline_buffers.hpp"
+#include "lossbench/core/backend.hpp"
+#include "lossbench/core/loss_kind.hpp"
+#include "lossbench/loss/fused_loss.hpp"
+#include "lossbench/train/train_step.hpp"
+
+namespace lossbench::detail {
+
+/// Memory a backend computes on: host memory for ref and emu, device memory
+/// for cuda. Each call throws BackendError on failure.
+struct BackendMemory {
+  void* (*allocate)(std::size_t bytes);  // at least 256-byte aligned, as cudaMalloc's
+  void (*release)(void* memory) noexcept;
+  void (*copy_in)(void* memory, const void* host, std::size_t bytes);
+  void (*copy_out)(void* host, const void* memory, std::size_t bytes);  // waits until the data is there
+  void (*fill_bytes)(void* memory, unsigned char value, std::size_t bytes);  // synchronous
+  void (*synchronize)();  // waits for all work the backend was given
+};
+
+/// Where the unfused baseline keeps its intermediates.
+using UnfusedBuffers = kernels::UnfusedIntermediates;
+
+/// The framework-style step of train_step_baseline.hpp: where its
+/// intermediates live in its workspace.
+struct TrainStepBaselineBuffers {
+  float* logits;         // Z: n × k
+  float* grads;          // dZ: n × k
+  const float* ones;     // n ones
+  void* loss_workspace;  // the fused loss kernel's, zeroed once
+  void* blas_workspace;
+  std::size_t blas_workspace_bytes;
+};
+
+struct BackendEntry {
+  Backend backend;
+  /// Whether the backend can run now, and if not why (asked once per process where that is slow).
+  BackendAvailability (*availability)();
+  BackendMemory memory;
+
+  // fused_loss(): workspace bytes for a shape, and the validated call.
+  std::size_t (*fused_loss_workspace)(std::int64_t n, Reduction reduction);
+  void (*fused_loss)(const FusedLossCall& call, void* workspace, void* stream);
+
+  // train_step(): the shapes it takes, workspace bytes, and the validated call.
+  TrainStepLimits train_step_limits;
+  std::size_t (*train_step_workspace)(std::int64_t n, int d, int k);
+  void (*train_step)(const TrainStepCall& call, void* workspace, void* stream);
+
+  // The unfused baseline of fused_loss() (null: not on this backend).
+  std::size_t (*unfused_temp_bytes)(std::int64_t n);
+  void (*unfused)(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream);
+
+  // The cuBLAS baseline of train_step() (null: not on this backend). The
+  // handle is a cublasHandle_t: fp32 math without TF32, host scalars.
+  void* (*blas_create)();
+  void (*blas_destroy)(void* handle) noexcept;
+  void (*train_step_baseline)(const TrainStepCall& call, const TrainStepBaselineBuffers& buffers, void* blas,
+                              void* stream);
+};
+
+/// The entry of `backend`; throws BackendError when this build has none.
+const BackendEntry& backend_entry(Backend backend);
+
+/// The entry of a backend that can run now; otherwise throws BackendError
+/// "backend X is not available: <why>", the one place that says so.
+const BackendEntry& available_backend(Backend backend);
+
+/// Throws BackendError "backend X cannot run <what>" when the entry lacks a facility.
+void require_facility(const BackendEntry& entry, const void* facility, std::string_view what);
+template <class F>
+F require_facility(const BackendEntry& entry, F facility, std::string_view what) {
+  require_facility(entry, reinterpret_cast<const void*>(facility), what);
+  return facility;
+}
+
+// The entries, one per backend folder.
+const BackendEntry& ref_backend();
+const BackendEntry& emu_backend();
+const BackendEntry& cuda_backend();
+
+}  // namespace lossbench::detail

@@ -1,0 +1,28 @@
+// The emu backend's entry in the backend table: always available, host
+// memory, the kernels' workspaces and limits, the unfused baseline; no cuBLAS.
+#include "backends/emu/emu_backend.hpp"
+#include "backends/host_memory.hpp"
+#include "backends/launch/kernel_shapes.hpp"
+
+namespace lossbench::detail {
+
+const BackendEntry& emu_backend() {
+  static const BackendEntry entry{
+      .backend = Backend::emu,
+      .availability = [] { return BackendAvailability{true, ""}; },
+      .memory = host_memory(),
+      .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
+      .fused_loss = fused_loss_emu,
+      .train_step_limits = kernels::kTrainStepKernelLimits,
+      .train_step_workspace = kernels::train_step_workspace_bytes,
+      .train_step = train_step_emu,
+      .unfused_temp_bytes = unfused_emu_temp_bytes,
+      .unfused = unfused_emu,
+      .blas_create = nullptr,
+      .blas_destroy = nullptr,
+      .train_step_baseline = nullptr,
+  };
+  return entry;
+}
+
+}  // namespace lossbench::detail

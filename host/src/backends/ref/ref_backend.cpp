@@ -1,0 +1,29 @@
+// The ref backend's entry in the backend table: always available, host
+// memory, no workspace, any shape of training step, no baselines.
+#include <limits>
+
+#include "backends/host_memory.hpp"
+#include "backends/ref/ref_backend.hpp"
+
+namespace lossbench::detail {
+
+const BackendEntry& ref_backend() {
+  static const BackendEntry entry{
+      .backend = Backend::ref,
+      .availability = [] { return BackendAvailability{true, ""}; },
+      .memory = host_memory(),
+      .fused_loss_workspace = [](std::int64_t, Reduction) -> std::size_t { return 0; },
+      .fused_loss = fused_loss_ref,
+      .train_step_limits = {std::numeric_limits<int>::max(), std::numeric_limits<int>::max()},
+      .train_step_workspace = [](std::int64_t, int, int) -> std::size_t { return 0; },
+      .train_step = train_step_ref,
+      .unfused_temp_bytes = nullptr,
+      .unfused = nullptr,
+      .blas_create = nullptr,
+      .blas_destroy = nullptr,
+      .train_step_baseline = nullptr,
+  };
+  return entry;
+}
+
+}  // namespace lossbench::detail

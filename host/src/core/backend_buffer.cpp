@@ -1,0 +1,64 @@
+#include "lossbench/core/backend_buffer.hpp"
+
+#include <string>
+#include <utility>
+
+#include "backends/backend_table.hpp"
+#include "lossbench/core/error.hpp"
+
+namespace lossbench {
+
+namespace {
+
+const detail::BackendMemory& memory_of(Backend backend) { return detail::backend_entry(backend).memory; }
+
+}  // namespace
+
+BackendBuffer::BackendBuffer(Backend backend, std::size_t bytes) : backend_(backend), bytes_(bytes) {
+  data_ = detail::available_backend(backend).memory.allocate(bytes);
+}
+
+BackendBuffer::~BackendBuffer() {
+  if (data_ != nullptr) memory_of(backend_).release(data_);
+}
+
+BackendBuffer::BackendBuffer(BackendBuffer&& other) noexcept
+    : backend_(other.backend_), data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
+
+BackendBuffer& BackendBuffer::operator=(BackendBuffer&& other) noexcept {
+  if (this != &other) {
+    BackendBuffer old(std::move(*this));
+    backend_ = other.backend_;
+    data_ = std::exchange(other.data_, nullptr);
+    bytes_ = std::exchange(other.bytes_, 0);
+  }
+  return *this;
+}
+
+void BackendBuffer::check_range(std::size_t bytes, std::size_t offset, const char* what) const {
+  if (offset > bytes_ || bytes > bytes_ - offset) {
+    throw InputError(std::string("BackendBuffer::") + what + ": " + std::to_string(bytes) + " bytes at offset " +
+                     std::to_string(offset) + " exceed the buffer's " + std::to_string(bytes_));
+  }
+}
+
+void BackendBuffer::upload(const void* host, std::size_t bytes, std::size_t offset) {
+  check_range(bytes, offset, "upload");
+  if (bytes == 0) return;
+  char* destination = static_cast<char*>(data_) + offset;
+  memory_of(backend_).copy_in(destination, host, bytes);
+}
+
+void BackendBuffer::download(void* host, std::size_t bytes, std::size_t offset) const {
+  check_range(bytes, offset, "download");
+  if (bytes == 0) return;
+  const char* source = static_cast<const char*>(data_) + offset;
+  memory_of(backend_).copy_out(host, source, bytes);
+}
+
+void BackendBuffer::fill_bytes(unsigned char value) {
+  if (bytes_ == 0) return;
+  memory_of(backend_).fill_bytes(data_, value, bytes_);
+}
+
+}  // namespace lossbench
