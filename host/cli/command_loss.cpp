@@ -1,12 +1,14 @@
 #include "command_loss.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
+#include "lossbench/data/atomic_file.hpp"
 #include "lossbench/data/npy.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 
@@ -23,10 +25,11 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
   cmd->add_option("--reduction", options.reduction, "Reduction over elements; the gradient is of the reduced loss")
       ->check(CLI::IsMember({"none", "mean", "sum"}))
       ->capture_default_str();
-  cmd->add_option("--logits", options.logits_path, "Logits z: .npy, float32 or float16, C order, any shape")
+  cmd->add_option("--logits", options.logits_path,
+                  "Logits z: .npy, float16, float32 or float64 (either byte order), C order, any shape")
       ->required();
   cmd->add_option("--targets", options.targets_path,
-                  "Targets y in [0, 1] (soft labels allowed): .npy, float32 or float16, same shape as the logits")
+                  "Targets y in [0, 1] (soft labels allowed): .npy as --logits, same shape (its dtype may differ)")
       ->required();
   cmd->add_option("--grad-out", options.grad_out_path,
                   "Write dC/dz here (.npy, the logits' shape, in --dtype; bf16 is written as float32, exactly)");
@@ -38,8 +41,8 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
       ->check(CLI::IsMember({"ref", "emu", "cuda"}))
       ->capture_default_str();
   cmd->add_option("--dtype", options.dtype,
-                  "Storage type of the computation: f32, f16 or bf16 (default: the logits file's); inputs are "
-                  "converted to it, rounding to nearest")
+                  "Storage type of the computation: f32, f16 or bf16 (default: the logits file's, f32 for a "
+                  "float64 file); inputs are converted to it, rounding to nearest, for every backend")
       ->check(CLI::IsMember({"f32", "f16", "bf16"}));
   cmd->add_option("--pos-weight", options.pos_weight, "bce only: weight p of the positive term (PyTorch's pos_weight)")
       ->capture_default_str();
@@ -47,34 +50,31 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
       ->capture_default_str();
   cmd->add_flag("--in-place", options.in_place, "Write the gradient over the logits' memory (saves one buffer)");
   cmd->add_flag("--no-validate", options.skip_target_validation,
-                "Do not check that every target is in [0, 1] and not NaN (checked by default)");
+                "Do not check that every target is in [0, 1] and not NaN, nor that every finite input stays "
+                "finite in --dtype (checked by default; without the check it becomes inf)");
   return cmd;
 }
 
 namespace {
 
-// Converts an array to `dtype` (exactly, or rounding once to nearest).
-std::vector<unsigned char> converted(const npy::Array& array, DType dtype) {
-  if (array.dtype == dtype) return array.bytes;
-  const auto n = static_cast<std::size_t>(array.size());
-  std::vector<unsigned char> out(n * dtype_size(dtype));
-  for (std::size_t i = 0; i < n; ++i) {
-    store_from_double(out.data(), dtype, i, load_as_double(array.bytes.data(), array.dtype, i));
+// The computation's inputs: the file's values in `dtype`, every backend's
+// (the reference's too) so that all compute from the same numbers. A finite
+// value that overflows `dtype` is an error unless validation is off.
+std::vector<unsigned char> converted(const npy::Array& array, DType dtype, const std::string& path, bool validate) {
+  if (!validate) return npy::to_dtype(array, dtype, path, npy::Overflow::to_infinity);
+  try {
+    return npy::to_dtype(array, dtype, path, npy::Overflow::reject);
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " (--no-validate converts it to inf)");
   }
-  return out;
 }
 
-// An .npy array of `bytes` in `dtype`; bfloat16, which .npy lacks, becomes float32 (exactly).
-npy::Array npy_array(std::vector<unsigned char> bytes, DType dtype, std::vector<std::int64_t> shape) {
-  npy::Array array;
-  array.dtype = dtype;
-  array.shape = std::move(shape);
-  array.bytes = std::move(bytes);
-  if (dtype == DType::bf16) {
-    array.bytes = converted(array, DType::f32);
-    array.dtype = DType::f32;
-  }
-  return array;
+// Serialises `array` into a temporary file beside `path`, complete and
+// closed; commit() puts it in place.
+void write_unplaced(std::optional<AtomicFile>& file, const std::string& path, const npy::Array& array) {
+  file.emplace(path);
+  file->write(npy::serialize(array));
+  file->finish();
 }
 
 }  // namespace
@@ -91,15 +91,21 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
                      " but targets " + options.targets_path + " have shape " +
                      npy::shape_to_string(targets.shape) + ": the shapes must match");
   }
-  if (!options.skip_target_validation) {
+  // No kernel stores float64: such logits compute in float32 unless --dtype says otherwise.
+  call.dtype = !options.dtype.empty() ? parse_dtype(options.dtype)
+               : logits.type == npy::FloatType::f16 ? DType::f16 : DType::f32;
+  call.n = logits.size();
+  const bool validate = !options.skip_target_validation;
+  const std::vector<unsigned char> z_input = converted(logits, call.dtype, options.logits_path, validate);
+  const std::vector<unsigned char> y_input = converted(targets, call.dtype, options.targets_path, validate);
+  if (validate) {
+    // The values the backends will see, after conversion.
     try {
-      reference::validate_targets(targets.view());
+      reference::validate_targets(ConstArrayView{y_input.data(), call.dtype, call.n});
     } catch (const InputError& e) {
       throw InputError(options.targets_path + ": " + e.what());
     }
   }
-  call.dtype = options.dtype.empty() ? logits.dtype : parse_dtype(options.dtype);
-  call.n = logits.size();
   call.pos_weight = options.pos_weight;
   call.grad_scale = options.grad_scale;
   const bool want_grad = !options.grad_out_path.empty() || options.in_place;
@@ -113,8 +119,8 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   std::optional<BackendBuffer> elementwise;
   if (!reduces) elementwise.emplace(backend, bytes);
   BackendBuffer reduced(backend, sizeof(double));
-  z.upload(converted(logits, call.dtype).data(), bytes);
-  y.upload(converted(targets, call.dtype).data(), bytes);
+  z.upload(z_input.data(), bytes);
+  y.upload(y_input.data(), bytes);
   call.logits = z.data();
   call.targets = y.data();
   call.grad = !want_grad ? nullptr : options.in_place ? z.data() : grad->data();
@@ -138,22 +144,30 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
     buffer.download(host.data(), bytes);
     return host;
   };
+  // Every output is complete in its temporary file before any is renamed
+  // into place, so that a failure writing one leaves every old file as it
+  // was. (Only a failing rename, after the checks at creation, could leave
+  // the gradient in place without the loss file.)
+  std::optional<AtomicFile> grad_file;
+  std::optional<AtomicFile> loss_file;
   if (!options.grad_out_path.empty()) {
-    npy::write(options.grad_out_path,
-               npy_array(download(options.in_place ? z : *grad), call.dtype, logits.shape));
+    write_unplaced(grad_file, options.grad_out_path,
+                   npy::from_dtype(download(options.in_place ? z : *grad), call.dtype, logits.shape));
   }
   if (!options.loss_out_path.empty()) {
     if (reduced_loss) {
-      npy::Array scalar;
-      scalar.dtype = DType::f32;
-      scalar.shape = {};
-      scalar.bytes.resize(4);
-      store_from_double(scalar.bytes.data(), DType::f32, 0, *reduced_loss);
-      npy::write(options.loss_out_path, scalar);
+      npy::Array scalar;  // 0-d float64: the reduced loss exactly
+      scalar.type = npy::FloatType::f64;
+      scalar.bytes.resize(sizeof(double));
+      std::memcpy(scalar.bytes.data(), &*reduced_loss, sizeof(double));
+      write_unplaced(loss_file, options.loss_out_path, scalar);
     } else {
-      npy::write(options.loss_out_path, npy_array(download(*elementwise), call.dtype, logits.shape));
+      write_unplaced(loss_file, options.loss_out_path,
+                     npy::from_dtype(download(*elementwise), call.dtype, logits.shape));
     }
   }
+  if (grad_file) grad_file->commit();
+  if (loss_file) loss_file->commit();
 
   nlohmann::json report;
   // A NaN (the mean of nothing) or a missing reduced loss is written as null.
@@ -163,6 +177,7 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   report["loss_function"] = to_string(call.loss);
   report["reduction"] = to_string(call.reduction);
   report["dtype"] = to_string(call.dtype);
+  report["input_dtype"] = {{"logits", npy::to_string(logits.type)}, {"targets", npy::to_string(targets.type)}};
   report["time_ms"] = elapsed.count();
   out << report.dump() << '\n';
 }

@@ -1,52 +1,38 @@
 #include "training_csv.hpp"
 
 #include <cstdio>
-#include <fstream>
 
-#include "lossbench/core/error.hpp"
+#include "lossbench/data/atomic_file.hpp"
 
 namespace lossbench::cli {
-namespace {
 
-std::ofstream open_csv(const std::string& path) {
-  std::ofstream file(path);
-  if (!file) throw InputError("cannot open " + path + " for writing");
-  return file;
-}
-
-void finish(std::ofstream& file, const std::string& path) {
-  file.flush();
-  if (!file) throw InputError("cannot write " + path);
-}
-
-}  // namespace
+// Each file is built in memory (a row per epoch: small) and written through
+// AtomicFile, so that a failed write leaves the previous CSV, not half of one.
 
 void write_training_csv(const std::string& path, Loss loss, const std::vector<EpochResult>& epochs) {
-  std::ofstream file = open_csv(path);
-  file << "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second\n";
+  std::string text = "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second\n";
   for (const EpochResult& e : epochs) {
     char row[256];
     // 17 significant digits: the double round-trips, so plots and checks read the exact value.
     std::snprintf(row, sizeof row, "%d,%s,%.17g,%.17g,%.6f,%.1f\n", e.epoch, std::string(to_string(loss)).c_str(),
                   e.train_loss, e.test_accuracy, e.seconds, e.samples_per_second);
-    file << row;
+    text += row;
   }
-  finish(file, path);
+  write_file_atomically(path, text);
 }
 
 void write_neuron_csv(const std::string& path, const std::vector<NeuronCurve>& curves) {
-  std::ofstream file = open_csv(path);
-  file << "epoch,loss_function,output,cost\n";
+  std::string text = "epoch,loss_function,output,cost\n";
   for (const NeuronCurve& curve : curves) {
     const std::string loss(to_string(curve.loss));
     for (std::size_t epoch = 0; epoch < curve.trajectory.output.size(); ++epoch) {
       char row[128];
       std::snprintf(row, sizeof row, "%zu,%s,%.17g,%.17g\n", epoch, loss.c_str(), curve.trajectory.output[epoch],
                     curve.trajectory.cost[epoch]);
-      file << row;
+      text += row;
     }
   }
-  finish(file, path);
+  write_file_atomically(path, text);
 }
 
 }  // namespace lossbench::cli

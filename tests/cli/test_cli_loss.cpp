@@ -1,10 +1,15 @@
 // `lossbench loss` end to end, in-process: .npy files in, JSON and .npy out,
-// compared with an independent long double computation; and every kind of
-// bad input exits with status 2 and a message that names the problem.
+// compared with an independent long double computation; float64 and
+// big-endian inputs converted to --dtype; outputs replaced whole or not at
+// all; and every kind of bad input exits with status 2 and a message that
+// names the problem.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../data/file_size_limit.hpp"
 #include "cli.hpp"
 #include "lossbench/data/npy.hpp"
 
@@ -35,13 +41,47 @@ class CliLoss : public ::testing::Test {
 
   std::string write_array(const std::string& name, DType dtype, const std::vector<double>& values,
                           std::vector<std::int64_t> shape = {}) {
+    std::vector<unsigned char> bytes(values.size() * dtype_size(dtype));
+    for (std::size_t i = 0; i < values.size(); ++i) store_from_double(bytes.data(), dtype, i, values[i]);
+    npy::write(path(name), npy::from_dtype(std::move(bytes), dtype, shape_of(values, shape)));
+    return path(name);
+  }
+
+  // A float64 file, as np.save() writes np.random.randn(n), or big-endian ('>f8').
+  std::string write_f64(const std::string& name, const std::vector<double>& values,
+                        npy::ByteOrder order = npy::ByteOrder::little, std::vector<std::int64_t> shape = {}) {
     npy::Array a;
-    a.dtype = dtype;
-    a.shape = shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(values.size())} : shape;
-    a.bytes.resize(values.size() * dtype_size(dtype));
-    for (std::size_t i = 0; i < values.size(); ++i) store_from_double(a.bytes.data(), dtype, i, values[i]);
+    a.type = npy::FloatType::f64;
+    a.byte_order = order;
+    a.shape = shape_of(values, shape);
+    for (const double v : values) {
+      auto b = std::bit_cast<std::array<unsigned char, 8>>(v);
+      if (order == npy::ByteOrder::big) std::reverse(b.begin(), b.end());
+      a.bytes.insert(a.bytes.end(), b.begin(), b.end());
+    }
     npy::write(path(name), a);
     return path(name);
+  }
+
+  static std::vector<std::int64_t> shape_of(const std::vector<double>& values, std::vector<std::int64_t> shape) {
+    return shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(values.size())} : shape;
+  }
+
+  void put(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name), std::ios::binary) << text;
+  }
+  std::string contents(const std::string& name) const {
+    std::ifstream in(path(name), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // The names in the test's directory: a temporary file left behind shows here.
+  std::vector<std::string> listing() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
   }
 
   int run(const std::vector<std::string>& args) {
@@ -113,13 +153,14 @@ TEST_F(CliLoss, MatchesAnIndependentComputationOnFloat32) {
 
       // The gradient file holds the exact gradient rounded once to float32:
       // within half an ulp of the exact value (plus the long double's own error).
+      EXPECT_EQ(json["input_dtype"], (nlohmann::json{{"logits", "f32"}, {"targets", "f32"}}));
       const npy::Array g = npy::read(path("g.npy"));
-      ASSERT_EQ(g.dtype, DType::f32);
+      ASSERT_EQ(g.type, npy::FloatType::f32);
       ASSERT_EQ(g.size(), static_cast<std::int64_t>(n));
       for (std::size_t i = 0; i < n; ++i) {
         const double exact = static_cast<double>(grads[i]);
         const double half_ulp = 0.5 * std::ldexp(1.0, std::ilogb(static_cast<float>(exact)) - 23);
-        const double got_g = load_as_double(g.bytes.data(), g.dtype, i);
+        const double got_g = npy::load_as_double(g, i);
         ASSERT_LE(std::fabs(got_g - exact), half_ulp * 1.0001) << "element " << i << " z=" << z[i] << " y=" << y[i];
       }
     }
@@ -136,9 +177,9 @@ TEST_F(CliLoss, NoneWritesPerElementLossAndPrintsNullLoss) {
   EXPECT_TRUE(nlohmann::json::parse(out_.str())["loss"].is_null());
   const npy::Array l = npy::read(path("l.npy"));
   EXPECT_EQ(l.shape, (std::vector<std::int64_t>{2, 2}));
-  EXPECT_FLOAT_EQ(static_cast<float>(load_as_double(l.bytes.data(), l.dtype, 0)), std::log(2.0f));
+  EXPECT_FLOAT_EQ(static_cast<float>(npy::load_as_double(l, 0)), std::log(2.0f));
   const npy::Array g = npy::read(path("g.npy"));
-  EXPECT_EQ(load_as_double(g.bytes.data(), g.dtype, 0), -0.5);
+  EXPECT_EQ(npy::load_as_double(g, 0), -0.5);
 }
 
 TEST_F(CliLoss, Float16InputsGiveAFloat16GradientAndAScalarLossFile) {
@@ -148,12 +189,18 @@ TEST_F(CliLoss, Float16InputsGiveAFloat16GradientAndAScalarLossFile) {
                  path("g.npy"), "--loss-out", path("l.npy")}),
             0)
       << err_.str();
+  const auto json = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(json["dtype"], "f16");
+  EXPECT_EQ(json["input_dtype"], (nlohmann::json{{"logits", "f16"}, {"targets", "f16"}}));
   const npy::Array g = npy::read(path("g.npy"));
-  EXPECT_EQ(g.dtype, DType::f16);
-  EXPECT_EQ(load_as_double(g.bytes.data(), g.dtype, 0), -0.125);  // (½ − 1)·¼
+  EXPECT_EQ(g.type, npy::FloatType::f16);
+  EXPECT_EQ(npy::load_as_double(g, 0), -0.125);  // (½ − 1)·¼
+  // The reduced loss as a 0-d float64 array: the printed double, exactly.
   const npy::Array l = npy::read(path("l.npy"));
   EXPECT_TRUE(l.shape.empty());
-  EXPECT_EQ(l.size(), 1);
+  EXPECT_EQ(l.type, npy::FloatType::f64);
+  ASSERT_EQ(l.size(), 1);
+  EXPECT_EQ(npy::load_as_double(l, 0), json["loss"].get<double>());
 }
 
 TEST_F(CliLoss, EmptyInputsGiveZeroSumAndNullMean) {
@@ -174,22 +221,22 @@ TEST_F(CliLoss, BadInputsExitTwoWithAMessageNamingTheProblem) {
   // A file that is not .npy, one with a dtype we do not take, one cut short.
   const std::string not_npy = path("text.npy");
   { std::ofstream(not_npy) << "z,y\n1,2\n"; }
-  npy::Array f64;
-  f64.shape = {3};
-  f64.bytes.resize(12);
-  std::vector<unsigned char> f64_file = npy::serialize(f64);
+  npy::Array i4;
+  i4.shape = {3};
+  i4.bytes.resize(12);
+  std::vector<unsigned char> i4_file = npy::serialize(i4);
   const std::string descr_at = "'<f4'";
-  const auto pos = std::search(f64_file.begin(), f64_file.end(), descr_at.begin(), descr_at.end());
-  pos[3] = '8';  // '<f8' with 12 bytes of data
-  const std::string f64_path = path("f64.npy");
-  { std::ofstream(f64_path, std::ios::binary).write(reinterpret_cast<const char*>(f64_file.data()), static_cast<std::streamsize>(f64_file.size())); }
+  const auto pos = std::search(i4_file.begin(), i4_file.end(), descr_at.begin(), descr_at.end());
+  pos[2] = 'i';  // '<i4': int32
+  const std::string i4_path = path("i4.npy");
+  { std::ofstream(i4_path, std::ios::binary).write(reinterpret_cast<const char*>(i4_file.data()), static_cast<std::streamsize>(i4_file.size())); }
   std::vector<unsigned char> truncated = npy::serialize(npy::read(zf));
   truncated.resize(truncated.size() - 3);
   const std::string truncated_path = path("truncated.npy");
   { std::ofstream(truncated_path, std::ios::binary).write(reinterpret_cast<const char*>(truncated.data()), static_cast<std::streamsize>(truncated.size())); }
 
   expect_bad_input({"loss", "--logits", not_npy, "--targets", yf}, "not a .npy file");
-  expect_bad_input({"loss", "--logits", f64_path, "--targets", yf}, "unsupported dtype '<f8'");
+  expect_bad_input({"loss", "--logits", i4_path, "--targets", yf}, i4_path + ": unsupported dtype '<i4'");
   expect_bad_input({"loss", "--logits", truncated_path, "--targets", yf}, "truncated .npy file");
   expect_bad_input({"loss", "--logits", zf, "--targets", y_short}, "shape (3,) but targets");
   expect_bad_input({"loss", "--logits", zf, "--targets", y_bad}, "targets[1] = 1.5");
@@ -244,8 +291,7 @@ TEST_F(CliLoss, BackendsAgreeAndInPlaceMatches) {
     const npy::Array g_emu = npy::read(path("g_emu.npy"));
     for (std::int64_t i = 0; i < g_ref.size(); ++i) {
       const auto k = static_cast<std::size_t>(i);
-      EXPECT_NEAR(load_as_double(g_emu.bytes.data(), DType::f32, k), load_as_double(g_ref.bytes.data(), DType::f32, k),
-                  1e-7)
+      EXPECT_NEAR(npy::load_as_double(g_emu, k), npy::load_as_double(g_ref, k), 1e-7)
           << "element " << i << " " << flag;
     }
   }
@@ -274,8 +320,133 @@ TEST_F(CliLoss, Bfloat16ComputationWritesItsGradientAsFloat32) {
       << err_.str();
   EXPECT_EQ(nlohmann::json::parse(out_.str())["dtype"], "bf16");
   const npy::Array g = npy::read(path("g.npy"));
-  EXPECT_EQ(g.dtype, DType::f32);
-  EXPECT_EQ(load_as_double(g.bytes.data(), DType::f32, 0), -0.5);
+  EXPECT_EQ(g.type, npy::FloatType::f32);
+  EXPECT_EQ(npy::load_as_double(g, 0), -0.5);
+}
+
+// np.save() writes float64 by default. Such files, and big-endian ones, are
+// converted to --dtype before any backend sees them: the same run on files
+// that already hold the converted values gives the same bits.
+TEST_F(CliLoss, Float64AndBigEndianInputsAreConvertedToTheComputeDtypeForEveryBackend) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::size_t n = 257;
+  std::vector<double> z(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    z[i] = normal(rng);  // not representable in float32: conversion rounds
+    y[i] = unit(rng);
+  }
+  const std::string z64 = write_f64("z64.npy", z);
+  const std::string y64 = write_f64("y64.npy", y, npy::ByteOrder::big);
+  for (const std::string dtype : {"f32", "f16"}) {
+    const DType d = parse_dtype(dtype);
+    const std::string z_conv = write_array("z_" + dtype + ".npy", d, z);  // rounded once, from the double
+    const std::string y_conv = write_array("y_" + dtype + ".npy", d, y);
+    for (const std::string backend : {"ref", "emu"}) {
+      SCOPED_TRACE(dtype + " " + backend);
+      // The default --dtype for float64 logits is f32.
+      std::vector<std::string> args = {"loss", "--loss", "bce", "--reduction", "sum", "--backend", backend,
+                                       "--logits", z64, "--targets", y64, "--grad-out", path("g64.npy")};
+      if (dtype != "f32") args.insert(args.end(), {"--dtype", dtype});
+      ASSERT_EQ(run(args), 0) << err_.str();
+      const auto json64 = nlohmann::json::parse(out_.str());
+      EXPECT_EQ(json64["dtype"], dtype);
+      EXPECT_EQ(json64["input_dtype"], (nlohmann::json{{"logits", "f64"}, {"targets", "f64"}}));
+
+      ASSERT_EQ(run({"loss", "--loss", "bce", "--reduction", "sum", "--backend", backend, "--logits", z_conv,
+                     "--targets", y_conv, "--grad-out", path("g.npy")}),
+                0)
+          << err_.str();
+      const auto json = nlohmann::json::parse(out_.str());
+      EXPECT_EQ(json["input_dtype"], (nlohmann::json{{"logits", dtype}, {"targets", dtype}}));
+      EXPECT_EQ(json64["loss"].get<double>(), json["loss"].get<double>());
+      EXPECT_EQ(contents("g64.npy"), contents("g.npy"));
+    }
+  }
+  // Logits and targets may differ: float64 logits with float32 targets.
+  const std::string y32 = write_array("y32.npy", DType::f32, y);
+  ASSERT_EQ(run({"loss", "--logits", z64, "--targets", y32}), 0) << err_.str();
+  EXPECT_EQ(nlohmann::json::parse(out_.str())["input_dtype"],
+            (nlohmann::json{{"logits", "f64"}, {"targets", "f32"}}));
+}
+
+TEST_F(CliLoss, AFiniteInputThatOverflowsTheDtypeIsAnErrorUnlessNoValidate) {
+  const std::string zf = write_f64("z.npy", {0.0, 1e39, -2.0});
+  const std::string yf = write_f64("y.npy", {1.0, 1.0, 0.0});
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf},
+                   zf + ": element 1 = 1e+39 does not fit in f32: it would round to inf (--no-validate");
+  const std::string z_half = write_f64("zh.npy", {0.0, 7e4, -2.0});
+  expect_bad_input({"loss", "--logits", z_half, "--targets", yf, "--dtype", "f16"},
+                   z_half + ": element 1 = 70000 does not fit in f16");
+  const std::string y_big = write_f64("ybig.npy", {0.0, 0.0, -1e300});
+  expect_bad_input({"loss", "--logits", write_f64("z0.npy", {0, 0, 0}), "--targets", y_big},
+                   y_big + ": element 2 = -1e+300 does not fit in f32: it would round to -inf");
+
+  // --no-validate: 1e39 becomes inf, as IEEE rounding gives; σ(inf) = 1 = y, so
+  // the element's loss and gradient are 0.
+  ASSERT_EQ(run({"loss", "--loss", "mse", "--reduction", "none", "--no-validate", "--logits", zf, "--targets", yf,
+                 "--grad-out", path("g.npy"), "--loss-out", path("l.npy")}),
+            0)
+      << err_.str();
+  EXPECT_EQ(npy::load_as_double(npy::read(path("l.npy")), 1), 0.0);
+  EXPECT_EQ(npy::load_as_double(npy::read(path("g.npy")), 1), 0.0);
+
+  // NaN and infinity are not overflows: they convert to NaN and infinity.
+  const std::string z_special = write_f64("zs.npy", {INFINITY, -INFINITY, NAN});
+  ASSERT_EQ(run({"loss", "--loss", "mse", "--reduction", "none", "--logits", z_special, "--targets", yf,
+                 "--grad-out", path("g.npy")}),
+            0)
+      << err_.str();
+  EXPECT_TRUE(std::isnan(npy::load_as_double(npy::read(path("g.npy")), 2)));
+}
+
+// An output that cannot be written, here because the disk "fills" (a file
+// size limit) while the gradient is written: exit 2 naming the file and the
+// reason, the old outputs as they were, no temporary file left behind.
+TEST_F(CliLoss, AFailedOutputWriteLeavesEveryOldOutputAsItWas) {
+  const std::size_t n = 4096;
+  const std::string zf = write_array("z.npy", DType::f32, std::vector<double>(n, 0.5));
+  const std::string yf = write_array("y.npy", DType::f32, std::vector<double>(n, 1.0));
+  put("g.npy", "old gradient");
+  put("l.npy", "old loss");
+  int status = 0;
+  {
+    test_support::FileSizeLimit limit(4096);  // the gradient needs 16 KiB + header; the loss file 136 bytes
+    ASSERT_TRUE(limit.active());
+    status = run({"loss", "--logits", zf, "--targets", yf, "--grad-out", path("g.npy"), "--loss-out", path("l.npy")});
+  }
+  EXPECT_EQ(status, cli::kExitBadInput);
+  EXPECT_NE(err_.str().find(path("g.npy") + ": write error: File too large"), std::string::npos) << err_.str();
+  EXPECT_EQ(out_.str(), "");  // no JSON for a run whose outputs were not written
+  EXPECT_EQ(contents("g.npy"), "old gradient");
+  EXPECT_EQ(contents("l.npy"), "old loss");
+  EXPECT_EQ(listing(), (std::vector<std::string>{"g.npy", "l.npy", "y.npy", "z.npy"}));
+}
+
+// Every output is complete in its temporary file before any is renamed into
+// place: when the second cannot be written, the first is not replaced either.
+TEST_F(CliLoss, WhenTheSecondOutputFailsTheFirstIsNotWritten) {
+  const std::string zf = write_array("z.npy", DType::f32, {0.0, 2.0});
+  const std::string yf = write_array("y.npy", DType::f32, {1.0, 0.0});
+  put("file", "a regular file, not a directory");
+  const std::vector<std::string> args = {"loss", "--reduction", "none", "--logits", zf, "--targets", yf,
+                                         "--grad-out", path("g.npy"), "--loss-out", path("file") + "/l.npy"};
+  expect_bad_input(args, path("file") + "/l.npy: cannot open the file for writing");
+  EXPECT_NE(err_.str().find("Not a directory"), std::string::npos) << err_.str();
+  EXPECT_FALSE(fs::exists(path("g.npy")));
+  put("g.npy", "old gradient");
+  expect_bad_input(args, "Not a directory");
+  EXPECT_EQ(contents("g.npy"), "old gradient");
+  EXPECT_EQ(listing(), (std::vector<std::string>{"file", "g.npy", "y.npy", "z.npy"}));
+
+  // And a run that succeeds replaces both, leaving nothing else.
+  ASSERT_EQ(run({"loss", "--reduction", "none", "--logits", zf, "--targets", yf, "--grad-out", path("g.npy"),
+                 "--loss-out", path("l.npy")}),
+            0)
+      << err_.str();
+  EXPECT_EQ(npy::read(path("g.npy")).size(), 2);
+  EXPECT_EQ(listing(), (std::vector<std::string>{"file", "g.npy", "l.npy", "y.npy", "z.npy"}));
 }
 
 }  // namespace

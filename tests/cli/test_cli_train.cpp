@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../data/file_size_limit.hpp"
 #include "cli.hpp"
 #include "lossbench/core/backend.hpp"
 #include "lossbench/train/neuron_experiment.hpp"
@@ -205,6 +206,34 @@ TEST_F(CliTrain, BadOptionsExitTwoNamingTheProblem) {
   expect_bad_input({"--experiment", "neuron", "--epochs", "-5"}, "epochs >= 0");
   expect_bad_input({"--synthetic", "--data", path("")}, "--data");  // the two exclude each other
   expect_bad_input({"--synthetic", "--csv", path("no/such/dir/curve.csv"), "--epochs", "1"}, "cannot open");
+}
+
+// A CSV that cannot be written whole (a file size limit stands in for a full
+// disk) leaves the previous one, not a truncated one, and no temporary file.
+TEST_F(CliTrain, AFailedCsvWriteLeavesTheOldCsv) {
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"--synthetic", "--epochs", "2"},
+        std::vector<std::string>{"--experiment", "neuron", "--epochs", "10"}}) {
+    const std::string csv = path("curve.csv");
+    { std::ofstream(csv) << "old,csv\n"; }
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--csv", csv});
+    int status = 0;
+    {
+      test_support::FileSizeLimit limit(64);  // the header line alone is longer
+      ASSERT_TRUE(limit.active());
+      status = run(args);
+    }
+    EXPECT_EQ(status, cli::kExitBadInput) << command[0];
+    EXPECT_NE(err_.str().find(csv + ": write error: File too large"), std::string::npos) << err_.str();
+    std::ifstream file(csv);
+    std::stringstream text;
+    text << file.rdbuf();
+    EXPECT_EQ(text.str(), "old,csv\n") << command[0];
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+    EXPECT_EQ(names, std::vector<std::string>{"curve.csv"}) << command[0];
+  }
 }
 
 TEST_F(CliTrain, AnUnavailableBackendExitsOneBeforeLoadingData) {

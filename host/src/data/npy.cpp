@@ -1,6 +1,9 @@
 #include "lossbench/data/npy.hpp"
 
+#include <bit>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -10,6 +13,7 @@
 #include <variant>
 
 #include "lossbench/core/error.hpp"
+#include "lossbench/data/atomic_file.hpp"
 
 namespace lossbench::npy {
 namespace {
@@ -128,23 +132,68 @@ const T& require_key(const std::map<std::string, HeaderValue>& dict, const std::
   return *value;
 }
 
-DType dtype_from_descr(const std::string& descr, std::string_view source) {
-  if (descr == "<f4") return DType::f32;
-  if (descr == "<f2") return DType::f16;
+// Element bytes in a file are either order; in memory, in the host's, which
+// the rest of lossbench (memcpy of floats, the device buffers) takes to be
+// little-endian.
+static_assert(std::endian::native == std::endian::little, "lossbench assumes a little-endian host");
+
+struct Descr {
+  FloatType type;
+  ByteOrder byte_order;
+};
+
+Descr parse_descr(const std::string& descr, std::string_view source) {
+  // NumPy writes '<' or '>' for these types ('=' and '|' only in memory or for single bytes).
+  if (descr.size() == 3 && (descr[0] == '<' || descr[0] == '>') && descr[1] == 'f') {
+    const ByteOrder order = descr[0] == '<' ? ByteOrder::little : ByteOrder::big;
+    if (descr[2] == '2') return {FloatType::f16, order};
+    if (descr[2] == '4') return {FloatType::f32, order};
+    if (descr[2] == '8') return {FloatType::f64, order};
+  }
   fail(source, "unsupported dtype '" + descr +
-                   "': lossbench reads little-endian float32 ('<f4') or float16 ('<f2')");
+                   "': lossbench reads float16, float32 or float64 ('<f2', '<f4', '<f8', or big-endian '>f2', "
+                   "'>f4', '>f8')");
 }
 
-std::string descr_from_dtype(DType dtype) {
+// Element i's bytes in the host's (little-endian) order.
+template <std::size_t Size>
+void load_element(const Array& array, std::size_t i, unsigned char (&out)[Size]) {
+  const unsigned char* in = array.bytes.data() + i * Size;
+  for (std::size_t b = 0; b < Size; ++b) out[b] = array.byte_order == ByteOrder::little ? in[b] : in[Size - 1 - b];
+}
+
+}  // namespace
+
+std::size_t float_type_size(FloatType type) {
+  switch (type) {
+    case FloatType::f16: return 2;
+    case FloatType::f32: return 4;
+    case FloatType::f64: return 8;
+  }
+  throw InputError("float_type_size: unknown type value " + std::to_string(static_cast<int>(type)));
+}
+
+std::string_view to_string(FloatType type) {
+  switch (type) {
+    case FloatType::f16: return "f16";
+    case FloatType::f32: return "f32";
+    case FloatType::f64: return "f64";
+  }
+  return "unknown";
+}
+
+FloatType float_type_of(DType dtype) {
   switch (dtype) {
-    case DType::f32: return "<f4";
-    case DType::f16: return "<f2";
+    case DType::f32: return FloatType::f32;
+    case DType::f16: return FloatType::f16;
     case DType::bf16: break;
   }
   throw InputError(".npy has no standard bfloat16 dtype: write float32 or float16 instead");
 }
 
-}  // namespace
+std::string Array::descr() const {
+  return std::string(byte_order == ByteOrder::little ? "<" : ">") + "f" + std::to_string(float_type_size(type));
+}
 
 std::int64_t Array::size() const {
   std::int64_t n = 1;
@@ -188,13 +237,15 @@ Array parse(std::span<const unsigned char> contents, std::string_view source) {
   const auto dict = HeaderParser(header, source).parse_dict();
 
   Array array;
-  array.dtype = dtype_from_descr(require_key<std::string>(dict, "descr", "a string", source), source);
+  const Descr descr = parse_descr(require_key<std::string>(dict, "descr", "a string", source), source);
+  array.type = descr.type;
+  array.byte_order = descr.byte_order;
   if (require_key<bool>(dict, "fortran_order", "True or False", source)) {
     fail(source, "Fortran-order arrays are not supported: save a C-order array (np.ascontiguousarray)");
   }
   array.shape = require_key<std::vector<std::int64_t>>(dict, "shape", "a tuple", source);
 
-  const auto item_size = static_cast<std::int64_t>(dtype_size(array.dtype));
+  const auto item_size = static_cast<std::int64_t>(float_type_size(array.type));
   std::int64_t elements = 1;
   for (const std::int64_t d : array.shape) {
     if (d != 0 && elements > std::numeric_limits<std::int64_t>::max() / item_size / d) {
@@ -206,7 +257,7 @@ Array parse(std::span<const unsigned char> contents, std::string_view source) {
   const std::size_t available = contents.size() - prefix - header_length;
   if (available < expected) {
     fail(source, "truncated .npy file: shape " + shape_to_string(array.shape) + " of " +
-                     std::string(to_string(array.dtype)) + " needs " + std::to_string(expected) +
+                     std::string(to_string(array.type)) + " needs " + std::to_string(expected) +
                      " data bytes but the file has " + std::to_string(available));
   }
   if (available > expected) {
@@ -226,8 +277,75 @@ Array read(const std::filesystem::path& path) {
   return parse(contents, path.string());
 }
 
+double load_as_double(const Array& array, std::size_t i) {
+  switch (array.type) {
+    case FloatType::f16: {
+      unsigned char b[2];
+      load_element(array, i, b);
+      return half_to_float(Half{static_cast<std::uint16_t>(b[0] | b[1] << 8)});
+    }
+    case FloatType::f32: {
+      unsigned char b[4];
+      load_element(array, i, b);
+      return std::bit_cast<float>(b);
+    }
+    case FloatType::f64: {
+      unsigned char b[8];
+      load_element(array, i, b);
+      return std::bit_cast<double>(b);
+    }
+  }
+  throw InputError("npy::load_as_double: unknown type value " + std::to_string(static_cast<int>(array.type)));
+}
+
+std::vector<unsigned char> to_dtype(const Array& array, DType dtype, std::string_view source, Overflow overflow) {
+  const auto n = static_cast<std::size_t>(array.size());
+  const bool same_type = (array.type == FloatType::f32 && dtype == DType::f32) ||
+                         (array.type == FloatType::f16 && dtype == DType::f16);
+  if (same_type && array.byte_order == ByteOrder::little) return array.bytes;
+  std::vector<unsigned char> out(n * dtype_size(dtype));
+  if (same_type) {  // big-endian: the same bits, each element's bytes reversed
+    const std::size_t size = dtype_size(dtype);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t b = 0; b < size; ++b) out[i * size + b] = array.bytes[i * size + size - 1 - b];
+    }
+    return out;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    // Exact to double, then one rounding to the target (store_from_double
+    // rounds from double directly, so f64 -> f16 does not round twice).
+    const double value = load_as_double(array, i);
+    store_from_double(out.data(), dtype, i, value);
+    const bool overflowed = std::isfinite(value) && !std::isfinite(lossbench::load_as_double(out.data(), dtype, i));
+    if (overflowed && overflow == Overflow::reject) {
+      char text[32];  // the shortest text that reads back as the same double
+      const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+      fail(source, "element " + std::to_string(i) + " = " + std::string(text, end) + " does not fit in " +
+                       std::string(to_string(dtype)) + ": it would round to " + (value < 0 ? "-inf" : "inf"));
+    }
+  }
+  return out;
+}
+
+Array from_dtype(std::vector<unsigned char> bytes, DType dtype, std::vector<std::int64_t> shape) {
+  Array array;
+  array.shape = std::move(shape);
+  if (dtype == DType::bf16) {
+    const std::size_t n = bytes.size() / dtype_size(DType::bf16);
+    array.type = FloatType::f32;
+    array.bytes.resize(n * 4);
+    for (std::size_t i = 0; i < n; ++i) {
+      store_from_double(array.bytes.data(), DType::f32, i, lossbench::load_as_double(bytes.data(), DType::bf16, i));
+    }
+    return array;
+  }
+  array.type = float_type_of(dtype);
+  array.bytes = std::move(bytes);
+  return array;
+}
+
 std::vector<unsigned char> serialize(const Array& array) {
-  std::string header = "{'descr': '" + descr_from_dtype(array.dtype) +
+  std::string header = "{'descr': '" + array.descr() +
                        "', 'fortran_order': False, 'shape': " + shape_to_string(array.shape) + ", }";
   // Pad with spaces and end with a newline so that magic + version + length +
   // header is a multiple of 64 bytes, as NumPy itself does (aligned data).
@@ -235,7 +353,7 @@ std::vector<unsigned char> serialize(const Array& array) {
   header.append((64 - unpadded % 64) % 64, ' ');
   header.push_back('\n');
   if (header.size() > 0xffff) throw InputError("shape " + shape_to_string(array.shape) + " makes too long a header");
-  const auto expected = static_cast<std::size_t>(array.size()) * dtype_size(array.dtype);
+  const auto expected = static_cast<std::size_t>(array.size()) * float_type_size(array.type);
   if (array.bytes.size() != expected) {
     throw InputError("npy::serialize: shape " + shape_to_string(array.shape) + " needs " +
                      std::to_string(expected) + " bytes but the array holds " + std::to_string(array.bytes.size()));
@@ -251,13 +369,6 @@ std::vector<unsigned char> serialize(const Array& array) {
   return out;
 }
 
-void write(const std::filesystem::path& path, const Array& array) {
-  const std::vector<unsigned char> contents = serialize(array);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) fail(path.string(), "cannot open the file for writing");
-  out.write(reinterpret_cast<const char*>(contents.data()), static_cast<std::streamsize>(contents.size()));
-  out.close();
-  if (!out) fail(path.string(), "write error (disk full?)");
-}
+void write(const std::filesystem::path& path, const Array& array) { write_file_atomically(path, serialize(array)); }
 
 }  // namespace lossbench::npy

@@ -1,12 +1,16 @@
 #pragma once
 // Reading and writing NumPy .npy files (format versions 1.0, 2.0 and 3.0) of
-// little-endian float32 ('<f4') and float16 ('<f2') arrays in C order.
+// float16, float32 and float64 arrays ('f2', 'f4', 'f8'), little- or
+// big-endian, in C order; and converting them to a computation's DType.
 //
-// Written here rather than taken from a library because it is ~200 lines and
+// Written here rather than taken from a library because it is ~300 lines and
 // the point is its error messages: every malformed, unsupported or truncated
 // file is rejected with an InputError that names the file and the problem.
 // Specification: numpy.lib.format (magic "\x93NUMPY", a version, a header
 // length, then a Python dict literal with 'descr', 'fortran_order', 'shape').
+//
+// parse() keeps the file's bytes as they are and says what they hold (type
+// and byte order); to_dtype() is the one place that swaps and rounds them.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -15,36 +19,78 @@
 #include <string_view>
 #include <vector>
 
-#include "lossbench/core/array_view.hpp"
+#include "lossbench/core/dtype.hpp"
 
 namespace lossbench::npy {
 
-/// A whole .npy array in memory: its element type, shape and raw element bytes.
+/// The element types a .npy file may hold here: IEEE binary16, binary32 and
+/// binary64, NumPy's 'f2', 'f4' and 'f8' (float16, float32, float64).
+enum class FloatType { f16, f32, f64 };
+/// How a file stores each element's bytes: '<' little-endian, '>' big-endian.
+enum class ByteOrder { little, big };
+
+/// Bytes per element: 2, 4 or 8.
+std::size_t float_type_size(FloatType type);
+/// "f16", "f32" or "f64", the names DType uses.
+std::string_view to_string(FloatType type);
+/// The file type that holds `dtype` exactly. Throws InputError for bf16:
+/// .npy has no standard bfloat16 type.
+FloatType float_type_of(DType dtype);
+
+/// A whole .npy array in memory: what its elements are, its shape, and the
+/// element bytes exactly as the file stores them (in `byte_order`).
 struct Array {
-  DType dtype = DType::f32;
+  FloatType type = FloatType::f32;
+  ByteOrder byte_order = ByteOrder::little;
   std::vector<std::int64_t> shape;
   std::vector<unsigned char> bytes;
 
   /// Number of elements: the product of the shape (1 for a 0-d array).
   std::int64_t size() const;
-  ConstArrayView view() const { return {bytes.data(), dtype, size()}; }
-  ArrayView view() { return {bytes.data(), dtype, size()}; }
+  /// The header's 'descr': "<f4", ">f8", ...
+  std::string descr() const;
 };
 
 /// Parses the contents of a .npy file; `source` names it in error messages.
 /// Throws InputError on a bad magic string or version, a malformed header, a
-/// dtype other than '<f4' or '<f2', Fortran order, or a data section that is
-/// shorter or longer than the shape says.
+/// dtype other than '<f2', '<f4', '<f8', '>f2', '>f4' or '>f8', Fortran
+/// order, or a data section that is shorter or longer than the shape says.
 Array parse(std::span<const unsigned char> contents, std::string_view source);
 
 /// Reads and parses a file; throws InputError if it cannot be opened or read.
 Array read(const std::filesystem::path& path);
 
+/// Element i as a double, exactly (every f2, f4 and f8 value is a double).
+double load_as_double(const Array& array, std::size_t i);
+
+/// What to do with a finite value too large for the target type, one that
+/// rounds to infinity.
+enum class Overflow {
+  reject,       // throw InputError naming the source and the element's index
+  to_infinity,  // round as IEEE arithmetic does: to ±inf
+};
+
+/// The array's elements as `dtype` (array.size() · dtype_size(dtype) bytes in
+/// the host's little-endian order), byte-swapped if the file is big-endian:
+/// bit for bit when `dtype` is the file's type, exact when it holds every
+/// value (f16 -> f32), otherwise rounded once to nearest, ties to even,
+/// straight from the file's value (f64 -> f16 never goes through f32).
+/// NaN and ±inf stay NaN and ±inf; values too small for `dtype` round to
+/// subnormals or zero. A finite value that rounds to ±inf is handled as
+/// `overflow` says; `source` names the array in the error.
+std::vector<unsigned char> to_dtype(const Array& array, DType dtype, std::string_view source,
+                                    Overflow overflow = Overflow::reject);
+
+/// An array holding `bytes` of `dtype` in the host's byte order, ready to
+/// serialise. bfloat16, which .npy lacks, becomes float32 (exactly).
+Array from_dtype(std::vector<unsigned char> bytes, DType dtype, std::vector<std::int64_t> shape);
+
 /// Serialises an array as a version 1.0 .npy file (header padded to 64 bytes).
-/// Only f32 and f16 can be written: .npy has no standard bfloat16 type.
 std::vector<unsigned char> serialize(const Array& array);
 
-/// Serialises and writes; throws InputError if the file cannot be written.
+/// Serialises and writes through AtomicFile: the file at `path` is replaced
+/// whole or, on failure, not at all. Throws InputError (with the path and the
+/// system's reason) if it cannot be written.
 void write(const std::filesystem::path& path, const Array& array);
 
 /// "(3,)", "(2, 4)", "()" : the shape as NumPy prints it.
