@@ -1,15 +1,14 @@
 #pragma once
-// How every GPU benchmark takes its samples, one way for all of them: a few
-// warm-up calls, then per sample either one call after an L2 flush (cold) or
-// kGpuBatch back-to-back calls (batched), timed with CUDA events and reported
-// as manual time, with the bandwidth counters against `peak`.
+// A GPU benchmark's loop: the samples of measure/gpu_sampling.cuh (the one
+// way every GPU time is taken), reported to Google Benchmark as manual time,
+// with the bandwidth counters against `peak`.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <functional>
 
 #include "benchmark_registry.hpp"
-#include "measure/gpu_timing.cuh"
+#include "measure/gpu_sampling.cuh"
 
 namespace lossbench::bench {
 

@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 #include <mutex>
-#include <stdexcept>
+#include <string>
+
+#include "lossbench/core/error.hpp"
 
 namespace lossbench::emu {
 
@@ -27,7 +29,7 @@ Schedule Schedule::parse(std::string_view text) {
       return {Kind::random, seed};
     }
   }
-  throw std::invalid_argument("emulator schedule '" + std::string(text) +
+  throw InputError("emulator schedule '" + std::string(text) +
                               "' is not forward, reverse or random:SEED (SEED a decimal integer)");
 }
 
@@ -44,7 +46,7 @@ Options options_from_environment() {
     char* end = nullptr;
     const unsigned long value = std::strtoul(workers, &end, 10);
     if (end == nullptr || *end != '\0' || value == 0 || value > 256) {
-      throw std::invalid_argument(std::string("LOSSBENCH_EMU_WORKERS='") + workers + "' is not an integer in [1, 256]");
+      throw InputError(std::string("LOSSBENCH_EMU_WORKERS='") + workers + "' is not an integer in [1, 256]");
     }
     options.workers = static_cast<unsigned>(value);
   }
@@ -69,7 +71,7 @@ void set_schedule(Schedule schedule) {
 }
 
 void set_workers(unsigned workers) {
-  if (workers == 0 || workers > 256) throw std::invalid_argument("emulator workers must be in [1, 256]");
+  if (workers == 0 || workers > 256) throw InputError("emulator workers must be in [1, 256]");
   std::lock_guard lock(options_mutex);
   options().workers = workers;
 }

@@ -21,7 +21,7 @@ struct Schedule {
 
   /// "forward", "reverse" or "random:SEED".
   std::string to_string() const;
-  /// Parses the same forms; throws std::invalid_argument naming the text otherwise.
+  /// Parses the same forms; throws lossbench::InputError naming the text otherwise.
   static Schedule parse(std::string_view text);
 };
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <new>
 
 #include "command_bench.hpp"
 #include "command_loss.hpp"
@@ -58,10 +59,14 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return kExitBadInput;
   } catch (const BackendError& e) {
     err << "lossbench: backend error: " << e.what() << '\n';
-    return kExitInternalError;
+    return kExitBackendError;
+  } catch (const std::bad_alloc&) {
+    err << "lossbench: error: out of host memory\n";
+    return kExitBackendError;
   } catch (const std::exception& e) {
+    // Only what no layer below knew how to name: a bug of lossbench's own.
     err << "lossbench: internal error: " << e.what() << '\n';
-    return kExitInternalError;
+    return kExitBackendError;
   }
 }
 

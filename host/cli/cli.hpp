@@ -7,11 +7,13 @@
 
 namespace lossbench::cli {
 
-/// Exit statuses: 0 success; 1 a backend or internal error; 2 bad input or
-/// usage (unknown option, malformed file, target outside [0, 1], ...); 3 a
-/// verification that ran and found a failing case.
+/// Exit statuses: 0 success; 1 a backend that is missing or failed (no
+/// device, a refused launch, out of memory; also a bug of lossbench's own,
+/// reported as "internal error"); 2 bad input or usage (unknown option,
+/// malformed file, target outside [0, 1], ...); 3 a verification that ran
+/// and found a failing case.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitInternalError = 1;
+inline constexpr int kExitBackendError = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitVerificationFailed = 3;
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "measure/gpu_measure.hpp"
-#include "measure/gpu_timing.cuh"
+#include "measure/gpu_sampling.cuh"
 #include "backends/cuda/cuda_check.hpp"
 
 namespace lossbench::measure {
@@ -15,14 +15,9 @@ double gpu_copy_bandwidth() { return measure_device_copy_bandwidth(); }
 double median_gpu_seconds(const std::function<void()>& launch, int repeats, int batch, const char* label) {
   const nvtx3::scoped_range range{label};
   EventTimer timer;
-  launch();  // warm-up: first-launch costs (module load) stay out of the samples
-  LOSSBENCH_CUDA_CHECK(cudaDeviceSynchronize());
+  gpu_warm_up(launch, 1);
   std::vector<double> samples;
-  for (int r = 0; r < repeats; ++r) {
-    timer.start(nullptr);
-    for (int k = 0; k < batch; ++k) launch();
-    samples.push_back(timer.stop_milliseconds(nullptr) * 1e-3 / batch);
-  }
+  for (int r = 0; r < repeats; ++r) samples.push_back(gpu_sample_seconds(launch, timer, nullptr, batch));
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return samples[samples.size() / 2];
 }

@@ -8,9 +8,8 @@ namespace lossbench::measure {
 /// Device-to-device copy bandwidth, bytes read + written per second.
 double gpu_copy_bandwidth();
 
-/// Median over `repeats` samples of the GPU time of one call of `launch`
-/// (each sample times `batch` back-to-back calls with CUDA events and divides).
-/// With `profile`, wraps the samples in cudaProfilerStart/Stop and an NVTX range named `label`.
+/// Median over `repeats` batched samples (gpu_sampling.cuh) of the GPU time
+/// of one call of `launch`, inside an NVTX range named `label`.
 double median_gpu_seconds(const std::function<void()>& launch, int repeats, int batch, const char* label);
 
 /// cudaProfilerStart/Stop around the measured region, so that

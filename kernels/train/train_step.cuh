@@ -294,7 +294,7 @@ LOSSBENCH_UNROLL
   for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
     const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
     stage_rows(p, row0, rows, s.xs, thread);
-    __syncthreads();  // the tile (and, the first time, w_t) is in shared memory
+    __syncthreads();  // the tile (and, the first time, W) is in shared memory
     forward_tile<Loss, K>(p, s, row0, rows, bias, warp, lane, loss_sum);
     __syncthreads();  // dzs is complete
     backward_tile<K>(p, s, rows, thread, dw, db);

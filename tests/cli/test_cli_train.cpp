@@ -238,7 +238,7 @@ TEST_F(CliTrain, AFailedCsvWriteLeavesTheOldCsv) {
 
 TEST_F(CliTrain, AnUnavailableBackendExitsOneBeforeLoadingData) {
   if (backend_availability(Backend::cuda).available) GTEST_SKIP() << "a GPU is usable here: cuda is available";
-  EXPECT_EQ(run({"--synthetic", "--backend", "cuda"}), cli::kExitInternalError) << err_.str();
+  EXPECT_EQ(run({"--synthetic", "--backend", "cuda"}), cli::kExitBackendError) << err_.str();
   EXPECT_NE(err_.str().find("backend cuda is not available"), std::string::npos) << err_.str();
   EXPECT_EQ(out_.str(), "") << "nothing is loaded or printed for a backend that cannot run";
 }

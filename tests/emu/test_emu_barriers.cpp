@@ -78,8 +78,8 @@ TEST_F(EmuBarriers, ScheduleParsesAndRejects) {
   EXPECT_EQ(emu::Schedule::parse("random:42").seed, 42u);
   EXPECT_EQ(emu::Schedule::parse("reverse").kind, emu::Schedule::Kind::reverse);
   EXPECT_EQ(emu::Schedule::parse("random:7").to_string(), "random:7");
-  EXPECT_THROW(emu::Schedule::parse("random:"), std::invalid_argument);
-  EXPECT_THROW(emu::Schedule::parse("sideways"), std::invalid_argument);
+  EXPECT_THROW(emu::Schedule::parse("random:"), InputError);
+  EXPECT_THROW(emu::Schedule::parse("sideways"), InputError);
 }
 
 }  // namespace
