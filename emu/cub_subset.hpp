@@ -1,8 +1,11 @@
 #pragma once
 // The part of CUB our kernels use, with CUB's interface, for the emulator:
-// cub::BlockReduce and cub::WarpReduce (TempStorage, Sum, Reduce with a
-// functor, and the valid-items overloads) and cub::DeviceReduce::Sum. Under
-// nvcc the real CUB is used; kernels/common/cuda_compat.cuh picks one.
+// cub::BlockReduce over a 1-D block with its default algorithm (TempStorage,
+// Sum, Reduce with a functor, and the valid-items overloads), a full warp's
+// cub::WarpReduce::Sum, and cub::DeviceReduce::Sum. Under nvcc the real CUB
+// is used; kernels/common/cuda_compat.cuh picks one. Whatever else of CUB a
+// kernel needs is added with a test (tests/emu/): until then it does not
+// compile here, rather than compile to something else.
 //
 // As in CUB, a block reduction's result is defined in thread 0 only: the
 // other threads get a poison value here (NaN, or all bits set), so a kernel
@@ -18,8 +21,6 @@
 #include "emu/runtime.hpp"
 
 namespace cub {
-
-enum BlockReduceAlgorithm { BLOCK_REDUCE_RAKING_COMMUTATIVE_ONLY, BLOCK_REDUCE_RAKING, BLOCK_REDUCE_WARP_REDUCTIONS };
 
 namespace emu_detail {
 
@@ -50,16 +51,11 @@ T warp_tree(T* values, int count, Op op) {
   return values[0];
 }
 
-inline int linear_thread_index() {
-  return static_cast<int>(threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z));
-}
-
 }  // namespace emu_detail
 
-template <class T, int BLOCK_DIM_X, BlockReduceAlgorithm ALGORITHM = BLOCK_REDUCE_WARP_REDUCTIONS,
-          int BLOCK_DIM_Y = 1, int BLOCK_DIM_Z = 1>
+template <class T, int BLOCK_DIM_X>
 class BlockReduce {
-  static constexpr int kThreads = BLOCK_DIM_X * BLOCK_DIM_Y * BLOCK_DIM_Z;
+  static constexpr int kThreads = BLOCK_DIM_X;
 
  public:
   struct TempStorage {
@@ -77,12 +73,12 @@ class BlockReduce {
 
   template <class Op>
   T Reduce(T input, Op op, int valid_items) {
-    if (static_cast<int>(blockDim.x * blockDim.y * blockDim.z) != kThreads) {
+    if (static_cast<int>(blockDim.x) != kThreads || blockDim.y != 1 || blockDim.z != 1) {
       throw lossbench::emu::EmuError("cub::BlockReduce for " + std::to_string(kThreads) +
-                                     " threads used in a block of " +
-                                     std::to_string(blockDim.x * blockDim.y * blockDim.z));
+                                     " threads used in a block of (" + std::to_string(blockDim.x) + ", " +
+                                     std::to_string(blockDim.y) + ", " + std::to_string(blockDim.z) + ")");
     }
-    const int thread = emu_detail::linear_thread_index();
+    const int thread = static_cast<int>(threadIdx.x);
     storage_.values[thread] = input;
     __syncthreads();
     if (thread != 0) return emu_detail::poison<T>();
@@ -103,9 +99,10 @@ class BlockReduce {
   TempStorage& storage_;
 };
 
-/// A warp's reduction through the emulated shuffles, as CUB's shuffle-based
-/// WarpReduce does it: the result is defined in lane 0.
-template <class T, int LOGICAL_WARP_THREADS = 32>
+/// A full warp's sum through the emulated shuffles, as CUB's shuffle-based
+/// WarpReduce does it: the result is defined in lane 0 (the other lanes end
+/// with partial sums).
+template <class T>
 class WarpReduce {
  public:
   struct TempStorage {
@@ -114,23 +111,9 @@ class WarpReduce {
 
   explicit WarpReduce(TempStorage&) {}
 
-  T Sum(T input) { return Reduce(input, emu_detail::Plus{}, LOGICAL_WARP_THREADS); }
-  T Sum(T input, int valid_items) { return Reduce(input, emu_detail::Plus{}, valid_items); }
-  template <class Op>
-  T Reduce(T input, Op op) {
-    return Reduce(input, op, LOGICAL_WARP_THREADS);
-  }
-
-  template <class Op>
-  T Reduce(T input, Op op, int valid_items) {
-    const int lane = emu_detail::linear_thread_index() % LOGICAL_WARP_THREADS;
-    const unsigned mask = LOGICAL_WARP_THREADS == 32 ? 0xffffffffu : ((1u << LOGICAL_WARP_THREADS) - 1u)
-                                                                         << (emu_detail::linear_thread_index() % 32 / LOGICAL_WARP_THREADS * LOGICAL_WARP_THREADS);
+  T Sum(T input) {
     T value = input;
-    for (int offset = 1; offset < LOGICAL_WARP_THREADS; offset *= 2) {
-      const T other = __shfl_down_sync(mask, value, static_cast<unsigned>(offset), LOGICAL_WARP_THREADS);
-      if (lane + offset < valid_items) value = op(value, other);
-    }
+    for (unsigned offset = 1; offset < 32; offset *= 2) value = value + __shfl_down_sync(0xffffffffu, value, offset);
     return value;
   }
 };

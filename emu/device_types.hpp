@@ -1,8 +1,9 @@
 #pragma once
 // The CUDA built-in types that kernels use, for the emulator (g++): dim3 and
-// uint3, the aligned vector types, and __half / __nv_bfloat16 with their
-// conversions. The toolkit's own headers are not used here, so that a build
-// without the toolkit and a build with it emulate exactly the same thing.
+// uint3, float4, and __half / __nv_bfloat16 with their round-to-nearest
+// conversions; and the error codes of the host calls the launchers check.
+// The toolkit's own headers are not used here, so that a build without the
+// toolkit and a build with it emulate exactly the same thing.
 #include <cstdint>
 
 namespace lossbench::emu {
@@ -23,31 +24,11 @@ struct dim3 {
   constexpr operator uint3() const { return {x, y, z}; }
 };
 
-// Alignments as CUDA declares them, so that a 16-byte vector access through a
+// The alignment CUDA declares, so that a 16-byte vector access through a
 // misaligned pointer is just as wrong here (UBSan's alignment check) as there.
-struct alignas(8) float2 {
-  float x, y;
-};
 struct alignas(16) float4 {
   float x, y, z, w;
 };
-struct alignas(8) int2 {
-  int x, y;
-};
-struct alignas(16) int4 {
-  int x, y, z, w;
-};
-struct alignas(16) uint4 {
-  unsigned int x, y, z, w;
-};
-struct alignas(16) double2 {
-  double x, y;
-};
-
-inline constexpr float2 make_float2(float x, float y) { return {x, y}; }
-inline constexpr float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
-inline constexpr int4 make_int4(int x, int y, int z, int w) { return {x, y, z, w}; }
-inline constexpr uint4 make_uint4(unsigned x, unsigned y, unsigned z, unsigned w) { return {x, y, z, w}; }
 
 /// IEEE binary16, stored as its bits; arithmetic goes through float.
 struct __half {
@@ -60,10 +41,8 @@ struct __nv_bfloat16 {
 
 inline float __half2float(__half h) { return lossbench::emu::half_bits_to_float(h.bits); }
 inline __half __float2half_rn(float f) { return {lossbench::emu::float_to_half_bits_rn(f)}; }
-inline __half __float2half(float f) { return __float2half_rn(f); }
 inline float __bfloat162float(__nv_bfloat16 b) { return lossbench::emu::bfloat16_bits_to_float(b.bits); }
 inline __nv_bfloat16 __float2bfloat16_rn(float f) { return {lossbench::emu::float_to_bfloat16_bits_rn(f)}; }
-inline __nv_bfloat16 __float2bfloat16(float f) { return __float2bfloat16_rn(f); }
 
 /// The emulator's CUDA error codes, for the host APIs that return one: success,
 /// and CUDA's code for an argument the device refuses.

@@ -18,7 +18,7 @@ TEST_P(EmuAtomics, EveryThreadOfEveryBlockCounts) {
   constexpr unsigned kBlocks = 64;
   constexpr unsigned kThreads = 128;
   constexpr int kTotal = static_cast<int>(kBlocks * kThreads);
-  test_kernels::AtomicCounters c{0, 0, 0, 0.0f, 0.0, -1, 1, 0, -1, -1};
+  test_kernels::AtomicCounters c{0, 0, 0, 0.0f, 0.0, -1, 1, 0, -1, 0, -1, 0};
   launch(&test_kernels::hammer_atomics, dim3(kBlocks), dim3(kThreads), 0, default_stream(), &c);
   EXPECT_EQ(c.add_int, kTotal);
   EXPECT_EQ(c.add_unsigned, 2u * kTotal);
@@ -30,8 +30,13 @@ TEST_P(EmuAtomics, EveryThreadOfEveryBlockCounts) {
   EXPECT_EQ(c.inc_wrapping, static_cast<unsigned>(kTotal % 10));  // wraps after 9
   EXPECT_GE(c.cas_claimed, 0);
   EXPECT_LT(c.cas_claimed, kTotal);
+  EXPECT_EQ(c.cas_winners, 1) << "exactly one compare-and-swap finds -1";
   EXPECT_GE(c.exch_last, 0);
   EXPECT_LT(c.exch_last, kTotal);
+  // Each exchange returns the value it replaced: the initial -1 and every id
+  // but the last one standing, each exactly once.
+  const long long all_ids = static_cast<long long>(kTotal) * (kTotal - 1) / 2;
+  EXPECT_EQ(c.exch_seen, static_cast<unsigned long long>(-1 + all_ids - c.exch_last));
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, EmuAtomics, ::testing::Values(1u, 2u, 4u));

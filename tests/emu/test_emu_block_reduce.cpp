@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/block_reduce.cuh"
@@ -44,6 +46,32 @@ TEST(EmuBlockReduce, ReduceWithAFunctor) {
   float out = 0;
   launch(&test_kernels::block_max<128>, dim3(1), dim3(128), 0, default_stream(), in.data(), &out);
   EXPECT_EQ(out, *std::max_element(in.begin(), in.end()));
+}
+
+// CUB defines a block reduction's result in thread 0 only; the emulator
+// hands the other threads a poison value (NaN for floats) so that a kernel
+// relying on it fails its tests instead of working by accident.
+TEST(EmuBlockReduce, OnlyThreadZeroGetsTheResult) {
+  std::vector<float> in(64), out(64, 0.0f);
+  std::iota(in.begin(), in.end(), 1.0f);
+  launch(&test_kernels::block_sum_every_thread<64>, dim3(1), dim3(64), 0, default_stream(), in.data(), out.data());
+  EXPECT_EQ(out[0], 64.0f * 65.0f / 2.0f);
+  for (int t = 1; t < 64; ++t) EXPECT_TRUE(std::isnan(out[t])) << "thread " << t << " got " << out[t];
+}
+
+// A BlockReduce<T, N> in a block that is not 1-D with N threads reduces the
+// wrong threads in CUB; the emulator refuses it.
+TEST(EmuBlockReduce, ABlockOfAnotherShapeIsAnError) {
+  std::vector<float> in(128), out(128);
+  for (const dim3 block : {dim3(128), dim3(32, 2)}) {
+    try {
+      launch(&test_kernels::block_sum_every_thread<64>, dim3(1), block, 0, default_stream(), in.data(), out.data());
+      ADD_FAILURE() << "BlockReduce for 64 threads ran in a block of " << block.x << " x " << block.y;
+    } catch (const emu::EmuError& e) {
+      EXPECT_NE(std::string(e.what()).find("cub::BlockReduce for 64 threads used in a block of"), std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 TEST(EmuBlockReduce, WarpReducePerWarp) {

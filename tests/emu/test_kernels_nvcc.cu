@@ -3,6 +3,7 @@
 #include "kernels/atomics.cuh"
 #include "kernels/barrier_bugs.cuh"
 #include "kernels/block_reduce.cuh"
+#include "kernels/device_types.cuh"
 #include "kernels/elementwise.cuh"
 #include "kernels/indexing.cuh"
 #include "kernels/shared_memory.cuh"
@@ -11,4 +12,5 @@
 namespace lossbench::test_kernels {
 template __global__ void block_sum<64>(const int*, int, int*);
 template __global__ void block_max<128>(const float*, float*);
+template __global__ void block_sum_every_thread<64>(const float*, float*);
 }  // namespace lossbench::test_kernels

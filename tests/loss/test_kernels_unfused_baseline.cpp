@@ -1,56 +1,64 @@
-// The unfused baseline's kernels, emulated, against the reference, at
-// logits where its from-probability formulas are accurate (|z| <= 8): a
-// baseline that computed something else would make every speed-up a lie.
+// The unfused baseline's kernels, emulated, through the case loop they share
+// with the GPU test (unfused_baseline_cases.hpp: the cases, the three checks
+// and what the baseline gets wrong at saturated logits): every dtype, hard
+// and soft labels, logits up to |z| = 1e4. Every speed-up `lossbench bench`
+// reports is measured against this baseline, so it must compute what it
+// claims.
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
+#include <string>
 #include <vector>
 
 #include "lossbench/core/error.hpp"
-#include "lossbench/reference/fused_loss_reference.hpp"
 #include "lossbench/loss/unfused_baseline.hpp"
+#include "lossbench/reference/fused_loss_reference.hpp"
+#include "unfused_baseline_cases.hpp"
 
 namespace lossbench {
 namespace {
 
-TEST(KernelsUnfusedBaseline, MatchesTheReferenceForModerateLogits) {
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
-    for (const Reduction reduction : {Reduction::mean, Reduction::sum}) {
-      for (const std::int64_t n : {1, 257, 5000}) {
-        std::mt19937 rng(static_cast<unsigned>(n));
-        std::uniform_real_distribution<float> logit(-8.0f, 8.0f);
-        std::vector<float> z(n), y(n), g(n, NAN);
-        for (std::int64_t i = 0; i < n; ++i) {
-          z[i] = logit(rng);
-          y[i] = static_cast<float>(i % 2);
-        }
-        double reduced = NAN;
-        FusedLossCall call;
-        call.loss = loss;
-        call.reduction = reduction;
-        call.logits = z.data();
-        call.targets = y.data();
-        call.grad = g.data();
-        call.reduced_loss = &reduced;
-        call.n = n;
-        UnfusedBaseline baseline(Backend::emu, call);
-        baseline.run(call, nullptr);
+class KernelsUnfusedBaseline : public ::testing::TestWithParam<DType> {};
 
-        const reference::Result ref =
-            reference::compute(loss, reduction, {z.data(), DType::f32, n}, {y.data(), DType::f32, n});
-        SCOPED_TRACE(std::string(to_string(loss)) + " " + std::string(to_string(reduction)) + " n=" +
-                     std::to_string(n));
-        // Float intermediates and a float sum: a few float ulps, relative.
-        EXPECT_NEAR(reduced, *ref.reduced_loss, 1e-5 * std::fabs(*ref.reduced_loss));
-        for (std::int64_t i = 0; i < n; ++i) {
-          const double multiplier = reduction == Reduction::mean ? 1.0 / static_cast<double>(n) : 1.0;
-          // a(1 − a) and a − y from a rounded a: absolute error ~1e-7 of the terms.
-          ASSERT_NEAR(g[i], ref.grad[i], 1e-6 * multiplier) << "element " << i << " z=" << z[i];
-        }
-      }
-    }
+TEST_P(KernelsUnfusedBaseline, MatchesItsOwnChainAndTheReferenceAtEveryCase) {
+  int ran = 0;
+  for (const test::UnfusedCase& c : test::unfused_baseline_cases(GetParam())) {
+    const test::UnfusedCaseResult r = test::run_unfused_case(c, Backend::emu);
+    EXPECT_TRUE(r.passed()) << c.name() << ": " << r.report();
+    ++ran;
   }
+  EXPECT_EQ(ran, 96);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, KernelsUnfusedBaseline, ::testing::Values(DType::f32, DType::f16, DType::bf16),
+                         [](const ::testing::TestParamInfo<DType>& dtype) {
+                           return std::string(to_string(dtype.param));
+                         });
+
+// The facts unfused_baseline_cases.hpp states about saturated logits, as the
+// emulated kernels compute them (f32 unless said), next to the reference.
+TEST(KernelsUnfusedBaseline, SaturatedLogitsGiveThePyTorchClampedNumbers) {
+  // BCE, sum over one element: capped at 100 where the truth is 1e4 ...
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::f32, {-1e4}, {1.0}).reduced_loss, 100.0);
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::f32, {1e4}, {0.0}).reduced_loss, 100.0);
+  EXPECT_EQ(reference::bce_with_logits(-1e4, 1.0).loss, 1e4);
+  // ... and 100 where the truth is 30, once a rounds to 1 (z = 10 in bf16).
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::f32, {30.0}, {0.0}).reduced_loss, 100.0);
+  EXPECT_NEAR(reference::bce_with_logits(30.0, 0.0).loss, 30.0, 1e-12);
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::bf16, {10.0}, {0.0}).reduced_loss,
+            100.0);
+  // f16 at z = 8: 1 − a = 2^-11 instead of 3.4e-4, so the loss is −ln 2^-11.
+  EXPECT_NEAR(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::f16, {8.0}, {0.0}).reduced_loss,
+              11.0 * std::log(2.0), 1e-5);
+  EXPECT_NEAR(reference::bce_with_logits(8.0, 0.0).loss, 8.000335, 1e-6);
+  // MSE's gradient vanishes once a rounds to 1; the true one does not.
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::mse, Reduction::sum, DType::f32, {30.0}, {0.0}).grad[0], 0.0);
+  EXPECT_NEAR(reference::mse(30.0, 0.0).grad, 9.357623e-14, 1e-19);
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::mse, Reduction::sum, DType::f16, {9.0}, {0.0}).grad[0], 0.0);
+  EXPECT_NEAR(reference::mse(9.0, 0.0).grad, 1.23364e-4, 1e-9);
+  // BCE's gradient a − y is 0 instead of −σ(−z) for y = 1.
+  EXPECT_EQ(test::run_baseline(Backend::emu, Loss::bce, Reduction::sum, DType::f32, {30.0}, {1.0}).grad[0], 0.0);
+  EXPECT_NEAR(reference::bce_with_logits(30.0, 1.0).grad, -9.357623e-14, 1e-19);
 }
 
 TEST(KernelsUnfusedBaseline, RefusesWhatItDoesNotCompute) {

@@ -14,7 +14,9 @@ struct AtomicCounters {
   int min_int;
   unsigned inc_wrapping;
   int cas_claimed;  // set once, by whichever thread's CAS wins
+  int cas_winners;  // how many threads' CAS saw the old value -1
   int exch_last;
+  unsigned long long exch_seen;  // the old values every exchange returned, summed mod 2^64
 };
 
 __global__ void hammer_atomics(AtomicCounters* c) {
@@ -27,8 +29,9 @@ __global__ void hammer_atomics(AtomicCounters* c) {
   atomicMax(&c->max_int, id);
   atomicMin(&c->min_int, -id);
   atomicInc(&c->inc_wrapping, 9u);  // counts 0..9 and wraps
-  atomicCAS(&c->cas_claimed, -1, id);
-  atomicExch(&c->exch_last, id);
+  if (atomicCAS(&c->cas_claimed, -1, id) == -1) atomicAdd(&c->cas_winners, 1);
+  // Unsigned: CUDA has no signed 64-bit atomicAdd.
+  atomicAdd(&c->exch_seen, static_cast<unsigned long long>(atomicExch(&c->exch_last, id)));
 }
 
 }  // namespace lossbench::test_kernels

@@ -28,6 +28,15 @@ __global__ void block_max(const float* in, float* out) {
   if (threadIdx.x == 0) out[0] = m;
 }
 
+// Every thread keeps what BlockReduce returned to it, though CUB defines it
+// in thread 0 only.
+template <int kThreads>
+__global__ void block_sum_every_thread(const float* in, float* out) {
+  using Reduce = cub::BlockReduce<float, kThreads>;
+  __shared__ typename Reduce::TempStorage temp;
+  out[threadIdx.x] = Reduce(temp).Sum(in[threadIdx.x]);
+}
+
 // A warp's sum through cub::WarpReduce: one result per warp.
 __global__ void warp_sums(const int* in, int* out) {
   using Reduce = cub::WarpReduce<int>;
