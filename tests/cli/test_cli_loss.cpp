@@ -20,6 +20,7 @@
 
 #include "../data/file_size_limit.hpp"
 #include "cli.hpp"
+#include "common/test_directory.hpp"
 #include "lossbench/data/npy.hpp"
 
 namespace lossbench {
@@ -29,13 +30,6 @@ namespace fs = std::filesystem;
 
 class CliLoss : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("lossbench_test_cli_" + std::string(info->name()) + "_" +
-                                        std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -67,22 +61,9 @@ class CliLoss : public ::testing::Test {
     return shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(values.size())} : shape;
   }
 
-  void put(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name), std::ios::binary) << text;
-  }
-  std::string contents(const std::string& name) const {
-    std::ifstream in(path(name), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  // The names in the test's directory: a temporary file left behind shows here.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  void put(const std::string& name, const std::string& text) const { dir_.put(name, text); }
+  std::string contents(const std::string& name) const { return dir_.contents(name); }
+  std::vector<std::string> listing() const { return dir_.listing(); }
 
   int run(const std::vector<std::string>& args) {
     out_.str("");
@@ -99,7 +80,7 @@ class CliLoss : public ::testing::Test {
         << command << "\nstderr: " << err_.str() << "\nexpected to contain: " << needle;
   }
 
-  fs::path dir_;
+  testing::TestDirectory dir_;
   std::ostringstream out_;
   std::ostringstream err_;
 };

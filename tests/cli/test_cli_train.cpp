@@ -15,6 +15,7 @@
 
 #include "../data/file_size_limit.hpp"
 #include "cli.hpp"
+#include "common/test_directory.hpp"
 #include "lossbench/core/backend.hpp"
 #include "lossbench/train/neuron_experiment.hpp"
 
@@ -45,13 +46,6 @@ std::vector<std::vector<std::string>> table_rows(const std::string& text) {
 
 class CliTrain : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("lossbench_test_cli_train_" + std::string(info->name()) + "_" +
-                                        std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -70,13 +64,9 @@ class CliTrain : public ::testing::Test {
         << command << "\nstderr: " << err_.str() << "\nexpected to contain: " << needle;
   }
 
-  void write_gzip(const std::string& name, const std::string& bytes) {
-    gzFile file = gzopen(path(name).c_str(), "wb");
-    gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(file);
-  }
+  void write_gzip(const std::string& name, const std::string& bytes) { dir_.write_gzip(name, bytes); }
 
-  fs::path dir_;
+  testing::TestDirectory dir_;
   std::ostringstream out_;
   std::ostringstream err_;
 };
@@ -226,13 +216,8 @@ TEST_F(CliTrain, AFailedCsvWriteLeavesTheOldCsv) {
     }
     EXPECT_EQ(status, cli::kExitBadInput) << command[0];
     EXPECT_NE(err_.str().find(csv + ": write error: File too large"), std::string::npos) << err_.str();
-    std::ifstream file(csv);
-    std::stringstream text;
-    text << file.rdbuf();
-    EXPECT_EQ(text.str(), "old,csv\n") << command[0];
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
-    EXPECT_EQ(names, std::vector<std::string>{"curve.csv"}) << command[0];
+    EXPECT_EQ(dir_.contents(csv), "old,csv\n") << command[0];
+    EXPECT_EQ(dir_.listing(), std::vector<std::string>{"curve.csv"}) << command[0];
   }
 }
 
@@ -245,7 +230,7 @@ TEST_F(CliTrain, AnUnavailableBackendExitsOneBeforeLoadingData) {
 
 TEST_F(CliTrain, MissingDataDirectoryExitsTwo) {
   expect_bad_input({"--data", path("absent")}, path("absent") + " does not exist");
-  expect_bad_input({"--data", dir_.string()}, "has no train-images-idx3-ubyte");
+  expect_bad_input({"--data", dir_.path().string()}, "has no train-images-idx3-ubyte");
 }
 
 TEST_F(CliTrain, MalformedIdxFileExitsTwoNamingTheFile) {
@@ -255,13 +240,13 @@ TEST_F(CliTrain, MalformedIdxFileExitsTwoNamingTheFile) {
     write_gzip(std::string(part) + "-labels-idx1-ubyte.gz", labels);
     write_gzip(std::string(part) + "-images-idx3-ubyte.gz", "this is not an IDX file");
   }
-  expect_bad_input({"--data", dir_.string()}, path("train-images-idx3-ubyte.gz"));
+  expect_bad_input({"--data", dir_.path().string()}, path("train-images-idx3-ubyte.gz"));
 
   // A truncated one: the header promises 1 × 28 × 28 pixels and holds 10.
   std::string truncated = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28};
   truncated += std::string(10, '\1');
   write_gzip("train-images-idx3-ubyte.gz", truncated);
-  expect_bad_input({"--data", dir_.string()}, path("train-images-idx3-ubyte.gz"));
+  expect_bad_input({"--data", dir_.path().string()}, path("train-images-idx3-ubyte.gz"));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "file_size_limit.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/atomic_file.hpp"
+#include "common/test_directory.hpp"
 #include "lossbench/data/npy.hpp"
 
 namespace lossbench {
@@ -24,32 +25,14 @@ namespace fs = std::filesystem;
 
 class HostAtomicFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("lossbench_test_atomic_file_" + std::string(info->name()) + "_" +
-                                        std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path path(const std::string& name) const { return dir_ / name; }
 
-  static void put(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
-  static std::string contents(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  // The names in the test's directory: a temporary file left behind shows here.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+  void put(const fs::path& file, const std::string& text) const { dir_.put(file, text); }
+  std::string contents(const fs::path& file) const { return dir_.contents(file); }
+  std::vector<std::string> listing() const { return dir_.listing(); }
 
-  fs::path dir_;
+  testing::TestDirectory dir_;
 };
 
 // Expects `f` to throw an InputError whose message contains every needle.

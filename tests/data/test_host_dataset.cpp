@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_directory.hpp"
 #include "lossbench/data/dataset.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/fashion_mnist.hpp"
@@ -114,17 +115,8 @@ std::vector<unsigned char> idx_bytes(std::vector<std::uint32_t> dims, const std:
 
 class HostFashionMnist : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lossbench_test_fashion_" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  void write_gzip(const std::string& name, const std::vector<unsigned char>& bytes) {
-    gzFile file = gzopen((dir_ / name).string().c_str(), "wb");
-    gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(file);
-  }
+  void write_gzip(const std::string& name, const std::vector<unsigned char>& bytes) { dir_.write_gzip(name, bytes); }
   // Three training and two test images of 2 × 3 pixels; pixel p of image i is 10·i + p.
   void write_all() {
     for (const auto& [part, count] : {std::pair<std::string, std::uint32_t>{"train", 3}, {"t10k", 2}}) {
@@ -139,20 +131,20 @@ class HostFashionMnist : public ::testing::Test {
   void expect_rejected(const std::string& needle) {
     try {
       load_fashion_mnist(dir_);
-      ADD_FAILURE() << "loaded " << dir_ << "; expected an error containing: " << needle;
+      ADD_FAILURE() << "loaded " << dir_.path() << "; expected an error containing: " << needle;
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what() << "\nexpected: " << needle;
     }
   }
 
-  fs::path dir_;
+  testing::TestDirectory dir_;
 };
 
 TEST_F(HostFashionMnist, LoadsImagesScaledToTheUnitInterval) {
   write_all();
   EXPECT_TRUE(fashion_mnist_present(dir_));
   const DatasetSplit split = load_fashion_mnist(dir_);
-  EXPECT_EQ(split.source, dir_.string());
+  EXPECT_EQ(split.source, dir_.path().string());
   EXPECT_EQ(split.train.count(), 3u);
   EXPECT_EQ(split.test.count(), 2u);
   EXPECT_EQ(split.train.d, 6);
@@ -167,7 +159,7 @@ TEST_F(HostFashionMnist, NamesAMissingFileOrDirectory) {
   fs::remove(dir_ / "t10k-labels-idx1-ubyte.gz");
   EXPECT_FALSE(fashion_mnist_present(dir_));
   expect_rejected("t10k-labels-idx1-ubyte");
-  fs::remove_all(dir_);
+  fs::remove_all(dir_.path());
   expect_rejected("does not exist");
 }
 

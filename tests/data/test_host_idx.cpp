@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/test_directory.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/idx.hpp"
 
@@ -30,11 +31,6 @@ std::vector<unsigned char> idx_bytes(std::vector<std::uint32_t> dims, const std:
 
 class HostIdx : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("lossbench_test_idx_" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string write_raw(const std::string& name, const std::vector<unsigned char>& bytes) {
     const std::string path = (dir_ / name).string();
@@ -43,11 +39,7 @@ class HostIdx : public ::testing::Test {
     return path;
   }
   std::string write_gzip(const std::string& name, const std::vector<unsigned char>& bytes) {
-    const std::string path = (dir_ / name).string();
-    gzFile file = gzopen(path.c_str(), "wb");
-    gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size()));
-    gzclose(file);
-    return path;
+    return dir_.write_gzip(name, bytes);
   }
 
   void expect_rejected(const std::string& path, const std::string& needle) {
@@ -61,7 +53,7 @@ class HostIdx : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  testing::TestDirectory dir_;
 };
 
 TEST_F(HostIdx, ReadsRawAndGzippedFilesAlike) {
