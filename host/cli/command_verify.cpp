@@ -2,23 +2,119 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
+#include "lossbench/train/train_step.hpp"
 #include "lossbench/verify/verify.hpp"
+#include "lossbench/verify/verify_train_step.hpp"
 
 namespace lossbench::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A line to `progress` at most every 5 s, so that a long sweep shows life.
+class ProgressTicker {
+ public:
+  ProgressTicker(std::ostream& progress, std::size_t total) : progress_(progress), total_(total) {}
+  void done_one() {
+    ++done_;
+    const auto now = Clock::now();
+    if (now - last_ > std::chrono::seconds(5)) {
+      progress_ << "verify: " << done_ << "/" << total_ << " cases\n";
+      last_ = now;
+    }
+  }
+
+ private:
+  std::ostream& progress_;
+  std::size_t total_;
+  std::size_t done_ = 0;
+  Clock::time_point last_ = Clock::now();
+};
+
+template <class Case>
+bool selected(const Case& c, const std::string& filter) {
+  return c.name().find(filter) != std::string::npos;
+}
+
+// The first few mismatches of a failing case, and every other problem.
+void print_failure(std::ostream& out, const MismatchLog& log, std::uint64_t seed) {
+  out << "    inputs drawn from seed " << seed << "\n";
+  log.print(out, "    ");
+}
+
+std::size_t run_loss_cases(const std::vector<VerifyCase>& cases, Backend backend, std::ostream& out,
+                           ProgressTicker& ticker) {
+  out << "\nfused loss: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/fused_loss_bounds.hpp):\n"
+      << "  gradient: 1e-6 relative to the reference and to the terms of a − y, plus one rounding to the\n"
+      << "  output type (f16 2^-11, bf16 2^-8); reduced loss: " << kReducedLossRelativeBound << " relative\n\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-40s %8s %10s %10s %8s %6s  %s\n", "case", "n", "grad err", "loss err",
+                "written", "same", "result");
+  out << line;
+  std::size_t failures = 0;
+  for (const VerifyCase& c : cases) {
+    const VerifyResult r = verify_case(c, backend);
+    std::snprintf(line, sizeof line, "%-40s %8lld %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
+                  static_cast<long long>(c.n), r.grad_error, r.loss_error, r.all_written ? "yes" : "NO",
+                  r.deterministic ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
+    out << line;
+    if (!r.passed()) {
+      ++failures;
+      print_failure(out, r.log, c.seed);
+    }
+    ticker.done_one();
+  }
+  return failures;
+}
+
+std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
+                                 ProgressTicker& ticker) {
+  out << "\ntraining step: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/train/train_step_bounds.hpp):\n"
+      << "  dW, db: Higham's gamma of the kernel's float sums times the magnitude of their terms;\n"
+      << "  L: 1e-5 relative plus 1e-6\n\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-40s %10s %10s %10s %8s %6s  %s\n", "case", "dW err", "db err", "L err",
+                "written", "same", "result");
+  out << line;
+  std::size_t failures = 0;
+  for (const TrainStepVerifyCase& c : cases) {
+    const TrainStepVerifyResult r = verify_train_step_case(c, backend);
+    std::snprintf(line, sizeof line, "%-40s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
+                  r.grad_weights_error, r.grad_bias_error, r.loss_error, r.all_written ? "yes" : "NO",
+                  r.deterministic ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
+    out << line;
+    if (!r.passed()) {
+      ++failures;
+      print_failure(out, r.log, c.seed);
+    }
+    ticker.done_one();
+  }
+  return failures;
+}
+
+}  // namespace
 
 CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
-      "Check every fused kernel (loss × dtype × reduction × option × size × pointer offset) against the "
-      "double-precision CPU reference, that every output element is written, and that two runs give the same "
-      "bits. Exits 1 if any case fails.");
+      "Check the fused loss kernels (loss × dtype × reduction × option × size × pointer offset) and the fused "
+      "training step (loss × batch shape × alignment of X) against the double-precision CPU reference, that "
+      "every output element is written and nothing next to it, and that two runs give the same bits. Exits 0 "
+      "when every case passes, 3 when one fails (its first few mismatches are printed), 2 on bad input, 1 when "
+      "the backend cannot run.");
   cmd->add_option("--backend", options.backend, "emu or cuda (default: cuda when a GPU is usable, else emu)")
       ->check(CLI::IsMember({"emu", "cuda", "ref"}));
-  cmd->add_flag("--quick", options.quick, "Skip the 10^6 + 3 size and one random size");
-  cmd->add_option("--filter", options.filter, "Only the cases whose name contains this, e.g. bce/f16/mean");
+  cmd->add_flag("--quick", options.quick,
+                "Skip the loss's 10^6 + 3 size and one random size, and the larger training-step shapes");
+  cmd->add_option("--filter", options.filter,
+                  "Only the cases whose name contains this, e.g. bce/f16/mean or train/bce/n=65");
   cmd->add_option("--seed", options.seed, "Seed of the random inputs and sizes")->capture_default_str();
   return cmd;
 }
@@ -29,42 +125,27 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   if (!availability.available) {
     throw BackendError("backend " + std::string(to_string(backend)) + " is not available: " + availability.reason);
   }
-  std::vector<VerifyCase> cases;
+  std::vector<VerifyCase> loss_cases;
   for (const VerifyCase& c : standard_verify_cases(options.quick, options.seed)) {
-    if (c.name().find(options.filter) != std::string::npos) cases.push_back(c);
+    if (selected(c, options.filter)) loss_cases.push_back(c);
   }
-  if (cases.empty()) throw InputError("verify: no case matches --filter '" + options.filter + "'");
+  const TrainStepLimits limits = train_step_limits(backend);
+  std::vector<TrainStepVerifyCase> train_cases;
+  for (const TrainStepVerifyCase& c : standard_train_step_verify_cases(options.quick, options.seed)) {
+    if (c.d <= limits.max_inputs && c.k <= limits.max_outputs && selected(c, options.filter)) train_cases.push_back(c);
+  }
+  const std::size_t total = loss_cases.size() + train_cases.size();
+  if (total == 0) throw InputError("verify: no case matches --filter '" + options.filter + "'");
 
-  out << "lossbench verify on backend " << to_string(backend) << ": " << cases.size() << " cases, seed "
-      << options.seed << "\n"
-      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/fused_loss_bounds.hpp):\n"
-      << "  gradient: 1e-6 relative to the reference and to the terms of a − y, plus one rounding to the\n"
-      << "  output type (f16 2^-11, bf16 2^-8); reduced loss: " << kReducedLossRelativeBound << " relative\n\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-40s %8s %10s %10s %8s %6s  %s\n", "case", "n", "grad err", "loss err",
-                "written", "same", "result");
-  out << line;
+  out << "lossbench verify on backend " << to_string(backend) << ": " << total << " cases (" << loss_cases.size()
+      << " fused loss, " << train_cases.size() << " training step), seed " << options.seed << "\n";
+  ProgressTicker ticker(progress, total);
+  const auto start = Clock::now();
   std::size_t failures = 0;
-  const auto start = std::chrono::steady_clock::now();
-  auto last_progress = start;
-  for (std::size_t k = 0; k < cases.size(); ++k) {
-    const VerifyResult r = verify_case(cases[k], backend);
-    std::snprintf(line, sizeof line, "%-40s %8lld %10.3g %10.3g %8s %6s  %s\n", r.config.name().c_str(),
-                  static_cast<long long>(r.config.n), r.grad_error, r.loss_error, r.all_written ? "yes" : "NO",
-                  r.deterministic ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
-    out << line;
-    if (!r.passed()) {
-      ++failures;
-      out << "    first problem: " << r.first_problem << " (seed " << r.config.seed << ")\n";
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_progress > std::chrono::seconds(5)) {
-      progress << "verify: " << k + 1 << "/" << cases.size() << " cases\n";
-      last_progress = now;
-    }
-  }
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  out << "\n" << cases.size() - failures << " passed, " << failures << " failed (" << elapsed.count() << " s)\n";
+  if (!loss_cases.empty()) failures += run_loss_cases(loss_cases, backend, out, ticker);
+  if (!train_cases.empty()) failures += run_train_step_cases(train_cases, backend, out, ticker);
+  const std::chrono::duration<double> elapsed = Clock::now() - start;
+  out << "\n" << total - failures << " passed, " << failures << " failed (" << elapsed.count() << " s)\n";
   return failures == 0;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `lossbench verify`: the fused kernels against the CPU reference, over the
-// standard sweep of losses, dtypes, reductions, options, sizes and offsets.
+// standard sweeps: the fused loss (losses, dtypes, reductions, options, sizes
+// and offsets), then the training step (losses, batch shapes, alignment of X).
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -18,7 +19,8 @@ struct VerifyCommandOptions {
 
 CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options);
 
-/// Prints the table to `out` and returns true when every case passed.
+/// Prints a table per sweep to `out`, with the first few mismatches of each
+/// failing case, and returns true when every case passed.
 bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, std::ostream& progress);
 
 }  // namespace lossbench::cli

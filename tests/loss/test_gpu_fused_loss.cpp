@@ -22,7 +22,7 @@ TEST_F(GpuFusedLoss, FullSweepMatchesReference) {
   for (const VerifyCase& c : standard_verify_cases(/*quick=*/false, /*seed=*/20261124)) {
     const VerifyResult r = verify_case(c, Backend::cuda);
     ++ran;
-    EXPECT_TRUE(r.passed()) << c.name() << " n=" << c.n << " seed=" << c.seed << ": " << r.first_problem;
+    EXPECT_TRUE(r.passed()) << c.name() << " n=" << c.n << " seed=" << c.seed << ":\n" << r.log.report();
   }
   EXPECT_GT(ran, 1000);
 }

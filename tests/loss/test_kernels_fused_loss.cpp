@@ -28,8 +28,9 @@ void verify_slice(const std::string& prefix) {
     if (c.name().rfind(prefix, 0) != 0) continue;
     const VerifyResult r = verify_case(c, Backend::emu);
     ++ran;
-    EXPECT_TRUE(r.passed()) << c.name() << " n=" << c.n << " seed=" << c.seed << ": " << r.first_problem
-                            << " (grad err " << r.grad_error << ", loss err " << r.loss_error << ")";
+    EXPECT_TRUE(r.passed()) << c.name() << " n=" << c.n << " seed=" << c.seed << " (grad err " << r.grad_error
+                            << ", loss err " << r.loss_error << "):\n"
+                            << r.log.report();
   }
   EXPECT_GT(ran, 100) << "the sweep has no cases for " << prefix;
 }
@@ -50,7 +51,7 @@ TEST(KernelsFusedLoss, LargerSizeWithManyTilesAndBothPaths) {
     c.n = 3 * 4096 * 8 + 5;  // more tiles than the emulated grid has blocks, and a tail
     c.offset = offset;
     const VerifyResult r = verify_case(c, Backend::emu);
-    EXPECT_TRUE(r.passed()) << c.name() << ": " << r.first_problem;
+    EXPECT_TRUE(r.passed()) << c.name() << ":\n" << r.log.report();
   }
 }
 

@@ -11,65 +11,29 @@
 #include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
+#include "lossbench/verify/guarded_array.hpp"
 #include "verify/verify_inputs.hpp"
 
 namespace lossbench {
 namespace {
 
-// Elements of untouched memory on each side of every output. 32 elements
-// keep the array itself 16-byte aligned at offset 0 for every dtype.
-constexpr std::int64_t kGuard = 32;
-constexpr unsigned char kPoison = 0xff;  // NaN in f32, f16 and bf16
-
-// One array on the backend with guard elements on both sides.
-class GuardedArray {
- public:
-  GuardedArray(Backend backend, DType dtype, std::int64_t n, int offset)
-      : dtype_(dtype),
-        n_(n),
-        front_(kGuard + offset),
-        buffer_(backend, static_cast<std::size_t>(front_ + n + kGuard) * dtype_size(dtype)) {}
-
-  void* data() const { return static_cast<char*>(buffer_.data()) + bytes(front_); }
-  void poison() { buffer_.fill_bytes(kPoison); }
-  void upload(const std::vector<unsigned char>& values) { buffer_.upload(values.data(), values.size(), bytes(front_)); }
-  std::vector<unsigned char> download_all() const {
-    std::vector<unsigned char> all(buffer_.size());
-    buffer_.download(all.data(), all.size());
-    return all;
-  }
-  // The array's own bytes out of download_all()'s result.
-  std::vector<unsigned char> payload(const std::vector<unsigned char>& all) const {
-    return {all.begin() + static_cast<std::ptrdiff_t>(bytes(front_)),
-            all.begin() + static_cast<std::ptrdiff_t>(bytes(front_ + n_))};
-  }
-  // True when every guard byte still holds the poison.
-  bool guards_intact(const std::vector<unsigned char>& all) const {
-    const auto is_poison = [](unsigned char b) { return b == kPoison; };
-    return std::all_of(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(bytes(front_)), is_poison) &&
-           std::all_of(all.begin() + static_cast<std::ptrdiff_t>(bytes(front_ + n_)), all.end(), is_poison);
-  }
-
- private:
-  std::size_t bytes(std::int64_t elements) const { return static_cast<std::size_t>(elements) * dtype_size(dtype_); }
-  DType dtype_;
-  std::int64_t n_;
-  std::int64_t front_;
-  BackendBuffer buffer_;
-};
-
 struct RunOutputs {
-  std::vector<unsigned char> grad;              // payload bytes
-  std::vector<unsigned char> elementwise_loss;  // payload bytes
-  std::optional<double> reduced_loss;
-  bool guards_intact = true;
+  GuardedContents grad;              // empty payload when no gradient
+  GuardedContents elementwise_loss;  // empty payload when not written
+  GuardedContents reduced_loss;      // one double, or empty
 };
 
-std::string describe_element(std::int64_t i, double z, double y) {
+std::string describe_inputs(double z, double y) {
   std::ostringstream s;
   s.precision(9);
-  s << "element " << i << " (z = " << z << ", y = " << y << ")";
+  s << "z = " << z << ", y = " << y;
   return s.str();
+}
+
+double load_double(const std::vector<unsigned char>& bytes) {
+  double value;
+  std::memcpy(&value, bytes.data(), sizeof value);
+  return value;
 }
 
 }  // namespace
@@ -92,18 +56,20 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   VerifyResult result;
   result.config = config;
   const DType dtype = config.dtype;
+  const std::size_t element_bytes = dtype_size(dtype);
   const std::int64_t n = config.n;
   const bool reduces = config.reduction != Reduction::none;
   const bool writes_elementwise = !reduces && config.elementwise_loss;
   const auto inputs = detail::make_verify_inputs(dtype, n, config.seed, reduces);
 
-  GuardedArray logits(backend, dtype, n, config.offset);
-  GuardedArray targets(backend, dtype, n, config.offset);
+  GuardedArray logits(backend, element_bytes, n, config.offset);
+  GuardedArray targets(backend, element_bytes, n, config.offset);
   std::optional<GuardedArray> grad;
-  if (config.grad && !config.in_place) grad.emplace(backend, dtype, n, config.offset);
+  if (config.grad && !config.in_place) grad.emplace(backend, element_bytes, n, config.offset);
   std::optional<GuardedArray> elementwise;
-  if (writes_elementwise) elementwise.emplace(backend, dtype, n, config.offset);
-  BackendBuffer reduced(backend, 3 * sizeof(double));  // the middle double, guarded by the others
+  if (writes_elementwise) elementwise.emplace(backend, element_bytes, n, config.offset);
+  std::optional<GuardedArray> reduced;
+  if (reduces) reduced.emplace(backend, sizeof(double), 1);
 
   FusedLossCall call;
   call.loss = config.loss;
@@ -113,40 +79,25 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   call.targets = targets.data();
   call.grad = !config.grad ? nullptr : config.in_place ? logits.data() : grad->data();
   call.elementwise_loss = elementwise ? elementwise->data() : nullptr;
-  call.reduced_loss = reduces ? reinterpret_cast<double*>(static_cast<char*>(reduced.data()) + sizeof(double)) : nullptr;
+  call.reduced_loss = reduced ? reduced->as<double>() : nullptr;
   call.n = n;
   call.pos_weight = config.pos_weight;
   call.grad_scale = config.grad_scale;
   BackendBuffer workspace(backend, fused_loss_workspace_size(call.n, call.reduction, backend));
   workspace.fill_bytes(0);
-  targets.upload(inputs.targets);
+  targets.upload(inputs.targets.data(), inputs.targets.size());
 
   const auto run = [&]() {
     logits.poison();  // the guards of an in-place gradient are checked too
-    logits.upload(inputs.logits);
+    logits.upload(inputs.logits.data(), inputs.logits.size());
     if (grad) grad->poison();
     if (elementwise) elementwise->poison();
-    reduced.fill_bytes(kPoison);
+    if (reduced) reduced->poison();
     fused_loss(call, backend, workspace.data(), workspace.size());
     RunOutputs out;
-    if (config.grad) {
-      const GuardedArray& g = config.in_place ? logits : *grad;
-      const auto all = g.download_all();
-      out.grad = g.payload(all);
-      out.guards_intact = out.guards_intact && g.guards_intact(all);
-    }
-    if (elementwise) {
-      const auto all = elementwise->download_all();
-      out.elementwise_loss = elementwise->payload(all);
-      out.guards_intact = out.guards_intact && elementwise->guards_intact(all);
-    }
-    double scalars[3];
-    reduced.download(scalars, sizeof scalars);
-    unsigned char poison_double[sizeof(double)];
-    std::memset(poison_double, kPoison, sizeof poison_double);
-    if (reduces) out.reduced_loss = scalars[1];
-    out.guards_intact = out.guards_intact && std::memcmp(&scalars[0], poison_double, sizeof(double)) == 0 &&
-                        std::memcmp(&scalars[2], poison_double, sizeof(double)) == 0;
+    if (config.grad) out.grad = (config.in_place ? logits : *grad).download();
+    if (elementwise) out.elementwise_loss = elementwise->download();
+    if (reduced) out.reduced_loss = reduced->download();
     return out;
   };
   const RunOutputs first = run();
@@ -159,71 +110,41 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   const ConstArrayView y_view{inputs.targets.data(), dtype, n};
   const reference::Result ref = reference::compute(config.loss, config.reduction, z_view, y_view, options);
 
-  const auto note = [&](const std::string& problem) {
-    if (result.first_problem.empty()) result.first_problem = problem;
-  };
-  if (!first.guards_intact) {
-    result.all_written = false;
-    note("a write outside the outputs: a guard element next to an output changed");
-  }
+  MismatchLog& log = result.log;
+  log.check_guards("the gradient", first.grad.guards_intact);
+  log.check_guards("the per-element loss", first.elementwise_loss.guards_intact);
+  log.check_guards("the reduced loss", first.reduced_loss.guards_intact);
   const double grad_multiplier = gradient_multiplier(config.reduction, n, config.grad_scale);
   for (std::int64_t i = 0; i < n; ++i) {
     const auto k = static_cast<std::size_t>(i);
     const double z = load_as_double(inputs.logits.data(), dtype, k);
     const double y = load_as_double(inputs.targets.data(), dtype, k);
     const ElementBoundInput bound_input{config.loss, dtype, z, y, config.pos_weight, grad_multiplier};
+    const auto inputs_of_i = [&] { return describe_inputs(z, y); };
     if (config.grad) {
-      const double got = load_as_double(first.grad.data(), dtype, k);
-      if (std::isnan(got)) {
-        result.all_written = false;
-        note(describe_element(i, z, y) + ": gradient not written (still the NaN poison) or NaN");
-      }
-      const double error = error_in_bound_units(got, ref.grad[k], grad_error_bound(bound_input, ref.grad[k]));
-      if (error > 1.0) {
-        std::ostringstream s;
-        s.precision(9);
-        s << describe_element(i, z, y) << ": gradient " << got << ", reference " << ref.grad[k] << ", "
-          << error << " times the bound";
-        note(s.str());
-      }
-      result.grad_error = std::max(result.grad_error, error);
+      const double got = load_as_double(first.grad.payload.data(), dtype, k);
+      const double bound = grad_error_bound(bound_input, ref.grad[k]);
+      result.grad_error = std::max(result.grad_error, log.check("grad", i, got, ref.grad[k], bound, inputs_of_i));
     }
     if (writes_elementwise) {
-      const double got = load_as_double(first.elementwise_loss.data(), dtype, k);
+      const double got = load_as_double(first.elementwise_loss.payload.data(), dtype, k);
       const double expected = ref.elementwise_loss[k];
-      if (std::isnan(got)) {
-        result.all_written = false;
-        note(describe_element(i, z, y) + ": loss not written (still the NaN poison) or NaN");
-      }
-      const double error = error_in_bound_units(got, expected, elementwise_loss_error_bound(bound_input, expected));
-      if (error > 1.0) {
-        std::ostringstream s;
-        s.precision(9);
-        s << describe_element(i, z, y) << ": loss " << got << ", reference " << expected << ", " << error
-          << " times the bound";
-        note(s.str());
-      }
-      result.loss_error = std::max(result.loss_error, error);
+      const double bound = elementwise_loss_error_bound(bound_input, expected);
+      result.loss_error = std::max(result.loss_error, log.check("loss", i, got, expected, bound, inputs_of_i));
     }
   }
   if (reduces) {
     const double expected = *ref.reduced_loss;
-    const double got = *first.reduced_loss;
-    result.loss_error = error_in_bound_units(
-        got, expected, reduced_loss_error_bound(expected, n, config.reduction, config.pos_weight));
-    if (result.loss_error > 1.0) {
-      std::ostringstream s;
-      s.precision(17);
-      s << "reduced loss " << got << ", reference " << expected << ", " << result.loss_error << " times the bound";
-      note(s.str());
-    }
+    const double bound = reduced_loss_error_bound(expected, n, config.reduction, config.pos_weight);
+    result.loss_error = log.check("reduced loss", 0, load_double(first.reduced_loss.payload), expected, bound, [&] {
+      return std::string(to_string(config.reduction)) + " of " + std::to_string(n) + " elements";
+    });
   }
-  const auto same_bits = [](const std::optional<double>& a, const std::optional<double>& b) {
-    return a.has_value() == b.has_value() && (!a || std::memcmp(&*a, &*b, sizeof(double)) == 0);
-  };
-  result.deterministic = first.grad == second.grad && first.elementwise_loss == second.elementwise_loss &&
-                         same_bits(first.reduced_loss, second.reduced_loss);
-  if (!result.deterministic) note("a second run gave different bits");
+  log.check_same_bits("the gradient", first.grad.payload, second.grad.payload);
+  log.check_same_bits("the per-element loss", first.elementwise_loss.payload, second.elementwise_loss.payload);
+  log.check_same_bits("the reduced loss", first.reduced_loss.payload, second.reduced_loss.payload);
+  result.all_written = log.unwritten_elements() == 0 && log.guards_intact();
+  result.deterministic = log.same_bits();
   return result;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-// Verification of the fused kernels against the double-precision reference:
-// one case = one configuration of fused_loss() on fresh random inputs.
-// Each run checks, beyond the error bounds of fused_loss_bounds.hpp, that
-// every output element was written (outputs are poisoned with NaN first),
-// that nothing was written outside the outputs (guard elements on both
-// sides), and that a second run gives the same bits.
+// Verification of the fused loss kernels against the double-precision
+// reference: one case = one configuration of fused_loss() on fresh random
+// inputs. Each run checks, beyond the error bounds of fused_loss_bounds.hpp,
+// that every output element was written (outputs are poisoned with NaN
+// first), that nothing was written outside the outputs (guard elements on
+// both sides, guarded_array.hpp), and that a second run gives the same bits;
+// the findings go to a MismatchLog. The training step's counterpart is
+// verify_train_step.hpp.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/dtype.hpp"
 #include "lossbench/core/loss_kind.hpp"
+#include "lossbench/verify/mismatch_log.hpp"
 
 namespace lossbench {
 
@@ -40,9 +43,9 @@ struct VerifyResult {
   double loss_error = 0;  // same for the reduced or per-element loss
   bool all_written = true;     // no output element left poisoned, no guard element touched
   bool deterministic = true;   // a second run gave the same bits
-  std::string first_problem;   // the first failing element, or why it failed; empty when passed
+  MismatchLog log;             // the first few failing elements and every other problem
 
-  bool passed() const { return first_problem.empty(); }
+  bool passed() const { return log.passed(); }
 };
 
 /// Runs one case on `backend` (a kernel backend: emu or cuda; ref checks the reference against itself).
