@@ -33,7 +33,7 @@ struct VerifyCase {
   float grad_scale = 1.0f;
   std::uint64_t seed = 1;
 
-  /// e.g. "bce/f16/mean/grad+inplace/pw=2.5/off=1".
+  /// e.g. "bce/f16/mean/grad-inplace/pw=2.5/off=1".
   std::string name() const;
 };
 
