@@ -46,18 +46,7 @@ constexpr Shape kLargerShapes[] = {{4097, 784, 16}, {16385, 784, 10}, {70001, 78
 std::vector<TrainStepVerifyCase> gpu_cases() {
   std::vector<TrainStepVerifyCase> cases = standard_train_step_verify_cases(/*quick=*/false, kSeed);
   for (const Shape& s : kLargerShapes) {
-    for (const Loss loss : {Loss::mse, Loss::bce}) {
-      for (const int x_offset : {0, 1}) {
-        TrainStepVerifyCase c;
-        c.loss = loss;
-        c.n = s.n;
-        c.d = s.d;
-        c.k = s.k;
-        c.x_offset = x_offset;
-        c.seed = kSeed + 1000 + cases.size();
-        cases.push_back(c);
-      }
-    }
+    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, kSeed + 1000);
   }
   return cases;
 }

@@ -37,29 +37,37 @@ constexpr Shape kSaturatedShape{150, 97, 10, true};
 
 }  // namespace
 
+void append_train_step_verify_cases(std::vector<TrainStepVerifyCase>& cases, std::int64_t n, int d, int k,
+                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed) {
+  for (const Loss loss : losses) {
+    for (const int x_offset : {0, 1}) {
+      TrainStepVerifyCase c;
+      c.loss = loss;
+      c.n = n;
+      c.d = d;
+      c.k = k;
+      c.x_offset = x_offset;
+      c.saturated = saturated;
+      c.seed = seed + cases.size();
+      cases.push_back(c);
+    }
+  }
+}
+
 std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, std::uint64_t seed) {
   std::vector<TrainStepVerifyCase> cases;
-  const auto add = [&](const Shape& s, bool saturated) {
-    if (quick && !s.in_quick) return;
-    for (const Loss loss : {Loss::mse, Loss::bce}) {
-      // The block cap is about the partition, which the loss does not
-      // change: one loss there keeps the main job's emulated run short.
-      if (s.n > kTrainStepBlockCapRows && loss == Loss::mse) continue;
-      for (const int x_offset : {0, 1}) {
-        TrainStepVerifyCase c;
-        c.loss = loss;
-        c.n = s.n;
-        c.d = s.d;
-        c.k = s.k;
-        c.x_offset = x_offset;
-        c.saturated = saturated;
-        c.seed = seed + cases.size();
-        cases.push_back(c);
-      }
+  for (const Shape& s : kShapes) {
+    if (quick && !s.in_quick) continue;
+    // The block cap is about the partition, which the loss does not
+    // change: one loss there keeps the main job's emulated run short.
+    if (s.n > kTrainStepBlockCapRows) {
+      append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::bce}, false, seed);
+    } else {
+      append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, seed);
     }
-  };
-  for (const Shape& s : kShapes) add(s, false);
-  add(kSaturatedShape, true);
+  }
+  const Shape& t = kSaturatedShape;
+  append_train_step_verify_cases(cases, t.n, t.d, t.k, {Loss::mse, Loss::bce}, true, seed);
   return cases;
 }
 

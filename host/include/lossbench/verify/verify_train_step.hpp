@@ -9,6 +9,7 @@
 // findings go to a MismatchLog, as the fused loss's do (verify.hpp).
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -81,5 +82,11 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
 /// four largest batches (n × d = 300 × 1024, 1003 × 129, 1003 × 784 and
 /// 16385 × 4): about 6 s under the emulator instead of 70.
 std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, std::uint64_t seed);
+
+/// The cases of one shape: each of `losses` with X aligned (the float4
+/// staging path) and one float off (the scalar path), appended to `cases`,
+/// seeded `seed` + their position in `cases`.
+void append_train_step_verify_cases(std::vector<TrainStepVerifyCase>& cases, std::int64_t n, int d, int k,
+                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed);
 
 }  // namespace lossbench
