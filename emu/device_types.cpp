@@ -13,3 +13,41 @@ float bfloat16_bits_to_float(std::uint16_t bits) { return bfloat16_to_float(BFlo
 std::uint16_t float_to_bfloat16_bits_rn(float value) { return double_to_bfloat16(value).bits; }
 
 }  // namespace lossbench::emu
+
+namespace {
+
+struct ErrorText {
+  cudaError_t code;
+  const char* name;
+  const char* text;  // CUDA's own wording
+};
+
+constexpr ErrorText kErrors[] = {
+    {cudaSuccess, "cudaSuccess", "no error"},
+    {cudaErrorInvalidValue, "cudaErrorInvalidValue", "invalid argument"},
+    {cudaErrorInvalidResourceHandle, "cudaErrorInvalidResourceHandle", "invalid resource handle"},
+    {cudaErrorIllegalState, "cudaErrorIllegalState", "the operation cannot be performed in the present state"},
+    {cudaErrorStreamCaptureUnsupported, "cudaErrorStreamCaptureUnsupported",
+     "operation not permitted when stream is capturing"},
+    {cudaErrorStreamCaptureUnmatched, "cudaErrorStreamCaptureUnmatched",
+     "capture was not initiated in this stream"},
+};
+
+const ErrorText* find_error(cudaError_t error) {
+  for (const ErrorText& e : kErrors) {
+    if (e.code == error) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* cudaGetErrorName(cudaError_t error) {
+  const ErrorText* e = find_error(error);
+  return e != nullptr ? e->name : "cudaErrorUnknown";
+}
+
+const char* cudaGetErrorString(cudaError_t error) {
+  const ErrorText* e = find_error(error);
+  return e != nullptr ? e->text : "unknown error";
+}

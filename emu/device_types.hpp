@@ -44,14 +44,15 @@ inline __half __float2half_rn(float f) { return {lossbench::emu::float_to_half_b
 inline float __bfloat162float(__nv_bfloat16 b) { return lossbench::emu::bfloat16_bits_to_float(b.bits); }
 inline __nv_bfloat16 __float2bfloat16_rn(float f) { return {lossbench::emu::float_to_bfloat16_bits_rn(f)}; }
 
-/// The emulator's CUDA error codes, for the host APIs that return one: success,
-/// and CUDA's code for an argument the device refuses.
+/// The emulator's CUDA error codes, for the host APIs that return one, with
+/// CUDA's values: success, an argument the device refuses, and the misuses of
+/// stream capture (emu/launch.hpp) that CUDA reports.
 using cudaError_t = int;
 inline constexpr cudaError_t cudaSuccess = 0;
 inline constexpr cudaError_t cudaErrorInvalidValue = 1;
-inline const char* cudaGetErrorName(cudaError_t error) {
-  return error == cudaSuccess ? "cudaSuccess" : error == cudaErrorInvalidValue ? "cudaErrorInvalidValue" : "cudaErrorUnknown";
-}
-inline const char* cudaGetErrorString(cudaError_t error) {
-  return error == cudaSuccess ? "no error" : error == cudaErrorInvalidValue ? "invalid argument" : "unknown error";
-}
+inline constexpr cudaError_t cudaErrorInvalidResourceHandle = 400;
+inline constexpr cudaError_t cudaErrorIllegalState = 401;
+inline constexpr cudaError_t cudaErrorStreamCaptureUnsupported = 900;
+inline constexpr cudaError_t cudaErrorStreamCaptureUnmatched = 903;
+const char* cudaGetErrorName(cudaError_t error);
+const char* cudaGetErrorString(cudaError_t error);

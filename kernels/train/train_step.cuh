@@ -28,22 +28,36 @@
 // them over blocks in block order, in double. No atomics: the same bits on
 // every run and, since the partition depends on n only, on every device.
 //
-// Bytes per row: read d·4 of X and k·4 of Y; per block, read W (d·k·4, from
-// L2 after the first block) and write d·k·4 + k·4 + 8 of partials, which the
-// finalize kernel reads once more. See docs/PERF.md.
+// Inputs: X holds float32 values or uint8 pixels (read as v/255, see
+// train_inputs.cuh), staged into the float tile as they are loaded; the batch
+// is either X's rows [0, n) or the rows a list of indices names (a shuffled
+// epoch read in place, never gathered into a copy). A step may also apply
+// SGD: the finalize kernel then updates W and b in place.
+//
+// Bytes per row: read d·sizeof(X) of X and k·4 of Y (and 4 of its index);
+// per block, read W (d·k·4, from L2 after the first block) and write
+// d·k·4 + k·4 + 8 of partials, which the finalize kernel reads once more.
+// See docs/PERF.md.
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/loss/loss_math.cuh"
+#include "kernels/train/train_inputs.cuh"
 #include "kernels/train/train_step_tiling.hpp"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
 struct TrainStepParams {
-  const float* inputs = nullptr;   // X: n × d
-  const float* targets = nullptr;  // Y: n × k
+  const void* inputs = nullptr;    // X: rows of d elements of the kernel's input type
+  const float* targets = nullptr;  // Y: a row of k per row of X
+  // The batch's rows: null, X's rows [0, n); else X's rows row_indices[i],
+  // offset by *step · step_rows when step is set (see train_step.hpp).
+  const std::int32_t* row_indices = nullptr;
+  const std::uint32_t* step = nullptr;
+  std::int64_t step_rows = 0;
   const float* weights = nullptr;  // W: d × k
   const float* bias = nullptr;     // b: k
   std::int64_t n = 0;
@@ -54,7 +68,7 @@ struct TrainStepParams {
   float* partials = nullptr;        // per block: d·k floats of dW, then k of db
   std::size_t floats_per_block = 0;
   double* loss_partials = nullptr;  // per block: Σ ℓ over its rows
-  bool vectorized = false;          // X is 16-byte aligned: stage it with float4 loads
+  bool vectorized = false;          // X's rows can be staged in packs of 4 elements (see stage_rows)
 };
 
 struct TrainStepFinalizeParams {
@@ -65,41 +79,94 @@ struct TrainStepFinalizeParams {
   int d = 0;
   int k = 0;
   double loss_multiplier = 1.0;  // 1/n
-  float* grad_weights = nullptr;
+  float* grad_weights = nullptr;  // may be null when learning_rate > 0
   float* grad_bias = nullptr;
-  double* loss_value = nullptr;
+  float learning_rate = 0.0f;     // > 0: W −= η·dW and b −= η·db, in place
+  float* weights = nullptr;
+  float* bias = nullptr;
+  double* loss_value = nullptr;   // L goes to loss_value[*step] when step is set
+  std::uint32_t* step = nullptr;  // advanced by one
 };
 
-/// Copies `rows` rows of X from row `row0` into xs. Rows are contiguous, so
-/// the tile is one run of rows·d floats; the blocks' first rows are multiples
-/// of kTrainTileRows, so a 16-byte aligned X gives a 16-byte aligned tile.
-/// All of a thread's loads are issued before its stores, to be in flight together.
-__device__ __forceinline__ void stage_rows(const TrainStepParams& p, std::int64_t row0, int rows, float* xs,
-                                           int thread) {
-  const float* source = p.inputs + row0 * p.d;
-  const int count = rows * p.d;
-  int scalar_from = 0;
+/// Row i of the batch: its row of X and Y.
+__device__ __forceinline__ std::int64_t batch_source_row(const std::int32_t* indices, std::int64_t i) {
+  return indices == nullptr ? i : static_cast<std::int64_t>(indices[i]);
+}
+
+/// Copies the tile's `rows` rows of X (batch rows row0 …) into xs as floats.
+/// Without indices and with float X, the tile is one contiguous run of
+/// rows·d floats, copied as float4s when X is 16-byte aligned (the blocks'
+/// first rows are multiples of kTrainTileRows, so the tile is too). Otherwise
+/// row by row, in packs of 4 elements (a float4 of float X, a 32-bit word of
+/// u8 pixels) when every row starts pack-aligned (`vectorized`: d % 4 == 0
+/// and X aligned), element by element if not. A thread issues all its loads
+/// of a round before its stores, to have them in flight together.
+template <class X>
+__device__ __forceinline__ void stage_rows(const TrainStepParams& p, const std::int32_t* indices, std::int64_t row0,
+                                           int rows, float* xs, int thread) {
+  const X* inputs = static_cast<const X*>(p.inputs);
+  if constexpr (std::is_same_v<X, float>) {
+    if (indices == nullptr) {
+      const float* source = inputs + row0 * p.d;
+      const int count = rows * p.d;
+      int scalar_from = 0;
+      if (p.vectorized) {
+        // Four 16-byte loads in flight per thread (16 KiB per block), in rounds:
+        // more would cost registers that the dW accumulators need (K = 16 spilled).
+        constexpr int kPacksInFlight = 4;
+        const int packs = count / 4;
+        for (int first = 0; first < packs; first += kPacksInFlight * kTrainBlockThreads) {
+          float4 staged[kPacksInFlight];
+LOSSBENCH_UNROLL
+          for (int m = 0; m < kPacksInFlight; ++m) {
+            const int v = first + thread + m * kTrainBlockThreads;
+            if (v < packs) staged[m] = reinterpret_cast<const float4*>(source)[v];
+          }
+LOSSBENCH_UNROLL
+          for (int m = 0; m < kPacksInFlight; ++m) {
+            const int v = first + thread + m * kTrainBlockThreads;
+            if (v < packs) reinterpret_cast<float4*>(xs)[v] = staged[m];
+          }
+        }
+        scalar_from = packs * 4;
+      }
+      for (int e = scalar_from + thread; e < count; e += kTrainBlockThreads) xs[e] = source[e];
+      return;
+    }
+  }
   if (p.vectorized) {
-    // Four 16-byte loads in flight per thread (16 KiB per block), in rounds:
-    // more would cost registers that the dW accumulators need (K = 16 spilled).
-    constexpr int kPacksInFlight = 4;
-    const int packs = count / 4;
+    // 64 bytes of loads in flight per thread, whatever the input type.
+    using Pack = typename InputPack<X>::type;
+    constexpr int kPacksInFlight = 64 / static_cast<int>(sizeof(Pack));
+    const int packs_per_row = p.d / 4;
+    const int packs = rows * packs_per_row;
     for (int first = 0; first < packs; first += kPacksInFlight * kTrainBlockThreads) {
-      float4 staged[kPacksInFlight];
+      Pack staged[kPacksInFlight] = {};  // zeroed: g++ cannot see that every read pack was loaded
 LOSSBENCH_UNROLL
       for (int m = 0; m < kPacksInFlight; ++m) {
         const int v = first + thread + m * kTrainBlockThreads;
-        if (v < packs) staged[m] = reinterpret_cast<const float4*>(source)[v];
+        if (v < packs) {
+          const int r = v / packs_per_row;
+          const std::int64_t source_row = batch_source_row(indices, row0 + r);
+          const X* row = inputs + source_row * p.d;
+          staged[m] = reinterpret_cast<const Pack*>(row)[v - r * packs_per_row];
+        }
       }
 LOSSBENCH_UNROLL
       for (int m = 0; m < kPacksInFlight; ++m) {
         const int v = first + thread + m * kTrainBlockThreads;
-        if (v < packs) reinterpret_cast<float4*>(xs)[v] = staged[m];
+        // Pack v of the tile is floats 4v … 4v + 3 of xs: rows are d = 4·packs_per_row floats apart.
+        if (v < packs) reinterpret_cast<float4*>(xs)[v] = InputPack<X>::to_float4(staged[m]);
       }
     }
-    scalar_from = packs * 4;
+    return;
   }
-  for (int e = scalar_from + thread; e < count; e += kTrainBlockThreads) xs[e] = source[e];
+  const int count = rows * p.d;
+  for (int e = thread; e < count; e += kTrainBlockThreads) {
+    const int r = e / p.d;
+    const X* row = inputs + batch_source_row(indices, row0 + r) * p.d;
+    xs[e] = input_value(row[e - r * p.d]);
+  }
 }
 
 /// One step of warp_reduce_scatter32 with lane distance kHalf, then the next.
@@ -154,10 +221,12 @@ struct TrainStepShared {
 /// the warp reduce-scatters them (lane l ends with value l = r·K + j), and
 /// the even warp adds the odd warp's half and evaluates the loss: lane l < 2k
 /// owns output j = l mod K of row 2p + l / K.
-template <class Loss, int K>
+/// kStoreLogits (evaluation): the tile's logits z go where dZ would, and no
+/// gradient is formed.
+template <class Loss, int K, bool kStoreLogits = false>
 __device__ __forceinline__ void forward_tile(const TrainStepParams& p, const TrainStepShared<K>& s,
-                                             std::int64_t row0, int rows, float bias_of_lane_output,
-                                             int warp, int lane, double& loss_sum) {
+                                             const std::int32_t* indices, std::int64_t row0, int rows,
+                                             float bias_of_lane_output, int warp, int lane, double& loss_sum) {
   static_assert(2 * K <= 32, "a row pair's logits must fit one per lane");
   const int pair = warp / 2;
   const int chunk_parity = warp % 2;
@@ -204,10 +273,10 @@ LOSSBENCH_UNROLL
     return;
   }
   const float z = logit + s.pair_partials[pair * 32 + lane] + bias_of_lane_output;
-  const float y = p.targets[(row0 + r) * p.k + j];
+  const float y = p.targets[batch_source_row(indices, row0 + r) * p.k + j];
   const LossAndGrad result = Loss::eval(z, y, LossParams{});
   loss_sum += result.loss;
-  dz[j] = result.grad * p.grad_multiplier;
+  dz[j] = kStoreLogits ? z : result.grad * p.grad_multiplier;
 }
 
 /// dZ[r][j] for the db accumulation of thread j < k (warp 0 only): a plain
@@ -258,7 +327,31 @@ constexpr int train_step_min_blocks_per_sm() {
   return K >= 16 ? 1 : 2;
 }
 
-template <class Loss, int K>
+/// W (d × k in memory) into shared memory with the padded row stride, and
+/// the bias of the output that lane `lane` of an even warp evaluates.
+template <int K>
+__device__ __forceinline__ float stage_weights(const TrainStepParams& p, const TrainStepShared<K>& s, int thread,
+                                               int lane) {
+  // Consecutive threads copy consecutive words.
+  for (int e = thread; e < K * p.d; e += kTrainBlockThreads) {
+    const int c = e / K;
+    const int j = e - c * K;
+    s.weights[c * TrainStepShared<K>::kWeightStride + j] =
+        j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
+  }
+  // Lane l of an even warp evaluates output l mod K (see forward_tile).
+  const int lane_output = lane % K;
+  return lane_output < p.k ? p.bias[lane_output] : 0.0f;
+}
+
+/// The batch's row indices for this call: offset by the step cursor, which
+/// only the finalize kernel (launched after this one) advances.
+__device__ __forceinline__ const std::int32_t* batch_indices(const TrainStepParams& p) {
+  if (p.row_indices == nullptr || p.step == nullptr) return p.row_indices;
+  return p.row_indices + static_cast<std::int64_t>(*p.step) * p.step_rows;
+}
+
+template <class Loss, int K, class X>
 __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_sm<K>())
     fused_train_step_kernel(TrainStepParams p) {
   LOSSBENCH_DYNAMIC_SHARED(float4, shared_packs);  // float4: 16-byte aligned
@@ -269,16 +362,8 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   const int thread = static_cast<int>(threadIdx.x);
   const int warp = thread / 32;
   const int lane = thread % 32;
-  // W is d × k in memory: consecutive threads copy consecutive words.
-  for (int e = thread; e < K * p.d; e += kTrainBlockThreads) {
-    const int c = e / K;
-    const int j = e - c * K;
-    s.weights[c * TrainStepShared<K>::kWeightStride + j] =
-        j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
-  }
-  // Lane l of an even warp evaluates output l mod K (see forward_tile).
-  const int lane_output = lane % K;
-  const float bias = lane_output < p.k ? p.bias[lane_output] : 0.0f;
+  const float bias = stage_weights<K>(p, s, thread, lane);
+  const std::int32_t* indices = batch_indices(p);
 
   float dw[kTrainColumnsPerThread][K];
 LOSSBENCH_UNROLL
@@ -293,9 +378,9 @@ LOSSBENCH_UNROLL
   const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
   for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
     const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
-    stage_rows(p, row0, rows, s.xs, thread);
+    stage_rows<X>(p, indices, row0, rows, s.xs, thread);
     __syncthreads();  // the tile (and, the first time, W) is in shared memory
-    forward_tile<Loss, K>(p, s, row0, rows, bias, warp, lane, loss_sum);
+    forward_tile<Loss, K>(p, s, indices, row0, rows, bias, warp, lane, loss_sum);
     __syncthreads();  // dzs is complete
     backward_tile<K>(p, s, rows, thread, dw, db);
     __syncthreads();  // the next tile overwrites xs and dzs
@@ -318,21 +403,32 @@ LOSSBENCH_UNROLL
 
 /// One thread per output value (d·k of dW, k of db, one for the loss) sums
 /// its partials over the blocks in block order, in double, and rounds once.
+/// With a learning rate it then takes the SGD step on its parameter,
+/// w ← fma(−η, g, w): one rounding, the same on every backend. The loss's
+/// thread writes L to its step's slot and advances the cursor; nothing else
+/// of this launch reads the cursor, and the next step's kernel is ordered after it.
 __global__ void __launch_bounds__(kTrainBlockThreads) train_step_finalize_kernel(TrainStepFinalizeParams p) {
   const std::int64_t e = static_cast<std::int64_t>(blockIdx.x) * kTrainBlockThreads + threadIdx.x;
-  const std::int64_t values = static_cast<std::int64_t>(p.d) * p.k + p.k;
+  const std::int64_t weights = static_cast<std::int64_t>(p.d) * p.k;
+  const std::int64_t values = weights + p.k;
   if (e < values) {
     double sum = 0.0;
     for (int b = 0; b < p.blocks; ++b) sum += p.partials[static_cast<std::size_t>(b) * p.floats_per_block + e];
-    if (e < values - p.k) {
-      p.grad_weights[e] = static_cast<float>(sum);
-    } else {
-      p.grad_bias[e - (values - p.k)] = static_cast<float>(sum);
+    const float g = static_cast<float>(sum);
+    const bool is_weight = e < weights;
+    float* grad = is_weight ? p.grad_weights : p.grad_bias;
+    const std::int64_t i = is_weight ? e : e - weights;
+    if (grad != nullptr) grad[i] = g;
+    if (p.learning_rate > 0.0f) {
+      float* parameter = (is_weight ? p.weights : p.bias) + i;
+      *parameter = fmaf(-p.learning_rate, g, *parameter);
     }
   } else if (e == values) {
     double sum = 0.0;
     for (int b = 0; b < p.blocks; ++b) sum += p.loss_partials[b];
-    *p.loss_value = sum * p.loss_multiplier;
+    const std::uint32_t slot = p.step == nullptr ? 0u : *p.step;
+    p.loss_value[slot] = sum * p.loss_multiplier;
+    if (p.step != nullptr) *p.step = slot + 1;
   }
 }
 

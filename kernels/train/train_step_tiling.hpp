@@ -62,6 +62,18 @@ constexpr TrainStepWorkspaceLayout train_step_workspace_layout(std::int64_t n, i
   return {per_block, loss_offset, loss_offset + blocks * sizeof(double)};
 }
 
+/// Workspace of the evaluation kernel (evaluate.cuh): per block, a double
+/// loss partial, then per block a double count of correct rows.
+struct EvaluateWorkspaceLayout {
+  std::size_t blocks;
+  std::size_t total_bytes;
+};
+
+constexpr EvaluateWorkspaceLayout evaluate_workspace_layout(std::int64_t n) {
+  const auto blocks = static_cast<std::size_t>(train_step_partition(n).blocks);
+  return {blocks, 2 * blocks * sizeof(double)};
+}
+
 /// The kernel is compiled for a few output counts K and runs k ≤ K with the
 /// extra outputs padded with zero weights: 7 variants per loss instead of 16.
 constexpr int train_step_output_capacity(int k) {

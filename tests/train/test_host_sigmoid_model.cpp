@@ -62,7 +62,7 @@ TEST(HostSigmoidModel, AccuracyCountsCorrectPredictions) {
   const Dataset data = make_dataset({1, 0, 0, 1, 0, 0, 1, 0}, {0, 1, 1, 0}, 2, 3);  // predictions 0, 1, 2, 0
   EXPECT_DOUBLE_EQ(accuracy(m, data), 0.75);
   EXPECT_THROW(accuracy(m, make_dataset({1, 0, 0}, {0}, 3, 3)), InputError) << "d differs";
-  EXPECT_THROW(accuracy(m, Dataset{{}, {}, {}, 2, 3}), InputError) << "empty";
+  EXPECT_THROW(accuracy(m, Dataset{{}, {}, {}, 2, 3, {}}), InputError) << "empty";
 }
 
 }  // namespace

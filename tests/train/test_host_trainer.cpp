@@ -40,24 +40,41 @@ TEST(HostTrainer, CrossEntropyLearnsSeparableClassesInAFewEpochs) {
   }
 }
 
-TEST(HostTrainer, BatchCallbacksCoverEveryBatchIncludingAShortLastOne) {
+// Progress is reported within an epoch no more often than the interval (0:
+// after every step on ref, every replayed sequence on emu) and at its end.
+TEST(HostTrainer, ProgressReportsEndEachEpochWithItsMeanLoss) {
   const DatasetSplit data = separable(100);
-  TrainerOptions options;
-  options.epochs = 2;
-  options.batch = 32;  // 100 = 3 × 32 + 4
-  std::vector<BatchProgress> seen;
-  int epochs_seen = 0;
-  TrainingCallbacks callbacks;
-  callbacks.on_batch = [&](const BatchProgress& p) { seen.push_back(p); };
-  callbacks.on_epoch = [&](const EpochResult& e) { EXPECT_EQ(e.epoch, ++epochs_seen); };
-  train(options, data.train, data.test, callbacks);
-  ASSERT_EQ(seen.size(), 8u);
-  EXPECT_EQ(epochs_seen, 2);
-  for (std::size_t i = 0; i < seen.size(); ++i) {
-    EXPECT_EQ(seen[i].epoch, static_cast<int>(i / 4) + 1);
-    EXPECT_EQ(seen[i].batch, i % 4 + 1);
-    EXPECT_EQ(seen[i].batches, 4u);
-    EXPECT_TRUE(std::isfinite(seen[i].loss));
+  for (const Backend backend : {Backend::ref, Backend::emu}) {
+    TrainerOptions options;
+    options.epochs = 2;
+    options.batch = 32;  // 100 = 3 × 32 + 4
+    options.backend = backend;
+    options.progress_interval = 0.0;
+    std::vector<BatchProgress> seen;
+    std::vector<EpochResult> epochs;
+    TrainingCallbacks callbacks;
+    callbacks.on_batch = [&](const BatchProgress& p) { seen.push_back(p); };
+    callbacks.on_epoch = [&](const EpochResult& e) { epochs.push_back(e); };
+    train(options, data.train, data.test, callbacks);
+    ASSERT_EQ(epochs.size(), 2u);
+    // ref: after steps 1, 2, 3 and the end; emu: after the recorded 3 full steps and the end.
+    const std::vector<std::size_t> expected =
+        backend == Backend::ref ? std::vector<std::size_t>{1, 2, 3, 4} : std::vector<std::size_t>{3, 4};
+    ASSERT_EQ(seen.size(), 2 * expected.size()) << to_string(backend);
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+      const std::size_t in_epoch = i % expected.size();
+      EXPECT_EQ(seen[i].epoch, static_cast<int>(i / expected.size()) + 1) << to_string(backend);
+      EXPECT_EQ(seen[i].batch, expected[in_epoch]) << to_string(backend);
+      EXPECT_EQ(seen[i].batches, 4u);
+      EXPECT_TRUE(std::isfinite(seen[i].loss));
+      if (in_epoch + 1 == expected.size()) {
+        EXPECT_EQ(seen[i].loss, epochs[i / expected.size()].train_loss) << "the last report is the epoch's loss";
+      }
+    }
+    options.progress_interval = 3600.0;
+    seen.clear();
+    train(options, data.train, data.test, callbacks);
+    ASSERT_EQ(seen.size(), 2u) << "an hour's interval leaves only the epochs' ends";
   }
 }
 

@@ -15,6 +15,7 @@
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/loss/fused_loss.hpp"
+#include "lossbench/train/evaluate.hpp"
 #include "lossbench/train/train_step.hpp"
 
 namespace lossbench::detail {
@@ -44,11 +45,26 @@ struct TrainStepBaselineBuffers {
   std::size_t blas_workspace_bytes;
 };
 
+/// Recording launches once and replaying them: CUDA Graphs on cuda, the
+/// emulator's replay lists on emu, from one source
+/// (backends/launch/launch_sequence.cuh). Each call throws BackendError on failure.
+struct LaunchSequences {
+  void* (*create_stream)();  // a stream that can be captured
+  void (*destroy_stream)(void* stream) noexcept;
+  void (*begin_capture)(void* stream);  // launches on `stream` are recorded, not run
+  void* (*end_capture)(void* stream);   // the recorded launches, ready to replay
+  void (*replay)(void* sequence, void* stream);
+  void (*destroy)(void* sequence) noexcept;
+  void (*synchronize)(void* stream);  // waits for the stream's work
+};
+
 struct BackendEntry {
   Backend backend;
   /// Whether the backend can run now, and if not why (asked once per process where that is slow).
   BackendAvailability (*availability)();
   BackendMemory memory;
+  /// Its memory is host memory, which the API may read to check arguments (row indices).
+  bool host_addressable;
 
   // fused_loss(): workspace bytes for a shape, and the validated call.
   std::size_t (*fused_loss_workspace)(std::int64_t n, Reduction reduction);
@@ -58,6 +74,13 @@ struct BackendEntry {
   TrainStepLimits train_step_limits;
   std::size_t (*train_step_workspace)(std::int64_t n, int d, int k);
   void (*train_step)(const TrainStepCall& call, void* workspace, void* stream);
+
+  // evaluate(): workspace bytes for a shape, and the validated call.
+  std::size_t (*evaluate_workspace)(std::int64_t n, int d, int k);
+  void (*evaluate)(const EvaluateCall& call, void* workspace, void* stream);
+
+  /// Null members: the backend has no launches to record (ref).
+  LaunchSequences sequences;
 
   // The unfused baseline of fused_loss() (null: not on this backend).
   std::size_t (*unfused_temp_bytes)(std::int64_t n);

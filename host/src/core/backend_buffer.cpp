@@ -1,5 +1,7 @@
 #include "lossbench/core/backend_buffer.hpp"
 
+#include <array>
+#include <atomic>
 #include <string>
 #include <utility>
 
@@ -12,7 +14,24 @@ namespace {
 
 const detail::BackendMemory& memory_of(Backend backend) { return detail::backend_entry(backend).memory; }
 
+struct AtomicTransferCounts {
+  std::atomic<std::uint64_t> uploads{0};
+  std::atomic<std::uint64_t> downloads{0};
+  std::atomic<std::uint64_t> bytes_uploaded{0};
+  std::atomic<std::uint64_t> bytes_downloaded{0};
+};
+
+AtomicTransferCounts& counts_of(Backend backend) {
+  static std::array<AtomicTransferCounts, 4> counts;  // one per Backend value
+  return counts.at(static_cast<std::size_t>(backend));
+}
+
 }  // namespace
+
+TransferCounts transfer_counts(Backend backend) {
+  const AtomicTransferCounts& c = counts_of(backend);
+  return {c.uploads.load(), c.downloads.load(), c.bytes_uploaded.load(), c.bytes_downloaded.load()};
+}
 
 BackendBuffer::BackendBuffer(Backend backend, std::size_t bytes) : backend_(backend), bytes_(bytes) {
   data_ = detail::available_backend(backend).memory.allocate(bytes);
@@ -47,6 +66,9 @@ void BackendBuffer::upload(const void* host, std::size_t bytes, std::size_t offs
   if (bytes == 0) return;
   char* destination = static_cast<char*>(data_) + offset;
   memory_of(backend_).copy_in(destination, host, bytes);
+  AtomicTransferCounts& counts = counts_of(backend_);
+  ++counts.uploads;
+  counts.bytes_uploaded += bytes;
 }
 
 void BackendBuffer::download(void* host, std::size_t bytes, std::size_t offset) const {
@@ -54,6 +76,9 @@ void BackendBuffer::download(void* host, std::size_t bytes, std::size_t offset) 
   if (bytes == 0) return;
   const char* source = static_cast<const char*>(data_) + offset;
   memory_of(backend_).copy_out(host, source, bytes);
+  AtomicTransferCounts& counts = counts_of(backend_);
+  ++counts.downloads;
+  counts.bytes_downloaded += bytes;
 }
 
 void BackendBuffer::fill_bytes(unsigned char value) {

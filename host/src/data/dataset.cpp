@@ -35,6 +35,16 @@ Dataset make_dataset(std::vector<float> inputs, std::vector<std::uint8_t> labels
   return data;
 }
 
+Dataset make_pixel_dataset(std::vector<std::uint8_t> pixels, std::vector<std::uint8_t> labels, int d, int k) {
+  std::vector<float> inputs(pixels.size());
+  // v / 255 rounded once: what the kernels' input_value computes without a
+  // division (tests/train/test_kernels_train_inputs.cpp checks every v).
+  for (std::size_t i = 0; i < pixels.size(); ++i) inputs[i] = static_cast<float>(pixels[i]) / 255.0f;
+  Dataset data = make_dataset(std::move(inputs), std::move(labels), d, k);
+  data.pixels = std::move(pixels);
+  return data;
+}
+
 Dataset first_examples(const Dataset& data, std::size_t count) {
   if (count == 0) throw InputError("cannot take the first 0 examples of a data set: the limit must be >= 1");
   const std::size_t n = std::min(count, data.count());
@@ -46,6 +56,9 @@ Dataset first_examples(const Dataset& data, std::size_t count) {
   first.inputs.assign(data.inputs.begin(), data.inputs.begin() + static_cast<std::ptrdiff_t>(n * d));
   first.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<std::ptrdiff_t>(n));
   first.targets.assign(data.targets.begin(), data.targets.begin() + static_cast<std::ptrdiff_t>(n * k));
+  if (!data.pixels.empty()) {
+    first.pixels.assign(data.pixels.begin(), data.pixels.begin() + static_cast<std::ptrdiff_t>(n * d));
+  }
   return first;
 }
 

@@ -34,10 +34,8 @@ Dataset load_part(const fs::path& directory, const std::string& part) {
   idx::LabelledImages set = idx::read_labelled_images(images, labels, kFashionMnistClasses);
   const auto pixels_per_image = static_cast<std::size_t>(set.rows) * set.cols;
   if (pixels_per_image == 0) throw InputError(images.string() + ": images of 0 pixels");
-  std::vector<float> inputs(set.pixels.size());
-  for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<float>(set.pixels[i]) / 255.0f;
-  return make_dataset(std::move(inputs), std::move(set.labels), static_cast<int>(pixels_per_image),
-                      kFashionMnistClasses);
+  return make_pixel_dataset(std::move(set.pixels), std::move(set.labels), static_cast<int>(pixels_per_image),
+                            kFashionMnistClasses);
 }
 
 }  // namespace

@@ -36,8 +36,8 @@ TrainStepCall TrainStepBuffers::call(Loss loss, std::int64_t n) const {
   c.loss = loss;
   c.inputs = static_cast<const float*>(inputs.data());
   c.targets = static_cast<const float*>(targets.data());
-  c.weights = static_cast<const float*>(weights.data());
-  c.bias = static_cast<const float*>(bias.data());
+  c.weights = static_cast<float*>(weights.data());
+  c.bias = static_cast<float*>(bias.data());
   c.n = n;
   c.d = d;
   c.k = k;

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 
+#include "core/seeded_random.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
-#include "lossbench/train/train_step.hpp"
-#include "lossbench/train/train_step_buffers.hpp"
-#include "core/seeded_random.hpp"
+#include "train/resident_training.hpp"
 
 namespace lossbench {
 namespace {
@@ -22,42 +22,29 @@ void check_data(const Dataset& train, const Dataset& test) {
     throw InputError("the training set has " + std::to_string(train.d) + " inputs and " + std::to_string(train.k) +
                      " classes but the test set " + std::to_string(test.d) + " and " + std::to_string(test.k));
   }
+  if (train.count() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    throw InputError("the training set has " + std::to_string(train.count()) +
+                     " examples; the trainer's row indices are 32-bit (at most 2^31 - 1)");
+  }
 }
 
-// The step's inputs and outputs in the backend's memory, sized for the
-// largest batch. For cuda every batch and every parameter update crosses
-// PCIe: simple and correct, and a single layer's W is only d·k floats.
-class StagedTrainStep {
- public:
-  StagedTrainStep(Backend backend, std::size_t batch, int d, int k)
-      : backend_(backend), arrays_(backend, static_cast<std::int64_t>(batch), d, k) {}
+std::uint64_t copies(Backend backend) {
+  const TransferCounts c = transfer_counts(backend);
+  return c.uploads + c.downloads;
+}
 
-  // One fused step on rows [0, n) of the staged batch; returns L and leaves dW, db in the given host vectors.
-  double step(Loss loss, const std::vector<float>& inputs, const std::vector<float>& targets, std::int64_t n,
-              const SigmoidModel& model, std::vector<float>& grad_weights, std::vector<float>& grad_bias) {
-    const auto rows = static_cast<std::size_t>(n);
-    arrays_.inputs.upload(inputs.data(), rows * static_cast<std::size_t>(model.d) * sizeof(float));
-    arrays_.targets.upload(targets.data(), rows * static_cast<std::size_t>(model.k) * sizeof(float));
-    arrays_.weights.upload(model.weights.data(), model.weights.size() * sizeof(float));
-    arrays_.bias.upload(model.bias.data(), model.bias.size() * sizeof(float));
-    const TrainStepCall call = arrays_.call(loss, n);
-    // The workspace depends on n, and an epoch's last batch may be smaller:
-    // grow it when a shape needs more, never shrink it.
-    const std::size_t needed = train_step_workspace_size(call.n, call.d, call.k, backend_);
-    if (workspace_.size() < needed) workspace_ = BackendBuffer(backend_, needed);
-    train_step(call, backend_, workspace_.data(), workspace_.size());
-    double value = 0.0;
-    arrays_.loss_value.download(&value, sizeof value);  // waits for the device
-    arrays_.grad_weights.download(grad_weights.data(), grad_weights.size() * sizeof(float));
-    arrays_.grad_bias.download(grad_bias.data(), grad_bias.size() * sizeof(float));
-    return value;
-  }
+// Σ L_s · rows_s over the first `count` steps: the loss summed over their examples.
+double weighted_loss(const detail::ResidentSgd& sgd, const std::vector<double>& losses) {
+  double sum = 0.0;
+  for (std::size_t s = 0; s < losses.size(); ++s) sum += losses[s] * static_cast<double>(sgd.rows_of_step(s));
+  return sum;
+}
 
- private:
-  Backend backend_;
-  TrainStepBuffers arrays_;
-  BackendBuffer workspace_;
-};
+double rows_of_steps(const detail::ResidentSgd& sgd, std::size_t count) {
+  double rows = 0.0;
+  for (std::size_t s = 0; s < count; ++s) rows += static_cast<double>(sgd.rows_of_step(s));
+  return rows;
+}
 
 }  // namespace
 
@@ -68,8 +55,17 @@ void validate(const TrainerOptions& options) {
   if (!std::isfinite(options.learning_rate) || options.learning_rate <= 0) {
     throw InputError("the learning rate must be finite and > 0, got " + std::to_string(options.learning_rate));
   }
+  if (!(static_cast<float>(options.learning_rate) > 0.0f)) {
+    throw InputError("the learning rate " + std::to_string(options.learning_rate) + " is 0 in float32");
+  }
   if (options.init != ModelInit::zero && options.init != ModelInit::normal && options.init != ModelInit::saturated) {
     throw InputError("unknown initialisation (expected zero, normal or saturated)");
+  }
+  if (options.input_type != InputType::f32 && options.input_type != InputType::u8) {
+    throw InputError("unknown input type (expected f32 or u8)");
+  }
+  if (!(options.progress_interval >= 0.0)) {
+    throw InputError("the progress interval must be >= 0 seconds, got " + std::to_string(options.progress_interval));
   }
 }
 
@@ -79,56 +75,54 @@ TrainingResult train(const TrainerOptions& options, const Dataset& train, const 
   check_data(train, test);
   TrainingResult result;
   result.model = initial_model(options.init, train.d, train.k, options.seed);
-  SigmoidModel& model = result.model;
-  const std::size_t count = train.count();
-  const std::size_t batch = std::min(static_cast<std::size_t>(options.batch), count);
-  const std::size_t batches = (count + batch - 1) / batch;
-  const auto d = static_cast<std::size_t>(train.d);
-  const auto k = static_cast<std::size_t>(train.k);
+  if (options.epochs == 0) return result;
 
-  StagedTrainStep buffers(options.backend, batch, train.d, train.k);
-  std::vector<float> batch_inputs(batch * d);
-  std::vector<float> batch_targets(batch * k);
-  std::vector<float> grad_weights(model.weights.size());
-  std::vector<float> grad_bias(model.bias.size());
-  std::vector<std::size_t> order(count);
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  const Backend backend = options.backend;
+  const detail::ResidentDataset train_data(backend, train, options.input_type);
+  const detail::ResidentDataset test_data(backend, test, options.input_type);
+  const std::size_t count = train.count();
+  const detail::ResidentSgd::Setup setup{options.loss, std::min(static_cast<std::size_t>(options.batch), count),
+                                         static_cast<float>(options.learning_rate)};
+  detail::ResidentSgd sgd(backend, train_data, test_data, result.model, setup);
+
+  std::vector<std::int32_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
   // Shuffling draws from a stream of its own, so that the initialisation
   // (which uses options.seed directly) does not shift it.
   detail::SeededRandom shuffler(options.seed ^ 0x9e3779b97f4a7c15ULL);
-  const auto eta = static_cast<float>(options.learning_rate);
+  const auto interval = std::chrono::duration<double>(options.progress_interval);
 
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
+    const std::uint64_t copies_before = copies(backend);
     shuffler.shuffle(order);
-    double weighted_loss = 0.0;
-    for (std::size_t b = 0; b < batches; ++b) {
-      const std::size_t first = b * batch;
-      const std::size_t rows = std::min(batch, count - first);
-      for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t i = order[first + r];
-        std::copy_n(train.inputs.begin() + static_cast<std::ptrdiff_t>(i * d), d,
-                    batch_inputs.begin() + static_cast<std::ptrdiff_t>(r * d));
-        std::copy_n(train.targets.begin() + static_cast<std::ptrdiff_t>(i * k), k,
-                    batch_targets.begin() + static_cast<std::ptrdiff_t>(r * k));
-      }
-      const double loss = buffers.step(options.loss, batch_inputs, batch_targets, static_cast<std::int64_t>(rows),
-                                       model, grad_weights, grad_bias);
-      for (std::size_t p = 0; p < model.weights.size(); ++p) model.weights[p] -= eta * grad_weights[p];
-      for (std::size_t j = 0; j < model.bias.size(); ++j) model.bias[j] -= eta * grad_bias[j];
-      weighted_loss += loss * static_cast<double>(rows);
-      if (callbacks.on_batch) callbacks.on_batch(BatchProgress{epoch, b + 1, batches, loss});
-    }
+    sgd.begin_epoch(order);
+    const auto start = std::chrono::steady_clock::now();
+    auto last_report = start;
+    sgd.run_steps([&](std::size_t done) {
+      if (!callbacks.on_batch || done == sgd.steps()) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_report < interval) return;
+      const std::vector<double> losses = sgd.step_losses(done);  // waits for them
+      callbacks.on_batch(BatchProgress{epoch, done, sgd.steps(), weighted_loss(sgd, losses) / rows_of_steps(sgd, done)});
+      last_report = std::chrono::steady_clock::now();
+    });
+    sgd.synchronize();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    const detail::ResidentSgd::EpochNumbers numbers = sgd.evaluate_and_read();
+
     EpochResult e;
     e.epoch = epoch;
-    e.train_loss = weighted_loss / static_cast<double>(count);
-    e.test_accuracy = accuracy(model, test);
+    e.train_loss = weighted_loss(sgd, numbers.step_losses) / static_cast<double>(count);
+    e.test_loss = numbers.test_loss;
+    e.test_accuracy = numbers.test_correct / static_cast<double>(test.count());
     e.seconds = elapsed.count();
     e.samples_per_second = static_cast<double>(count) / e.seconds;
+    e.host_copies = copies(backend) - copies_before;
+    if (callbacks.on_batch) callbacks.on_batch(BatchProgress{epoch, sgd.steps(), sgd.steps(), e.train_loss});
     result.epochs.push_back(e);
     if (callbacks.on_epoch) callbacks.on_epoch(e);
   }
+  result.model = sgd.model();
   return result;
 }
 

@@ -85,8 +85,8 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
   call.loss = config.loss;
   call.inputs = inputs.as<const float>();
   call.targets = targets.as<const float>();
-  call.weights = weights.as<const float>();
-  call.bias = bias.as<const float>();
+  call.weights = weights.as<float>();
+  call.bias = bias.as<float>();
   call.n = n;
   call.d = config.d;
   call.k = config.k;

@@ -3,10 +3,23 @@
 // (cudaMalloc) for cuda. RAII, move-only. Used by verify, the CLI and the
 // benchmarks so that they run unchanged on every backend.
 #include <cstddef>
+#include <cstdint>
 
 #include "lossbench/core/backend.hpp"
 
 namespace lossbench {
+
+/// The copies between host memory and a backend's memory that BackendBuffer
+/// made since the process started (thread-safe counters). A trainer that
+/// keeps its data on the device makes a fixed few per epoch, whatever the
+/// number of steps; tests and `train` check that with these.
+struct TransferCounts {
+  std::uint64_t uploads = 0;
+  std::uint64_t downloads = 0;
+  std::uint64_t bytes_uploaded = 0;
+  std::uint64_t bytes_downloaded = 0;
+};
+TransferCounts transfer_counts(Backend backend);
 
 class BackendBuffer {
  public:

@@ -16,28 +16,61 @@
 //   dL/dW_cj = (1/n) Σ_i X_ic · dℓ/dz_ij,   dL/db_j = (1/n) Σ_i dℓ/dz_ij
 // (for bce dℓ/dz = a − y: the seed's ∂C/∂w_j = (1/n) Σ x_j (σ(z) − y)).
 //
-// All arrays are float32, row-major: X n × d, Y n × k, W d × k, b k,
-// dW d × k, db k. The loss is one double.
+// Arrays are row-major: X n × d (float32, or uint8 pixels standing for
+// x = v/255), Y n × k, W d × k, b k, dW d × k, db k, all float32. The loss
+// is one double.
+//
+// Beyond one step on a batch in place, a call can (all used by the trainer,
+// which keeps a whole data set on the device and never copies a batch):
+//   - read its batch through row indices: batch row i is row row_indices[i]
+//     of X and of Y (a shuffled epoch, read in place);
+//   - take the SGD step: with learning_rate η > 0, W −= η·dL/dW and
+//     b −= η·dL/db in place, each as fma(−η, g, w) after dW and db are
+//     complete (the gradients' outputs may then be null);
+//   - be one step of a sequence, replayed unchanged (a CUDA Graph): with a
+//     step cursor s = *step (backend memory), it reads the indices from
+//     row_indices + s·step_rows, writes L to loss_value[s] and leaves s + 1
+//     in *step.
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/loss_kind.hpp"
 
 namespace lossbench {
 
+/// How X is stored: float32 values, or uint8 pixels, each standing for
+/// x = v / 255 rounded once to float (kernels/train/train_inputs.cuh).
+enum class InputType { f32, u8 };
+std::string_view to_string(InputType type);
+/// Parses "f32" | "u8"; throws InputError naming the bad value otherwise.
+InputType parse_input_type(std::string_view name);
+/// 4 or 1.
+std::size_t input_type_size(InputType type);
+
 struct TrainStepCall {
   Loss loss = Loss::bce;
-  const float* inputs = nullptr;   // X: n × d
-  const float* targets = nullptr;  // Y: n × k, each in [0, 1] (one-hot or soft)
-  const float* weights = nullptr;  // W: d × k
-  const float* bias = nullptr;     // b: k
+  const void* inputs = nullptr;    // X: n × d, or input_rows × d with row_indices; of input_type
+  InputType input_type = InputType::f32;
+  const float* targets = nullptr;  // Y: a row of k per row of X, each in [0, 1] (one-hot or soft)
+  float* weights = nullptr;        // W: d × k; updated in place when learning_rate > 0
+  float* bias = nullptr;           // b: k; likewise
   std::int64_t n = 0;              // rows in the batch, ≥ 1 (64-bit: n·d may exceed 2^31)
   int d = 0;                       // inputs per row, ≥ 1 (and see train_step_limits)
   int k = 0;                       // outputs per row, ≥ 1 (and see train_step_limits)
-  float* grad_weights = nullptr;   // dL/dW: d × k
-  float* grad_bias = nullptr;      // dL/db: k
-  double* loss_value = nullptr;    // L; device memory on cuda
+  float* grad_weights = nullptr;   // dL/dW: d × k; may be null when learning_rate > 0
+  float* grad_bias = nullptr;      // dL/db: k; likewise
+  double* loss_value = nullptr;    // L (loss_value[s] with a step cursor); device memory on cuda
+
+  // Optional (see above). Indices must lie in [0, input_rows): checked on the
+  // host backends (ref, emu), undefined on cuda, which cannot check without
+  // reading them back.
+  const std::int32_t* row_indices = nullptr;
+  std::int64_t input_rows = 0;    // rows of X and Y, with row_indices
+  float learning_rate = 0.0f;     // ≥ 0, finite; 0: no update
+  std::uint32_t* step = nullptr;  // the cursor; needs row_indices
+  std::int64_t step_rows = 0;     // indices per step, ≥ n, with step
 };
 
 /// The largest d and k a backend takes: emu and cuda d ≤ 1024 (the kernel
@@ -56,7 +89,8 @@ TrainStepLimits train_step_limits(Backend backend);
 std::size_t train_step_workspace_size(std::int64_t n, int d, int k, Backend backend);
 
 /// Throws InputError naming the first problem: null pointers, n, d or k < 1,
-/// outputs overlapping each other or the inputs. Targets are not scanned
+/// a bad learning rate or cursor, outputs overlapping each other or the
+/// inputs (W and b, read and written by an update, excepted). Targets are not scanned
 /// (that would read Y a second time); see validate_targets in
 /// fused_loss_reference.hpp. The backend's limits are checked by train_step().
 void validate(const TrainStepCall& call);

@@ -3,6 +3,7 @@
 #include "backends/cuda/cuda_backend.hpp"
 #include "backends/cuda/cuda_check.hpp"
 #include "backends/launch/kernel_shapes.hpp"
+#include "backends/launch/launch_sequence.cuh"
 
 namespace lossbench::detail {
 namespace {
@@ -55,11 +56,16 @@ const BackendEntry& cuda_backend() {
       .backend = Backend::cuda,
       .availability = availability,
       .memory = {allocate, release, copy_in, copy_out, fill_bytes, synchronize},
+      .host_addressable = false,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = fused_loss_cuda,
       .train_step_limits = kernels::kTrainStepKernelLimits,
       .train_step_workspace = kernels::train_step_workspace_bytes,
       .train_step = train_step_cuda,
+      .evaluate_workspace = kernels::evaluate_workspace_bytes,
+      .evaluate = evaluate_cuda,
+      .sequences = {kernels::create_capture_stream, kernels::destroy_capture_stream, kernels::begin_capture,
+                    kernels::end_capture, kernels::replay, kernels::destroy_sequence, kernels::synchronize_stream},
       .unfused_temp_bytes = unfused_cuda_temp_bytes,
       .unfused = unfused_cuda,
       .blas_create = blas_create,

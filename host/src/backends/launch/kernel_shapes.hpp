@@ -22,6 +22,11 @@ inline std::size_t train_step_workspace_bytes(std::int64_t n, int d, int k) {
   return train_step_workspace_layout(n, d, k).total_bytes;
 }
 
+/// Per-block loss and count partials of the evaluation.
+inline std::size_t evaluate_workspace_bytes(std::int64_t n, int, int) {
+  return evaluate_workspace_layout(n).total_bytes;
+}
+
 /// d is bounded by the X tile the kernel stages in shared memory, k by the
 /// per-thread registers.
 inline constexpr TrainStepLimits kTrainStepKernelLimits{kTrainMaxInputs, kTrainMaxOutputs};

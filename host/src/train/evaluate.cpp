@@ -1,0 +1,75 @@
+// evaluate(): validation, workspace size, and dispatch to the chosen backend.
+#include "lossbench/train/evaluate.hpp"
+
+#include <string>
+#include <utility>
+
+#include "backends/backend_table.hpp"
+#include "core/argument_checks.hpp"
+
+namespace lossbench {
+namespace {
+
+void require(bool condition, const std::string& message) { detail::require(condition, "evaluate", message); }
+
+void require_shape(std::int64_t n, int d, int k, Backend backend) {
+  require(n >= 1, "n (rows) must be >= 1, got " + std::to_string(n));
+  require(d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(d));
+  require(k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(k));
+  const TrainStepLimits limits = train_step_limits(backend);
+  require(d <= limits.max_inputs && k <= limits.max_outputs,
+          "d = " + std::to_string(d) + ", k = " + std::to_string(k) + " exceed the " +
+              std::string(to_string(backend)) + " backend's limits (d <= " + std::to_string(limits.max_inputs) +
+              ", k <= " + std::to_string(limits.max_outputs) + ")");
+}
+
+}  // namespace
+
+std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backend) {
+  require_shape(n, d, k, backend);
+  return detail::backend_entry(backend).evaluate_workspace(n, d, k);
+}
+
+void validate(const EvaluateCall& call) {
+  require(call.loss == Loss::mse || call.loss == Loss::bce,
+          "unknown loss value " + std::to_string(static_cast<int>(call.loss)) + " (expected mse or bce)");
+  require(call.input_type == InputType::f32 || call.input_type == InputType::u8,
+          "unknown input type value " + std::to_string(static_cast<int>(call.input_type)) + " (expected f32 or u8)");
+  require(call.n >= 1, "n (rows) must be >= 1, got " + std::to_string(call.n));
+  require(call.d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(call.d));
+  require(call.k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(call.k));
+  const std::pair<const void*, const char*> pointers[] = {
+      {call.inputs, "inputs"}, {call.targets, "targets"},       {call.weights, "weights"},
+      {call.bias, "bias"},     {call.loss_value, "loss_value"}, {call.correct, "correct"}};
+  for (const auto& [pointer, name] : pointers) require(pointer != nullptr, std::string(name) + " is null");
+  const auto n = static_cast<std::size_t>(call.n);
+  const auto d = static_cast<std::size_t>(call.d);
+  const auto k = static_cast<std::size_t>(call.k);
+  const std::pair<detail::ByteRange, const char*> inputs[] = {
+      {detail::byte_range(call.inputs, n * d * input_type_size(call.input_type)), "inputs"},
+      {detail::byte_range(call.targets, n * k * sizeof(float)), "targets"},
+      {detail::byte_range(call.weights, d * k * sizeof(float)), "weights"},
+      {detail::byte_range(call.bias, k * sizeof(float)), "bias"}};
+  const std::pair<detail::ByteRange, const char*> outputs[] = {
+      {detail::byte_range(call.loss_value, sizeof(double)), "loss_value"},
+      {detail::byte_range(call.correct, sizeof(double)), "correct"}};
+  for (const auto& [output, output_name] : outputs) {
+    for (const auto& [input, input_name] : inputs) {
+      require(!output.overlaps(input), std::string(output_name) + " overlaps " + input_name);
+    }
+  }
+  require(!outputs[0].first.overlaps(outputs[1].first), "loss_value overlaps correct");
+}
+
+void evaluate(const EvaluateCall& call, Backend backend, void* workspace, std::size_t workspace_bytes, void* stream) {
+  validate(call);
+  const detail::BackendEntry& entry = detail::available_backend(backend);
+  require_shape(call.n, call.d, call.k, backend);
+  const std::size_t needed = entry.evaluate_workspace(call.n, call.d, call.k);
+  require(workspace_bytes >= needed, "the workspace holds " + std::to_string(workspace_bytes) + " bytes but needs " +
+                                         std::to_string(needed) + " (see evaluate_workspace_size)");
+  require(needed == 0 || workspace != nullptr, "workspace is null");
+  detail::require_facility(entry, entry.evaluate, "evaluate")(call, workspace, stream);
+}
+
+}  // namespace lossbench

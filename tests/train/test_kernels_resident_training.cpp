@@ -1,0 +1,205 @@
+// Device-resident training under the emulator: the trainer's steps (u8 or
+// f32 X read through a shuffled order, the step cursor, the SGD update in
+// the finalize kernel) within the derived bound of the double-precision
+// reference at every step of 2 epochs of 2048 examples; the trainer's epochs
+// cost a fixed two host copies however many steps they take; u8 and f32
+// inputs train to the same bits; reruns give the same bits under every
+// schedule and worker count; the evaluation kernel against the reference.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "emu/options.hpp"
+#include "lossbench/core/backend_buffer.hpp"
+#include "lossbench/core/error.hpp"
+#include "lossbench/data/synthetic_dataset.hpp"
+#include "lossbench/train/evaluate.hpp"
+#include "lossbench/train/trainer.hpp"
+#include "train/trajectory_check.hpp"
+
+namespace lossbench {
+namespace {
+
+constexpr std::uint64_t kSeed = 20261201;
+
+// Fashion-MNIST's shape: 784 pixels (a multiple of 4: the packed u8 path), 10 classes.
+TEST(KernelsResidentTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference) {
+  const Dataset data = testing::random_pixel_dataset(2048, 784, 10, kSeed);
+  struct Case {
+    Loss loss;
+    InputType type;
+    std::size_t batch;  // 64: 32 full steps; 100: 20 full steps and one of 48
+  };
+  for (const Case c : {Case{Loss::bce, InputType::u8, 64}, Case{Loss::mse, InputType::f32, 100}}) {
+    testing::TrajectorySpec spec;
+    spec.loss = c.loss;
+    spec.input_type = c.type;
+    spec.batch = c.batch;
+    spec.learning_rate = c.loss == Loss::mse ? 0.5f : 0.1f;
+    spec.seed = kSeed;
+    const testing::TrajectoryCheck r = testing::check_trajectory(Backend::emu, data, spec);
+    const char* name = c.loss == Loss::bce ? "bce/u8" : "mse/f32";
+    EXPECT_EQ(r.steps, c.batch == 64 ? 64 : 42) << name;
+    EXPECT_EQ(r.failed_steps, 0) << name << ": " << r.first_failure;
+    EXPECT_LE(r.worst, 1.0) << name;
+    std::printf("%s: %d steps, worst error %.3f of the bound\n", name, r.steps, r.worst);
+  }
+}
+
+// A misaligned d (not a multiple of 4) takes the element-by-element path.
+TEST(KernelsResidentTraining, UnpackedRowsAreWithinTheBoundToo) {
+  const Dataset data = testing::random_pixel_dataset(300, 33, 3, kSeed);
+  for (const InputType type : {InputType::u8, InputType::f32}) {
+    testing::TrajectorySpec spec;
+    spec.input_type = type;
+    spec.batch = 64;  // 4 full steps and one of 44
+    const testing::TrajectoryCheck r = testing::check_trajectory(Backend::emu, data, spec);
+    EXPECT_EQ(r.failed_steps, 0) << to_string(type) << ": " << r.first_failure;
+  }
+}
+
+DatasetSplit pixel_split(std::size_t train_count, int d, int k) {
+  DatasetSplit split;
+  split.train = testing::random_pixel_dataset(train_count, d, k, kSeed);
+  split.test = testing::random_pixel_dataset(256, d, k, kSeed + 1);
+  return split;
+}
+
+TEST(KernelsResidentTraining, AnEpochCostsTwoHostCopiesWhateverItsSteps) {
+  const DatasetSplit data = pixel_split(1024, 36, 4);
+  for (const int batch : {16, 1024}) {
+    TrainerOptions options;
+    options.backend = Backend::emu;
+    options.input_type = InputType::u8;
+    options.epochs = 2;
+    options.batch = batch;
+    const TransferCounts before = transfer_counts(Backend::emu);
+    const TrainingResult r = train(options, data.train, data.test);
+    const TransferCounts after = transfer_counts(Backend::emu);
+    for (const EpochResult& e : r.epochs) {
+      EXPECT_EQ(e.host_copies, 2u) << "batch " << batch << ", epoch " << e.epoch
+                                   << ": the order up, the step losses and test result down";
+    }
+    // Set-up (X, Y of both sets, W, b) and the final W and b: six more, once.
+    EXPECT_EQ(after.uploads + after.downloads - before.uploads - before.downloads, 2u * 2 + 6 + 2) << batch;
+  }
+}
+
+TEST(KernelsResidentTraining, PixelsAndTheirFloatsTrainToTheSameBits) {
+  const DatasetSplit data = pixel_split(512, 40, 5);
+  TrainerOptions options;
+  options.backend = Backend::emu;
+  options.epochs = 2;
+  options.batch = 50;
+  options.input_type = InputType::u8;
+  const TrainingResult u8 = train(options, data.train, data.test);
+  options.input_type = InputType::f32;
+  const TrainingResult f32 = train(options, data.train, data.test);
+  EXPECT_EQ(u8.model.weights, f32.model.weights);
+  EXPECT_EQ(u8.model.bias, f32.model.bias);
+  for (std::size_t e = 0; e < u8.epochs.size(); ++e) {
+    EXPECT_EQ(u8.epochs[e].train_loss, f32.epochs[e].train_loss);
+    EXPECT_EQ(u8.epochs[e].test_loss, f32.epochs[e].test_loss);
+  }
+}
+
+TEST(KernelsResidentTraining, SameBitsUnderEveryScheduleAndWorkerCount) {
+  const DatasetSplit data = pixel_split(512, 32, 4);
+  TrainerOptions options;
+  options.backend = Backend::emu;
+  options.input_type = InputType::u8;
+  options.epochs = 2;
+  options.batch = 64;
+  const TrainingResult first = train(options, data.train, data.test);
+  const emu::Options saved = emu::current_options();
+  for (const char* schedule : {"reverse", "random:7"}) {
+    for (const unsigned workers : {1u, 2u}) {
+      emu::set_schedule(emu::Schedule::parse(schedule));
+      emu::set_workers(workers);
+      const TrainingResult again = train(options, data.train, data.test);
+      EXPECT_EQ(again.model.weights, first.model.weights) << schedule << ", " << workers << " workers";
+      EXPECT_EQ(again.model.bias, first.model.bias) << schedule << ", " << workers << " workers";
+      for (std::size_t e = 0; e < first.epochs.size(); ++e) {
+        EXPECT_EQ(again.epochs[e].train_loss, first.epochs[e].train_loss) << schedule;
+        EXPECT_EQ(again.epochs[e].test_accuracy, first.epochs[e].test_accuracy) << schedule;
+      }
+    }
+  }
+  emu::set_schedule(saved.schedule);
+  emu::set_workers(saved.workers);
+}
+
+TEST(KernelsResidentTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
+  const DatasetSplit data = pixel_split(2048, 784, 10);
+  TrainerOptions options;
+  options.epochs = 2;
+  options.input_type = InputType::u8;
+  options.backend = Backend::ref;
+  const TrainingResult ref = train(options, data.train, data.test);
+  options.backend = Backend::emu;
+  const TrainingResult emu = train(options, data.train, data.test);
+  for (std::size_t e = 0; e < ref.epochs.size(); ++e) {
+    EXPECT_NEAR(emu.epochs[e].train_loss, ref.epochs[e].train_loss, 1e-5 * ref.epochs[e].train_loss);
+    EXPECT_NEAR(emu.epochs[e].test_loss, ref.epochs[e].test_loss, 1e-5 * ref.epochs[e].test_loss);
+    EXPECT_NEAR(emu.epochs[e].test_accuracy, ref.epochs[e].test_accuracy, 2.0 / 256 + 1e-12);
+  }
+}
+
+// The evaluation kernel against the reference backend's, on logits of order one.
+TEST(KernelsEvaluate, MatchesTheReference) {
+  for (const InputType type : {InputType::u8, InputType::f32}) {
+    for (const int d : {1, 33, 784}) {
+      const Dataset data = testing::random_pixel_dataset(1000, d, 10, kSeed + static_cast<std::uint64_t>(d));
+      std::vector<float> weights(static_cast<std::size_t>(d) * 10);
+      for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = std::sin(static_cast<float>(i)) / std::sqrt(static_cast<float>(d));
+      std::vector<float> bias(10, 0.1f);
+      double results[2][2];
+      for (const Backend backend : {Backend::ref, Backend::emu}) {
+        EvaluateCall call;
+        call.inputs = type == InputType::u8 ? static_cast<const void*>(data.pixels.data()) : data.inputs.data();
+        call.input_type = type;
+        call.targets = data.targets.data();
+        call.weights = weights.data();
+        call.bias = bias.data();
+        call.n = 1000;
+        call.d = d;
+        call.k = 10;
+        double* out = results[backend == Backend::emu];
+        call.loss_value = &out[0];
+        call.correct = &out[1];
+        BackendBuffer workspace(backend, evaluate_workspace_size(call.n, d, 10, backend));
+        evaluate(call, backend, workspace.data(), workspace.size());
+      }
+      EXPECT_NEAR(results[1][0], results[0][0], 1e-5 * results[0][0]) << "d = " << d;
+      EXPECT_NEAR(results[1][1], results[0][1], 2.0) << "d = " << d << ": a near tie may flip";
+      EXPECT_EQ(results[1][1], std::floor(results[1][1])) << "a count";
+    }
+  }
+}
+
+TEST(KernelsEvaluate, RejectsBadCalls) {
+  std::vector<float> x(8, 0.5f), y(8, 0.0f), w(8, 0.0f), b(2, 0.0f);
+  double loss = 0.0, correct = 0.0;
+  EvaluateCall call;
+  call.inputs = x.data();
+  call.targets = y.data();
+  call.weights = w.data();
+  call.bias = b.data();
+  call.n = 2;
+  call.d = 4;
+  call.k = 2;
+  call.loss_value = &loss;
+  call.correct = &correct;
+  EXPECT_NO_THROW(validate(call));
+  EvaluateCall bad = call;
+  bad.correct = nullptr;
+  EXPECT_THROW(validate(bad), InputError);
+  bad = call;
+  bad.correct = reinterpret_cast<double*>(w.data());
+  EXPECT_THROW(validate(bad), InputError) << "an output over the weights";
+  EXPECT_THROW(evaluate_workspace_size(2, 2000, 2, Backend::emu), InputError) << "d beyond the kernel";
+}
+
+}  // namespace
+}  // namespace lossbench
