@@ -2,11 +2,13 @@
 # ptx_train_step):
 #   - every entry whose name contains ENTRY (default fused_loss_kernel)
 #     issues 128-bit global loads (ld.global.v4 / ld.global.nc.v4) for its
-#     packed path;
+#     packed path; or, if its (mangled) name also matches PACKED32, 32-bit
+#     loads (ld.global.u32 / .b32: the training step's u8 pixels, 4 a word);
 #   - no kernel uses local memory (.local: spilled or addressed arrays);
 #   - ptxas, assembling it for ARCH, reports 0 bytes of stack frame and of
 #     spills for every kernel.
-# Usage: cmake -DPTX=<file.ptx> -DPTXAS=<ptxas> -DARCH=sm_90 [-DENTRY=<name part>] -P check_ptx.cmake
+# Usage: cmake -DPTX=<file.ptx> -DPTXAS=<ptxas> -DARCH=sm_90 [-DENTRY=<name part>] [-DPACKED32=<regex>]
+#        -P check_ptx.cmake
 if(NOT DEFINED ENTRY)
   set(ENTRY fused_loss_kernel)
 endif()
@@ -32,7 +34,11 @@ foreach(entry IN LISTS entries)
   else()
     set(body "${after_name}")
   endif()
-  if(NOT body MATCHES "ld\\.global(\\.nc)?\\.v4\\.")
+  if(DEFINED PACKED32 AND name MATCHES "${PACKED32}")
+    if(NOT body MATCHES "ld\\.global(\\.nc)?\\.[ub]32")
+      message(FATAL_ERROR "${name}: no 32-bit global load (ld.global.u32) of packed pixels in its PTX")
+    endif()
+  elseif(NOT body MATCHES "ld\\.global(\\.nc)?\\.v4\\.")
     message(FATAL_ERROR "${name}: no 128-bit global load (ld.global.v4) in its PTX")
   endif()
   math(EXPR checked "${checked} + 1")

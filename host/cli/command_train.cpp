@@ -1,5 +1,6 @@
 #include "command_train.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -7,6 +8,8 @@
 #include "lossbench/data/fashion_mnist.hpp"
 #include "lossbench/data/synthetic_dataset.hpp"
 #include "lossbench/train/trainer.hpp"
+#include "measure/gpu_measure.hpp"
+#include "measure/traffic.hpp"
 #include "neuron_experiment_report.hpp"
 #include "progress_display.hpp"
 #include "training_csv.hpp"
@@ -41,7 +44,8 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
       ->excludes(data);
   cmd->add_option("--limit", options.limit, "Train on the first N training examples only (the test set stays whole)");
   cmd->add_option("--csv", options.csv_path,
-                  "Write the curves as CSV: epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second "
+                  "Write the curves as CSV: epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second,"
+                  "test_loss,host_copies "
                   "(--experiment neuron: epoch,loss_function,output,cost)");
   cmd->add_option("--experiment", options.experiment,
                   "neuron: one sigmoid neuron, x = 1, y = 0, w = b = 2, trained with mse and with bce side by side "
@@ -65,11 +69,47 @@ DatasetSplit load_data(const TrainCommandOptions& options) {
   return make_synthetic_dataset(spec);
 }
 
-void print_epoch(const EpochResult& e, std::ostream& out) {
-  char line[160];
-  std::snprintf(line, sizeof line, "%6d %12.6f %12.2f%% %10.3f %12.0f\n", e.epoch, e.train_loss,
+// What an epoch's steps must move (measure/traffic.hpp), for the GB/s column.
+struct EpochTraffic {
+  std::int64_t bytes = 0;
+  double copy_bandwidth = 0.0;  // bytes/s, device to device, measured once; 0: not shown
+};
+
+EpochTraffic epoch_traffic(const Dataset& train, const TrainerOptions& trainer) {
+  const auto count = static_cast<std::int64_t>(train.count());
+  const std::int64_t batch = std::min<std::int64_t>(trainer.batch, count);
+  const auto step = [&](std::int64_t n) {
+    return measure::fused_train_step_bytes(
+        {n, train.d, train.k, static_cast<int>(input_type_size(trainer.input_type)), true, true});
+  };
+  EpochTraffic t;
+  t.bytes = count / batch * step(batch) + (count % batch > 0 ? step(count % batch) : 0);
+  return t;
+}
+
+void print_header(bool with_bandwidth, std::ostream& out) {
+  char header[200];
+  std::snprintf(header, sizeof header, "%6s %12s %13s %10s %12s", "epoch", "train_loss", "test_acc", "seconds",
+                "samples/s");
+  out << header;
+  if (with_bandwidth) {
+    std::snprintf(header, sizeof header, " %9s %8s", "GB/s", "of_copy");
+    out << header;
+  }
+  out << '\n' << std::flush;
+}
+
+void print_epoch(const EpochResult& e, const EpochTraffic& traffic, std::ostream& out) {
+  char line[200];
+  std::snprintf(line, sizeof line, "%6d %12.6f %12.2f%% %10.3f %12.0f", e.epoch, e.train_loss,
                 100.0 * e.test_accuracy, e.seconds, e.samples_per_second);
-  out << line << std::flush;
+  out << line;
+  if (traffic.copy_bandwidth > 0.0) {
+    const double rate = static_cast<double>(traffic.bytes) / e.seconds;
+    std::snprintf(line, sizeof line, " %9.1f %7.1f%%", rate / 1e9, 100.0 * rate / traffic.copy_bandwidth);
+    out << line;
+  }
+  out << '\n' << std::flush;
 }
 
 }  // namespace
@@ -108,20 +148,33 @@ void run_train_command(const TrainCommandOptions& options, std::ostream& out, st
   if (data.train.count() < available) out << " (the first of " << available << ")";
   out << ", " << data.test.count() << " test examples, " << data.train.d << " inputs, " << data.train.k
       << " classes\n";
+  // u8 where the data has pixels, unless asked otherwise; u8 without pixels is an error naming the fix.
+  const bool has_pixels = !data.train.pixels.empty() && !data.test.pixels.empty();
+  trainer.input_type = parse_input_type(options.x_dtype.empty() ? (has_pixels ? "u8" : "f32") : options.x_dtype);
+  if (trainer.input_type == InputType::u8 && !has_pixels) {
+    throw InputError("--x-dtype u8 needs data read from images (Fashion-MNIST IDX files); " + data.source +
+                     " has no pixels: use --x-dtype f32");
+  }
   out << "model: single sigmoid layer; loss " << to_string(trainer.loss) << ", init " << to_string(trainer.init)
       << ", backend " << to_string(trainer.backend) << ", batch " << trainer.batch << ", lr " << trainer.learning_rate
-      << ", seed " << trainer.seed << ", " << trainer.epochs << " epochs\n";
-  char header[160];
-  std::snprintf(header, sizeof header, "%6s %12s %13s %10s %12s\n", "epoch", "train_loss", "test_acc", "seconds",
-                "samples/s");
-  out << header << std::flush;
+      << ", seed " << trainer.seed << ", " << trainer.epochs << " epochs, X as " << to_string(trainer.input_type)
+      << "\n";
+  EpochTraffic traffic = epoch_traffic(data.train, trainer);
+  if (trainer.backend == Backend::cuda) {
+    // On the GPU each epoch's steps are also a rate against memory: the bytes
+    // they must move (measure/traffic.hpp) over their time, next to a copy.
+    traffic.copy_bandwidth = measure::gpu_copy_bandwidth();
+    out << "device-to-device copy: " << traffic.copy_bandwidth / 1e9 << " GB/s; an epoch's steps move "
+        << static_cast<double>(traffic.bytes) / 1e6 << " MB\n";
+  }
+  print_header(traffic.copy_bandwidth > 0.0, out);
 
   ProgressDisplay display(progress, stream_is_terminal(progress), trainer.epochs);
   TrainingCallbacks callbacks;
   callbacks.on_batch = [&](const BatchProgress& p) { display.update(p); };
   callbacks.on_epoch = [&](const EpochResult& e) {
     display.end_epoch();
-    print_epoch(e, out);
+    print_epoch(e, traffic, out);
   };
   const TrainingResult result = train(trainer, data.train, data.test, callbacks);
   if (!options.csv_path.empty()) write_training_csv(options.csv_path, trainer.loss, result.epochs);

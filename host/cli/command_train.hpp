@@ -19,6 +19,7 @@ struct TrainCommandOptions {
   std::uint64_t seed = 1;
   std::string init = "normal";
   std::string backend = "ref";
+  std::string x_dtype;                   // empty: u8 when the data has pixels (IDX files), else f32
   std::string data_directory;            // empty: Fashion-MNIST's default directory if present, else synthetic
   bool synthetic = false;
   std::optional<std::int64_t> limit;     // first N training examples

@@ -10,12 +10,13 @@ namespace lossbench::cli {
 // AtomicFile, so that a failed write leaves the previous CSV, not half of one.
 
 void write_training_csv(const std::string& path, Loss loss, const std::vector<EpochResult>& epochs) {
-  std::string text = "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second\n";
+  std::string text = "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second,test_loss,host_copies\n";
   for (const EpochResult& e : epochs) {
     char row[256];
     // 17 significant digits: the double round-trips, so plots and checks read the exact value.
-    std::snprintf(row, sizeof row, "%d,%s,%.17g,%.17g,%.6f,%.1f\n", e.epoch, std::string(to_string(loss)).c_str(),
-                  e.train_loss, e.test_accuracy, e.seconds, e.samples_per_second);
+    std::snprintf(row, sizeof row, "%d,%s,%.17g,%.17g,%.6f,%.1f,%.17g,%llu\n", e.epoch,
+                  std::string(to_string(loss)).c_str(), e.train_loss, e.test_accuracy, e.seconds, e.samples_per_second,
+                  e.test_loss, static_cast<unsigned long long>(e.host_copies));
     text += row;
   }
   write_file_atomically(path, text);

@@ -18,10 +18,14 @@ void require_valid(const TrainStepShape& s) {
     throw InputError("traffic: a training step needs n, d, k >= 1, got n = " + std::to_string(s.n) +
                      ", d = " + std::to_string(s.d) + ", k = " + std::to_string(s.k));
   }
+  if (s.input_bytes != 1 && s.input_bytes != 4) {
+    throw InputError("traffic: inputs are 1 (uint8) or 4 (float32) bytes, got " + std::to_string(s.input_bytes));
+  }
 }
 
 constexpr std::int64_t kFloat = 4;
 constexpr std::int64_t kDouble = 8;
+constexpr std::int64_t kIndex = 4;  // int32 row index
 
 }  // namespace
 
@@ -57,10 +61,11 @@ std::int64_t fused_train_step_bytes(const TrainStepShape& s) {
   const std::int64_t d = s.d;
   const std::int64_t k = s.k;
   const std::int64_t parameters = kFloat * (d * k + k);             // W and b, or dW and db
-  std::int64_t bytes = kFloat * s.n * (d + k);                      // X and Y, once
+  std::int64_t bytes = s.n * (s.input_bytes * d + kFloat * k);      // X and Y, once
+  if (s.gathered) bytes += s.n * kIndex;                            // each row's index
   bytes += blocks * parameters;                                     // each block reads W and b
   bytes += 2 * blocks * (parameters + kDouble);                     // partials written, then read by finalize
-  bytes += parameters + kDouble;                                    // dW, db, L written
+  bytes += (s.sgd_update ? 2 : 1) * parameters + kDouble;           // dW, db (or W, b read and written), L
   return bytes;
 }
 

@@ -32,11 +32,16 @@ std::int64_t fused_bytes(const TrafficCase& c);
 std::int64_t unfused_bytes(const TrafficCase& c);
 
 /// One training step of the single-layer model (train_step.hpp): X n × d,
-/// Y n × k, W d × k, all float32.
+/// Y n × k, W d × k; X float32 (4 bytes) or uint8 pixels (1), the rest float32.
+/// The trainer's steps (trainer.hpp) read their rows through an index each
+/// (`gathered`) and update W and b in place (`sgd_update`).
 struct TrainStepShape {
   std::int64_t n = 0;
   int d = 0;
   int k = 0;
+  int input_bytes = 4;
+  bool gathered = false;
+  bool sgd_update = false;
 };
 
 /// The fused step (kernels/train/train_step.cuh) as the kernels ask it of global
@@ -44,6 +49,9 @@ struct TrainStepShape {
 /// (4·(d·k + k)) and writes its dW, db partials (4·(d·k + k)) and its loss
 /// partial (8), which the finalize kernel reads back once; the finalize
 /// kernel writes dW, db and L (4·d·k + 4·k + 8). Blocks as train_step_partition.
+/// With uint8 X a row costs d bytes, not 4·d; a gathered row also costs its
+/// 4-byte index; an update reads W and b and writes them back instead of
+/// writing dW and db.
 /// W's re-reads and the partials (≤ 256 blocks) may be served by L2, so
 /// DRAM may see less than this at small n; at large n X dominates.
 std::int64_t fused_train_step_bytes(const TrainStepShape& s);

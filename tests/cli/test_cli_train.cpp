@@ -87,6 +87,14 @@ TEST_F(CliTrain, SyntheticRunPrintsTheDataThenOneLinePerEpoch) {
   EXPECT_EQ(err_.str().find('\r'), std::string::npos) << "no redrawn bar when stderr is not a terminal";
 }
 
+TEST_F(CliTrain, PixelInputsNeedDataThatHasPixels) {
+  EXPECT_EQ(run({"--synthetic", "--epochs", "1", "--x-dtype", "u8"}), cli::kExitBadInput);
+  EXPECT_NE(err_.str().find("has no pixels: use --x-dtype f32"), std::string::npos) << err_.str();
+  EXPECT_EQ(run({"--synthetic", "--epochs", "1", "--x-dtype", "f16"}), cli::kExitBadInput);
+  ASSERT_EQ(run({"--synthetic", "--epochs", "1", "--x-dtype", "f32", "--limit", "100"}), cli::kExitOk) << err_.str();
+  EXPECT_NE(out_.str().find("X as f32"), std::string::npos) << out_.str();
+}
+
 TEST_F(CliTrain, LimitTakesTheFirstTrainingExamples) {
   ASSERT_EQ(run({"--synthetic", "--epochs", "1", "--limit", "100"}), cli::kExitOk) << err_.str();
   EXPECT_NE(out_.str().find("100 training examples (the first of 2048)"), std::string::npos) << out_.str();
@@ -100,12 +108,12 @@ TEST_F(CliTrain, CsvHoldsOneRowPerEpochWithTheStatedColumns) {
   text << file.rdbuf();
   const auto lines = split(text.str(), '\n');
   ASSERT_EQ(lines.size(), 5u) << text.str();
-  EXPECT_EQ(lines[0], "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second");
+  EXPECT_EQ(lines[0], "epoch,loss_function,train_loss,test_accuracy,seconds,samples_per_second,test_loss,host_copies");
   const auto printed = table_rows(out_.str());
   ASSERT_EQ(printed.size(), 4u) << out_.str();
   for (std::size_t e = 1; e < lines.size(); ++e) {
     const auto fields = split(lines[e], ',');
-    ASSERT_EQ(fields.size(), 6u) << lines[e];
+    ASSERT_EQ(fields.size(), 8u) << lines[e];
     EXPECT_EQ(fields[0], std::to_string(e));
     EXPECT_EQ(fields[1], "mse");
     const double accuracy = std::stod(fields[3]);
@@ -113,6 +121,9 @@ TEST_F(CliTrain, CsvHoldsOneRowPerEpochWithTheStatedColumns) {
     EXPECT_LE(accuracy, 1.0);
     EXPECT_GT(std::stod(fields[4]), 0.0);
     EXPECT_GT(std::stod(fields[5]), 0.0);
+    EXPECT_GT(std::stod(fields[6]), 0.0) << "the test loss";
+    // The order up and the results down, plus a progress read per second of a slow epoch.
+    EXPECT_GE(std::stoi(fields[7]), 2) << "host copies";
     // The CSV and the printed line are the same numbers (printed rounded).
     EXPECT_NEAR(std::stod(fields[2]), std::stod(printed[e - 1][1]), 5e-7) << lines[e];
     EXPECT_NEAR(100.0 * accuracy, std::stod(printed[e - 1][2]), 5e-3) << lines[e];

@@ -3,6 +3,7 @@
 #include "kernels/atomics.cuh"
 #include "kernels/barrier_bugs.cuh"
 #include "kernels/block_reduce.cuh"
+#include "kernels/capture.cuh"
 #include "kernels/device_types.cuh"
 #include "kernels/elementwise.cuh"
 #include "kernels/indexing.cuh"

@@ -44,6 +44,17 @@ TEST(BenchTraffic, FusedTrainStepReadsXOncePlusPerBlockParameters) {
   EXPECT_EQ(fused_train_step_bytes({1 << 18, 784, 10}), 4 * (std::int64_t{1} << 18) * (d + k) + per_block_terms);
 }
 
+// The trainer's step: a row of pixels is d bytes plus its 4-byte index, and
+// the update reads and writes W and b where a plain step writes dW and db.
+TEST(BenchTraffic, TrainerStepReadsPixelsThroughIndicesAndUpdatesInPlace) {
+  const std::int64_t d = 784, k = 10, n = 64;
+  const std::int64_t parameters = 4 * (d * k + k);
+  const TrainStepShape trainer{n, 784, 10, 1, true, true};
+  EXPECT_EQ(fused_train_step_bytes(trainer), n * (d + 4 * k + 4) + parameters + 2 * (parameters + 8) + 2 * parameters + 8);
+  EXPECT_EQ(fused_train_step_bytes({n, 784, 10}) - fused_train_step_bytes(trainer), n * (3 * d - 4) - parameters);
+  EXPECT_THROW(fused_train_step_bytes({n, 784, 10, 2}), InputError);
+}
+
 TEST(BenchTraffic, BaselineTrainStepMovesEightDPlusThirtyTwoKPlusEightBytesPerRow) {
   const std::int64_t d = 784, k = 16;
   // One more row adds X twice (two GEMMs), Z/dZ/Y eight times, two reads of the ones vector.

@@ -88,6 +88,11 @@ TrainStepBaseline::~TrainStepBaseline() {
 
 void TrainStepBaseline::run(const TrainStepCall& call, void* stream) {
   validate(call);
+  // What a framework's step is compared with: a plain step on a float batch.
+  if (call.input_type != InputType::f32 || call.row_indices != nullptr || call.learning_rate > 0.0f ||
+      call.grad_weights == nullptr) {
+    throw InputError("train_step_baseline: takes a plain step (f32 X, no row indices, no update, dW and db out)");
+  }
   if (call.n != n_ || call.d != d_ || call.k != k_) {
     throw InputError("train_step_baseline: set up for n = " + std::to_string(n_) + ", d = " + std::to_string(d_) +
                      ", k = " + std::to_string(k_) + ", called with n = " + std::to_string(call.n) +

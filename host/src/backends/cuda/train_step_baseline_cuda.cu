@@ -42,6 +42,7 @@ void train_step_baseline_cuda(const TrainStepCall& call, const TrainStepBaseline
   const int n = static_cast<int>(call.n);  // TrainStepBaseline checked n <= 2^31 - 1
   const int d = call.d;
   const int k = call.k;
+  const auto* inputs = static_cast<const float*>(call.inputs);  // TrainStepBaseline checked: f32
   const float one = 1.0f;
   const float zero = 0.0f;
 
@@ -50,7 +51,7 @@ void train_step_baseline_cuda(const TrainStepCall& call, const TrainStepBaseline
   LOSSBENCH_CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, k, n, 1, &one, call.bias, k, buffers.ones, 1,
                                      &zero, buffers.logits, k));
   // Z ← X·W + Z: Zᵀ (k × n) = Wᵀ (k × d, ld k) · Xᵀ (d × n, ld d) + Zᵀ.
-  LOSSBENCH_CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, k, n, d, &one, call.weights, k, call.inputs, d,
+  LOSSBENCH_CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, k, n, d, &one, call.weights, k, inputs, d,
                                      &one, buffers.logits, k));
 
   // dZ = (1/n)·dℓ/dz and Σ_ij ℓ_ij over the n·k elements: reduction sum with
@@ -73,7 +74,7 @@ void train_step_baseline_cuda(const TrainStepCall& call, const TrainStepBaseline
 
   // dW (d × k) ← Xᵀ·dZ: dWᵀ (k × d) = dZᵀ (k × n, ld k) · X (n × d), X being
   // the transpose of the column-major d × n view of its memory (ld d).
-  LOSSBENCH_CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, k, d, n, &one, buffers.grads, k, call.inputs, d,
+  LOSSBENCH_CUBLAS_CHECK(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, k, d, n, &one, buffers.grads, k, inputs, d,
                                      &zero, call.grad_weights, k));
   // db (k) ← dZᵀ·1: the column sums of dZ, as column-major dZᵀ (k × n) times n ones.
   LOSSBENCH_CUBLAS_CHECK(cublasSgemv(handle, CUBLAS_OP_N, k, n, &one, buffers.grads, k, buffers.ones, 1, &zero,
