@@ -38,6 +38,11 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
   cmd->add_option("--backend", options.backend,
                   "ref: double-precision CPU reference; emu: the CUDA kernel on the CPU emulator (slow); cuda: the GPU")
       ->capture_default_str();
+  cmd->add_option("--x-dtype", options.x_dtype,
+                  "How X is kept in the backend's memory and read by the step: u8, the images' pixels (x = v/255, "
+                  "a quarter of f32's bytes; the default for Fashion-MNIST), or f32 (the default for synthetic data, "
+                  "which has no pixels)")
+      ->check(CLI::IsMember({"u8", "f32"}));
   CLI::Option* data = cmd->add_option("--data", options.data_directory,
                                       "Directory of the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], ...)");
   cmd->add_flag("--synthetic", options.synthetic, "Use the synthetic data set even if Fashion-MNIST is present")
