@@ -11,8 +11,9 @@
 # stripped); tests/install checks an installed and moved copy.
 #
 # What goes in lib/ is found, not listed: install(RUNTIME_DEPENDENCY_SET)
-# resolves what the installed executables actually need (ldd's answer, at
-# install time) and copies all of it except the libraries named below. An
+# resolves, at install time and as the loader would, every shared library
+# the executables need (and what those need), and copies all of it except
+# the libraries named below. An
 # explicit list would go stale the day a dependency changes (Google
 # Benchmark's soname differs between Debian and a fetched build; GoogleTest
 # is static from Debian but may be shared elsewhere; a sanitizer build needs
@@ -81,8 +82,8 @@ install(TARGETS ${lossbench_gpu_tests} RUNTIME_DEPENDENCY_SET lossbench_runtime_
 
 set(_lossbench_library_directories "")
 if(LOSSBENCH_HAVE_CUDA)
-  # Where the CUDA runtime is resolved from when the build's own RUNPATH is
-  # not enough (CUDA::cudart may be linked without one).
+  # Where the CUDA runtime is resolved from should the build's RUNPATH not
+  # name the toolkit's folder (CMake adds it today).
   list(APPEND _lossbench_library_directories "${CUDAToolkit_LIBRARY_DIR}")
 endif()
 install(RUNTIME_DEPENDENCY_SET lossbench_runtime_libraries
