@@ -1,9 +1,12 @@
 #include "command_loss.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <vector>
 
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
@@ -11,6 +14,7 @@
 #include "lossbench/data/atomic_file.hpp"
 #include "lossbench/data/npy.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
+#include "measure/gpu_measure.hpp"
 
 namespace lossbench::cli {
 
@@ -49,6 +53,14 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
   cmd->add_option("--grad-scale", options.grad_scale, "Multiplies the gradient (an upstream gradient or loss scale)")
       ->capture_default_str();
   cmd->add_flag("--in-place", options.in_place, "Write the gradient over the logits' memory (saves one buffer)");
+  cmd->add_option("--repeats", options.repeats,
+                  "Run the fused call R times on the same backend buffers, after one untimed warm-up call; "
+                  "time_ms is the median of the R calls and times_ms {min, median} summarises them. Each call "
+                  "is timed alone: on cuda the kernel's GPU time (CUDA events), on ref and emu the call's wall "
+                  "time; reading and converting the files, host-device copies and writing the outputs are "
+                  "never timed. The outputs are the last call's (every call gives the same bits)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_flag("--no-validate", options.skip_target_validation,
                 "Do not check that every target is in [0, 1] and not NaN, nor that every finite input stays "
                 "finite in --dtype (checked by default; without the check it becomes inf)");
@@ -69,6 +81,37 @@ std::vector<unsigned char> converted(const npy::Array& array, DType dtype, const
   }
 }
 
+// Milliseconds of each of `repeats` calls of `call_once`, after one untimed
+// warm-up (first-call costs such as loading the CUDA module stay out): the
+// kernel's GPU time on cuda, the synchronous call's wall time on ref and
+// emu. `restore`, when not empty, runs before every call, untimed.
+std::vector<double> call_milliseconds(Backend backend, const std::function<void()>& call_once, int repeats,
+                                      const std::function<void()>& restore) {
+  std::vector<double> milliseconds;
+  if (backend == Backend::cuda) {
+    for (const double s : measure::gpu_call_seconds(call_once, repeats, restore)) milliseconds.push_back(s * 1e3);
+    return milliseconds;
+  }
+  if (restore) restore();
+  call_once();
+  for (int r = 0; r < repeats; ++r) {
+    if (restore) restore();
+    const auto start = std::chrono::steady_clock::now();
+    call_once();
+    const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+    milliseconds.push_back(elapsed.count());
+  }
+  return milliseconds;
+}
+
+// The median of a non-empty list: the middle value, or the mean of the two
+// middle values for an even count.
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t half = values.size() / 2;
+  return values.size() % 2 == 1 ? values[half] : 0.5 * (values[half - 1] + values[half]);
+}
+
 // Serialises `array` into a temporary file beside `path`, complete and
 // closed; commit() puts it in place.
 void write_unplaced(std::optional<AtomicFile>& file, const std::string& path, const npy::Array& array) {
@@ -80,6 +123,10 @@ void write_unplaced(std::optional<AtomicFile>& file, const std::string& path, co
 }  // namespace
 
 void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
+  // CLI11 checks the range too; this keeps the in-process API honest.
+  if (options.repeats < 1) {
+    throw InputError("--repeats must be at least 1, got " + std::to_string(options.repeats));
+  }
   FusedLossCall call;
   call.loss = parse_loss(options.loss);
   call.reduction = parse_reduction(options.reduction);
@@ -129,15 +176,18 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   BackendBuffer workspace(backend, fused_loss_workspace_size(call.n, call.reduction, backend));
   workspace.fill_bytes(0);
 
-  const auto start = std::chrono::steady_clock::now();
-  fused_loss(call, backend, workspace.data(), workspace.size());
+  // In place, each call overwrites the logits with the gradient: put them
+  // back before every call so that each computes from the same inputs.
+  std::function<void()> restore;
+  if (options.in_place) restore = [&] { z.upload(z_input.data(), bytes); };
+  const std::vector<double> times_ms = call_milliseconds(
+      backend, [&] { fused_loss(call, backend, workspace.data(), workspace.size()); }, options.repeats, restore);
   std::optional<double> reduced_loss;
   if (reduces) {
     double value = 0;
     reduced.download(&value, sizeof value);  // waits for the device
     reduced_loss = value;
   }
-  const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
 
   const auto download = [&](const BackendBuffer& buffer) {
     std::vector<unsigned char> host(bytes);
@@ -178,7 +228,9 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   report["reduction"] = to_string(call.reduction);
   report["dtype"] = to_string(call.dtype);
   report["input_dtype"] = {{"logits", npy::to_string(logits.type)}, {"targets", npy::to_string(targets.type)}};
-  report["time_ms"] = elapsed.count();
+  report["time_ms"] = median(times_ms);
+  report["times_ms"] = {{"min", *std::min_element(times_ms.begin(), times_ms.end())}, {"median", median(times_ms)}};
+  report["repeats"] = options.repeats;
   out << report.dump() << '\n';
 }
 

@@ -20,13 +20,14 @@ struct LossCommandOptions {
   float grad_scale = 1.0f;
   bool in_place = false;
   bool skip_target_validation = false;
+  int repeats = 1;  // timed fused calls, after one untimed warm-up
 };
 
 /// Registers the subcommand and binds its options to `options`.
 CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options);
 
-/// Runs it: prints {"loss", "n", "backend", ...} as JSON on `out`, writes the
-/// requested .npy outputs. Throws InputError on bad input, BackendError when
+/// Runs it: prints {"loss", "n", "backend", "time_ms", "times_ms", ...} as
+/// JSON on `out`, writes the requested .npy outputs. Throws InputError on bad input, BackendError when
 /// the backend cannot run.
 void run_loss_command(const LossCommandOptions& options, std::ostream& out);
 

@@ -22,6 +22,19 @@ double median_gpu_seconds(const std::function<void()>& launch, int repeats, int 
   return samples[samples.size() / 2];
 }
 
+std::vector<double> gpu_call_seconds(const std::function<void()>& launch, int repeats,
+                                     const std::function<void()>& before) {
+  EventTimer timer;
+  if (before) before();
+  gpu_warm_up(launch, 1);
+  std::vector<double> seconds;
+  for (int r = 0; r < repeats; ++r) {
+    if (before) before();
+    seconds.push_back(gpu_sample_seconds(launch, timer, nullptr, 1));
+  }
+  return seconds;
+}
+
 void gpu_profiler_start() { LOSSBENCH_CUDA_CHECK(cudaProfilerStart()); }
 void gpu_profiler_stop() { LOSSBENCH_CUDA_CHECK(cudaProfilerStop()); }
 

@@ -11,6 +11,9 @@ namespace {
 
 double gpu_copy_bandwidth() { unavailable(); }
 double median_gpu_seconds(const std::function<void()>&, int, int, const char*) { unavailable(); }
+std::vector<double> gpu_call_seconds(const std::function<void()>&, int, const std::function<void()>&) {
+  unavailable();
+}
 void gpu_profiler_start() { unavailable(); }
 void gpu_profiler_stop() { unavailable(); }
 

@@ -20,7 +20,9 @@
 
 #include "../data/file_size_limit.hpp"
 #include "cli.hpp"
+#include "command_loss.hpp"
 #include "common/test_directory.hpp"
+#include "lossbench/core/error.hpp"
 #include "lossbench/data/npy.hpp"
 
 namespace lossbench {
@@ -303,6 +305,54 @@ TEST_F(CliLoss, Bfloat16ComputationWritesItsGradientAsFloat32) {
   const npy::Array g = npy::read(path("g.npy"));
   EXPECT_EQ(g.type, npy::FloatType::f32);
   EXPECT_EQ(npy::load_as_double(g, 0), -0.5);
+}
+
+// --repeats R runs the fused call R times after a warm-up: the JSON gives the
+// median as time_ms and {min, median} as times_ms, and the outputs are those
+// of one call, in place too (where every call must start from the logits
+// again, not from the previous call's gradient written over them).
+TEST_F(CliLoss, RepeatsTimeTheCallAndKeepTheOutputsOfOne) {
+  const std::string zf = write_array("z.npy", DType::f32, {-3.0, -0.5, 0.0, 0.25, 2.0, 9.0, 1e4, 0.75, -1.5});
+  const std::string yf = write_array("y.npy", DType::f32, {0.0, 1.0, 0.5, 1.0, 0.0, 1.0, 0.0, 0.25, 1.0});
+  for (const std::string backend : {"ref", "emu"}) {
+    for (const std::string flag : {"", "--in-place"}) {
+      SCOPED_TRACE(backend + " " + flag);
+      nlohmann::json json[2];
+      std::string grad[2];
+      std::string loss_file[2];
+      for (const int repeats : {1, 3}) {
+        const int k = repeats == 1 ? 0 : 1;
+        std::vector<std::string> args = {"loss", "--logits", zf, "--targets", yf, "--backend", backend,
+                                         "--grad-out", path("g.npy"), "--loss-out", path("l.npy"),
+                                         "--repeats", std::to_string(repeats)};
+        if (!flag.empty()) args.push_back(flag);
+        ASSERT_EQ(run(args), 0) << err_.str();
+        json[k] = nlohmann::json::parse(out_.str());
+        grad[k] = contents("g.npy");
+        loss_file[k] = contents("l.npy");
+        EXPECT_EQ(json[k]["repeats"], repeats);
+        ASSERT_TRUE(json[k]["time_ms"].is_number()) << out_.str();
+        ASSERT_TRUE(json[k]["times_ms"]["min"].is_number()) << out_.str();
+        ASSERT_TRUE(json[k]["times_ms"]["median"].is_number()) << out_.str();
+        EXPECT_EQ(json[k]["time_ms"], json[k]["times_ms"]["median"]);
+        EXPECT_GE(json[k]["times_ms"]["min"].get<double>(), 0.0);
+        EXPECT_LE(json[k]["times_ms"]["min"].get<double>(), json[k]["time_ms"].get<double>());
+      }
+      EXPECT_EQ(json[0]["times_ms"]["min"], json[0]["times_ms"]["median"]);  // one call: one time
+      EXPECT_EQ(json[1]["loss"], json[0]["loss"]);
+      EXPECT_EQ(grad[1], grad[0]);
+      EXPECT_EQ(loss_file[1], loss_file[0]);
+    }
+  }
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--repeats", "0"}, "--repeats");
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--repeats", "-2"}, "--repeats");
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--repeats", "many"}, "--repeats");
+  cli::LossCommandOptions options;  // the in-process API refuses it too
+  options.logits_path = zf;
+  options.targets_path = yf;
+  options.repeats = 0;
+  std::ostringstream ignored;
+  EXPECT_THROW(cli::run_loss_command(options, ignored), InputError);
 }
 
 // np.save() writes float64 by default. Such files, and big-endian ones, are
