@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <system_error>
 
 #include "executable_layout.hpp"
@@ -48,7 +49,9 @@ void run_report_command(const ReportCommandOptions& options, std::ostream& out, 
   const double budget =
       options.budget_seconds.value_or(options.quick ? kQuickReportBudgetSeconds : kReportBudgetSeconds);
   if (!std::isfinite(budget) || budget <= 0) {
-    throw InputError("--budget must be a positive number of seconds, got " + std::to_string(budget));
+    std::ostringstream given;
+    given << budget;
+    throw InputError("--budget must be a positive number of seconds, got " + given.str());
   }
   if (options.out.empty()) throw InputError("--out must name a directory");
   prepare_output_directory(options.out);

@@ -135,7 +135,8 @@ ReportDocument run_report(const ReportSettings& settings, const ExecutableLayout
       record.reason = std::string("the report could not run it: ") + e.what();
     }
     record.seconds = std::chrono::duration<double>(Clock::now() - section_start).count();
-    if (stop_requested && stop_requested() && record.status != SectionStatus::ok) {
+    if (stop_requested && stop_requested() && record.status != SectionStatus::ok &&
+        record.reason.find("interrupted") == std::string::npos) {
       record.reason += record.reason.empty() ? "interrupted" : " (interrupted)";
     }
     progress << "report: " << definition.name << ": " << to_string(record.status)
