@@ -1,6 +1,9 @@
 // `lossbench report`'s options, in-process: bad ones exit 2 with a message
-// naming the problem, before anything runs or is written.
+// naming the problem, before anything runs or is written. And `lossbench
+// machine`, the report's first section, which says what the machine is.
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -50,6 +53,24 @@ TEST_F(CliReport, HelpListsTheOptions) {
   EXPECT_EQ(run({"--help"}), cli::kExitOk);
   for (const char* option : {"--out", "--quick", "--budget"}) {
     EXPECT_NE(out_.str().find(option), std::string::npos) << out_.str();
+  }
+}
+
+TEST_F(CliReport, MachineDescribesTheCpuAndTheGpuOrWhyThereIsNone) {
+  const std::string file = (dir_ / "machine.json").string();
+  ASSERT_EQ(cli::run({"machine", "--json", file}, out_, err_), cli::kExitOk) << err_.str();
+  EXPECT_EQ(out_.str().rfind("cpu: ", 0), 0u) << out_.str();
+  const nlohmann::json j = nlohmann::json::parse(dir_.contents("machine.json"));
+  EXPECT_FALSE(j["cpu"]["model"].get<std::string>().empty());
+  EXPECT_GE(j["cpu"]["logical_cores"].get<int>(), 1);
+  EXPECT_GT(j["host_copy_bandwidth_GB_per_s"].get<double>(), 0.0);
+  if (j["gpu"]["available"].get<bool>()) {
+    EXPECT_FALSE(j["gpu"]["name"].get<std::string>().empty());
+    EXPECT_GT(j["gpu"]["sm_count"].get<int>(), 0);
+    EXPECT_GT(j["gpu"]["device_copy_bandwidth_GB_per_s"].get<double>(), 0.0);
+  } else {
+    EXPECT_FALSE(j["gpu"]["reason"].get<std::string>().empty()) << "no GPU, and it says why";
+    EXPECT_NE(out_.str().find("gpu: none: "), std::string::npos) << out_.str();
   }
 }
 
