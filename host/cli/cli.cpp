@@ -7,6 +7,8 @@
 
 #include "command_bench.hpp"
 #include "command_loss.hpp"
+#include "command_machine.hpp"
+#include "command_report.hpp"
 #include "command_train.hpp"
 #include "command_verify.hpp"
 #include "lossbench/core/error.hpp"
@@ -29,6 +31,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   CLI::App* bench_command = add_bench_command(app, bench_options);
   TrainCommandOptions train_options;
   CLI::App* train_command = add_train_command(app, train_options);
+  MachineCommandOptions machine_options;
+  CLI::App* machine_command = add_machine_command(app, machine_options);
+  ReportCommandOptions report_options;
+  CLI::App* report_command = add_report_command(app, report_options);
 
   try {
     // CLI11 takes a vector of arguments in reverse order.
@@ -50,6 +56,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (train_command->parsed()) {
       run_train_command(train_options, out, err);
+      return kExitOk;
+    }
+    if (machine_command->parsed()) {
+      return run_machine_command(machine_options, out, err) ? kExitOk : kExitBackendError;
+    }
+    if (report_command->parsed()) {
+      run_report_command(report_options, out, err);
       return kExitOk;
     }
     // `verify`, or the main job, which is verify with its defaults.

@@ -1,0 +1,22 @@
+// The fused-loss benchmark: lossbench_bench's fused and unfused kernels,
+// cold (L2 flushed) and batched, with the CPU reference; without a GPU, the
+// CPU reference alone.
+#include "sections/benchmark_filters.hpp"
+#include "sections/benchmark_run.hpp"
+#include "sections/sections.hpp"
+
+namespace lossbench::report {
+namespace {
+
+void run(SectionContext& ctx) {
+  run_benchmarks(ctx, {"loss_bench", loss_bench_filter(ctx.gpu(), ctx.quick()), ctx.quick() ? 0.01 : 0.02,
+                       {{"fused/", "unfused/", "speedup_vs_unfused/"}}});
+}
+
+}  // namespace
+
+SectionDefinition loss_bench_section() {
+  return {"loss_bench", "Fused loss benchmark", 120, 45, 10, false, lossbench_bench_missing, run};
+}
+
+}  // namespace lossbench::report
