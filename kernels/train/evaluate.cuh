@@ -59,10 +59,7 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   double loss_sum = 0.0;
   double correct = 0.0;
 
-  const std::int64_t row_begin = static_cast<std::int64_t>(blockIdx.x) * p.rows_per_block;
-  const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
-  for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
-    const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
+  for_each_tile_of_block(p, [&](std::int64_t row0, int rows) {
     stage_rows<X>(p, nullptr, row0, rows, s.xs, thread);
     __syncthreads();  // the tile (and, the first time, W) is in shared memory
     forward_tile<Loss, K, true>(p, s, nullptr, row0, rows, bias, warp, lane, loss_sum);
@@ -73,7 +70,7 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
       correct += predicted == label ? 1.0 : 0.0;
     }
     __syncthreads();  // the next tile overwrites xs and dzs
-  }
+  });
   const double block_loss = BlockReduce(reduce_storage).Sum(loss_sum);
   __syncthreads();  // the temporary storage is reused
   const double block_correct = BlockReduce(reduce_storage).Sum(correct);

@@ -344,6 +344,19 @@ __device__ __forceinline__ float stage_weights(const TrainStepParams& p, const T
   return lane_output < p.k ? p.bias[lane_output] : 0.0f;
 }
 
+/// Calls visit(row0, rows) for each tile of this block's rows, in order: the
+/// block owns rows [blockIdx.x · rows_per_block, …) of the batch (the
+/// partition of train_step_partition), in tiles of kTrainTileRows, the last
+/// of the batch possibly shorter.
+template <class Visit>
+__device__ __forceinline__ void for_each_tile_of_block(const TrainStepParams& p, Visit&& visit) {
+  const std::int64_t row_begin = static_cast<std::int64_t>(blockIdx.x) * p.rows_per_block;
+  const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
+  for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
+    visit(row0, row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows);
+  }
+}
+
 /// The batch's row indices for this call: offset by the step cursor, which
 /// only the finalize kernel (launched after this one) advances.
 __device__ __forceinline__ const std::int32_t* batch_indices(const TrainStepParams& p) {
@@ -374,17 +387,14 @@ LOSSBENCH_UNROLL
   float db = 0.0f;
   double loss_sum = 0.0;
 
-  const std::int64_t row_begin = static_cast<std::int64_t>(blockIdx.x) * p.rows_per_block;
-  const std::int64_t row_end = p.n - row_begin < p.rows_per_block ? p.n : row_begin + p.rows_per_block;
-  for (std::int64_t row0 = row_begin; row0 < row_end; row0 += kTrainTileRows) {
-    const int rows = row_end - row0 < kTrainTileRows ? static_cast<int>(row_end - row0) : kTrainTileRows;
+  for_each_tile_of_block(p, [&](std::int64_t row0, int rows) {
     stage_rows<X>(p, indices, row0, rows, s.xs, thread);
     __syncthreads();  // the tile (and, the first time, W) is in shared memory
     forward_tile<Loss, K>(p, s, indices, row0, rows, bias, warp, lane, loss_sum);
     __syncthreads();  // dzs is complete
     backward_tile<K>(p, s, rows, thread, dw, db);
     __syncthreads();  // the next tile overwrites xs and dzs
-  }
+  });
 
   float* out = p.partials + static_cast<std::size_t>(blockIdx.x) * p.floats_per_block;
 LOSSBENCH_UNROLL

@@ -12,10 +12,9 @@
 #      system library, or is one that only the GPU machine provides (the
 #      driver and cuBLAS): those are excused and listed as such, nothing else;
 #   4. with MAX_MB, the whole folder is at most that many MiB;
-#   5. the moved copy runs: `bin/lossbench report --quick --out DIR` when this
-#      build has the report command (`report --help` prints its usage), else
-#      `bin/lossbench verify --quick --backend emu`; the benchmark and the GPU
-#      test executables load and list their cases; compare_pytorch.py starts.
+#   5. the moved copy runs: `bin/lossbench report --quick --out DIR` writes
+#      its report (the no-GPU path here); the benchmark and the GPU test
+#      executables load and list their cases; compare_pytorch.py starts.
 #
 # The lists below are this test's own statement of what may be missing from
 # lib/, written apart from the exclusions of cmake/LossbenchInstall.cmake on
@@ -251,27 +250,15 @@ function(run_installed)
 endfunction()
 
 if(NOT problems)
-  # CLI11 answers `report --help` with the main help (exit 0) when there is
-  # no such subcommand, so its usage line is what tells.
-  run_installed("${moved}/bin/lossbench" report --help)
-  if(run_status EQUAL 0 AND run_output MATCHES "Usage: [^\n]*lossbench report")
-    message(STATUS "this build has `lossbench report`: running report --quick from the moved copy")
-    run_installed("${moved}/bin/lossbench" report --quick --out "${work}/report")
-    if(NOT run_status EQUAL 0)
-      problem("bin/lossbench report --quick exited ${run_status}: ${run_output}${run_errors}")
-    endif()
-    foreach(file report.md report.json)
-      if(NOT EXISTS "${work}/report/${file}")
-        problem("bin/lossbench report --quick wrote no ${file}")
-      endif()
-    endforeach()
-  else()
-    message(STATUS "this build has no `lossbench report` yet: running verify --quick --backend emu from the moved copy")
-    run_installed("${moved}/bin/lossbench" verify --quick --backend emu)
-    if(NOT run_status EQUAL 0 OR NOT run_output MATCHES " 0 failed")
-      problem("bin/lossbench verify --quick --backend emu exited ${run_status}: ${run_output}${run_errors}")
-    endif()
+  run_installed("${moved}/bin/lossbench" report --quick --out "${work}/report")
+  if(NOT run_status EQUAL 0)
+    problem("bin/lossbench report --quick exited ${run_status}: ${run_output}${run_errors}")
   endif()
+  foreach(file report.md report.json)
+    if(NOT EXISTS "${work}/report/${file}")
+      problem("bin/lossbench report --quick wrote no ${file}")
+    endif()
+  endforeach()
 
   run_installed("${moved}/bin/lossbench_bench" --benchmark_list_tests=true)
   if(NOT run_status EQUAL 0 OR NOT run_output MATCHES "cpu_reference/")

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "emu/options.hpp"
@@ -47,15 +50,24 @@ TEST(KernelsResidentTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference
   }
 }
 
-// A misaligned d (not a multiple of 4) takes the element-by-element path.
+// Rows that do not start on a pack boundary take the element-by-element
+// path: d not a multiple of 4, or X one element past an aligned address.
 TEST(KernelsResidentTraining, UnpackedRowsAreWithinTheBoundToo) {
-  const Dataset data = testing::random_pixel_dataset(300, 33, 3, kSeed);
-  for (const InputType type : {InputType::u8, InputType::f32}) {
-    testing::TrajectorySpec spec;
-    spec.input_type = type;
-    spec.batch = 64;  // 4 full steps and one of 44
-    const testing::TrajectoryCheck r = testing::check_trajectory(Backend::emu, data, spec);
-    EXPECT_EQ(r.failed_steps, 0) << to_string(type) << ": " << r.first_failure;
+  struct Case {
+    int d;
+    std::size_t offset;
+  };
+  for (const Case c : {Case{33, 0}, Case{36, 1}}) {
+    const Dataset data = testing::random_pixel_dataset(300, c.d, 3, kSeed);
+    for (const InputType type : {InputType::u8, InputType::f32}) {
+      testing::TrajectorySpec spec;
+      spec.input_type = type;
+      spec.batch = 64;  // 4 full steps and one of 44
+      spec.input_offset = c.offset;
+      const testing::TrajectoryCheck r = testing::check_trajectory(Backend::emu, data, spec);
+      EXPECT_EQ(r.failed_steps, 0) << to_string(type) << " d = " << c.d << " offset " << c.offset << ": "
+                                   << r.first_failure;
+    }
   }
 }
 
@@ -146,23 +158,38 @@ TEST(KernelsResidentTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs)
   }
 }
 
-// The evaluation kernel against the reference backend's, on logits of order one.
+// The evaluation kernel against the reference backend's, on logits of order
+// one: d = 1 and 33 element by element, 784 packed, 784 one element off an
+// aligned address (element by element again); 1003 rows end in a short tile.
 TEST(KernelsEvaluate, MatchesTheReference) {
+  constexpr std::int64_t kRows = 1003;
+  struct Case {
+    int d;
+    std::size_t offset;
+  };
   for (const InputType type : {InputType::u8, InputType::f32}) {
-    for (const int d : {1, 33, 784}) {
-      const Dataset data = testing::random_pixel_dataset(1000, d, 10, kSeed + static_cast<std::uint64_t>(d));
+    for (const Case c : {Case{1, 0}, Case{33, 0}, Case{784, 0}, Case{784, 1}}) {
+      const int d = c.d;
+      const Dataset data = testing::random_pixel_dataset(kRows, d, 10, kSeed + static_cast<std::uint64_t>(d));
+      // X copied one element past an aligned address when c.offset is 1.
+      const std::size_t element = type == InputType::u8 ? 1 : sizeof(float);
+      std::vector<std::byte> x(c.offset * element + data.pixels.size() * element + 16);
+      const auto aligned = (16 - reinterpret_cast<std::uintptr_t>(x.data()) % 16) % 16;
+      std::byte* x_begin = x.data() + aligned + c.offset * element;
+      std::memcpy(x_begin, type == InputType::u8 ? static_cast<const void*>(data.pixels.data()) : data.inputs.data(),
+                  data.pixels.size() * element);
       std::vector<float> weights(static_cast<std::size_t>(d) * 10);
       for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = std::sin(static_cast<float>(i)) / std::sqrt(static_cast<float>(d));
       std::vector<float> bias(10, 0.1f);
       double results[2][2];
       for (const Backend backend : {Backend::ref, Backend::emu}) {
         EvaluateCall call;
-        call.inputs = type == InputType::u8 ? static_cast<const void*>(data.pixels.data()) : data.inputs.data();
+        call.inputs = x_begin;
         call.input_type = type;
         call.targets = data.targets.data();
         call.weights = weights.data();
         call.bias = bias.data();
-        call.n = 1000;
+        call.n = kRows;
         call.d = d;
         call.k = 10;
         double* out = results[backend == Backend::emu];
@@ -171,7 +198,7 @@ TEST(KernelsEvaluate, MatchesTheReference) {
         BackendBuffer workspace(backend, evaluate_workspace_size(call.n, d, 10, backend));
         evaluate(call, backend, workspace.data(), workspace.size());
       }
-      EXPECT_NEAR(results[1][0], results[0][0], 1e-5 * results[0][0]) << "d = " << d;
+      EXPECT_NEAR(results[1][0], results[0][0], 1e-5 * results[0][0]) << "d = " << d << " offset " << c.offset;
       EXPECT_NEAR(results[1][1], results[0][1], 2.0) << "d = " << d << ": a near tie may flip";
       EXPECT_EQ(results[1][1], std::floor(results[1][1])) << "a count";
     }

@@ -61,8 +61,10 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
   const std::size_t steps_per_epoch = (count + spec.batch - 1) / spec.batch;
   const bool u8 = spec.input_type == InputType::u8;
 
-  BackendBuffer inputs(backend, count * static_cast<std::size_t>(d) * (u8 ? 1 : sizeof(float)));
-  inputs.upload(u8 ? static_cast<const void*>(data.pixels.data()) : data.inputs.data(), inputs.size());
+  const std::size_t element = u8 ? 1 : sizeof(float);
+  const std::size_t offset = spec.input_offset * element;
+  BackendBuffer inputs(backend, offset + count * static_cast<std::size_t>(d) * element);
+  inputs.upload(u8 ? static_cast<const void*>(data.pixels.data()) : data.inputs.data(), inputs.size() - offset, offset);
   BackendBuffer targets(backend, data.targets.size() * sizeof(float));
   targets.upload(data.targets.data(), targets.size());
   std::vector<float> weights(dk, 0.0f);
@@ -81,7 +83,7 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
 
   TrainStepCall call;
   call.loss = spec.loss;
-  call.inputs = inputs.data();
+  call.inputs = static_cast<const char*>(inputs.data()) + offset;
   call.input_type = spec.input_type;
   call.targets = static_cast<const float*>(targets.data());
   call.weights = static_cast<float*>(device_weights.data());

@@ -21,6 +21,7 @@ struct TrajectorySpec {
   int epochs = 2;
   float learning_rate = 0.1f;
   std::uint64_t seed = 1;  // the shuffles
+  std::size_t input_offset = 0;  // elements X starts after an aligned address: 1 leaves the packed path
 };
 
 struct TrajectoryCheck {

@@ -6,38 +6,23 @@
 
 #include "backends/backend_table.hpp"
 #include "core/argument_checks.hpp"
+#include "train/train_call_checks.hpp"
 
 namespace lossbench {
 namespace {
 
 void require(bool condition, const std::string& message) { detail::require(condition, "evaluate", message); }
 
-void require_shape(std::int64_t n, int d, int k, Backend backend) {
-  require(n >= 1, "n (rows) must be >= 1, got " + std::to_string(n));
-  require(d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(d));
-  require(k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(k));
-  const TrainStepLimits limits = train_step_limits(backend);
-  require(d <= limits.max_inputs && k <= limits.max_outputs,
-          "d = " + std::to_string(d) + ", k = " + std::to_string(k) + " exceed the " +
-              std::string(to_string(backend)) + " backend's limits (d <= " + std::to_string(limits.max_inputs) +
-              ", k <= " + std::to_string(limits.max_outputs) + ")");
-}
-
 }  // namespace
 
 std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backend) {
-  require_shape(n, d, k, backend);
+  detail::require_backend_shape("evaluate", n, d, k, backend);
   return detail::backend_entry(backend).evaluate_workspace(n, d, k);
 }
 
 void validate(const EvaluateCall& call) {
-  require(call.loss == Loss::mse || call.loss == Loss::bce,
-          "unknown loss value " + std::to_string(static_cast<int>(call.loss)) + " (expected mse or bce)");
-  require(call.input_type == InputType::f32 || call.input_type == InputType::u8,
-          "unknown input type value " + std::to_string(static_cast<int>(call.input_type)) + " (expected f32 or u8)");
-  require(call.n >= 1, "n (rows) must be >= 1, got " + std::to_string(call.n));
-  require(call.d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(call.d));
-  require(call.k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(call.k));
+  detail::require_train_kinds("evaluate", call.loss, call.input_type);
+  detail::require_positive_shape("evaluate", call.n, call.d, call.k);
   const std::pair<const void*, const char*> pointers[] = {
       {call.inputs, "inputs"}, {call.targets, "targets"},       {call.weights, "weights"},
       {call.bias, "bias"},     {call.loss_value, "loss_value"}, {call.correct, "correct"}};
@@ -64,7 +49,7 @@ void validate(const EvaluateCall& call) {
 void evaluate(const EvaluateCall& call, Backend backend, void* workspace, std::size_t workspace_bytes, void* stream) {
   validate(call);
   const detail::BackendEntry& entry = detail::available_backend(backend);
-  require_shape(call.n, call.d, call.k, backend);
+  detail::require_backend_shape("evaluate", call.n, call.d, call.k, backend);
   const std::size_t needed = entry.evaluate_workspace(call.n, call.d, call.k);
   require(workspace_bytes >= needed, "the workspace holds " + std::to_string(workspace_bytes) + " bytes but needs " +
                                          std::to_string(needed) + " (see evaluate_workspace_size)");

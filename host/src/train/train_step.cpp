@@ -10,6 +10,7 @@
 
 #include "backends/backend_table.hpp"
 #include "core/argument_checks.hpp"
+#include "train/train_call_checks.hpp"
 
 namespace lossbench {
 namespace {
@@ -17,20 +18,6 @@ namespace {
 void require(bool condition, const std::string& message) { detail::require(condition, "train_step", message); }
 
 detail::ByteRange floats_at(const void* p, std::size_t count) { return detail::byte_range(p, count * sizeof(float)); }
-
-// n, d and k against the backend's limits, in the words a user can act on.
-void require_shape(std::int64_t n, int d, int k, Backend backend) {
-  require(n >= 1, "n (rows in the batch) must be >= 1, got " + std::to_string(n));
-  require(d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(d));
-  require(k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(k));
-  const TrainStepLimits limits = train_step_limits(backend);
-  const std::string on = " on the " + std::string(to_string(backend)) + " backend";
-  require(d <= limits.max_inputs, "d = " + std::to_string(d) + " exceeds the " + std::to_string(limits.max_inputs) +
-                                      " inputs per row that the fused kernel stages in shared memory" + on +
-                                      " (the ref backend takes any d)");
-  require(k <= limits.max_outputs,
-          "k = " + std::to_string(k) + " exceeds the " + std::to_string(limits.max_outputs) + " outputs per row" + on);
-}
 
 // The indices a call reads, checked where the host can read them.
 void require_indices_in_range(const TrainStepCall& call) {
@@ -58,18 +45,13 @@ std::size_t input_type_size(InputType type) { return type == InputType::u8 ? 1 :
 TrainStepLimits train_step_limits(Backend backend) { return detail::backend_entry(backend).train_step_limits; }
 
 std::size_t train_step_workspace_size(std::int64_t n, int d, int k, Backend backend) {
-  require_shape(n, d, k, backend);
+  detail::require_backend_shape("train_step", n, d, k, backend);
   return detail::backend_entry(backend).train_step_workspace(n, d, k);
 }
 
 void validate(const TrainStepCall& call) {
-  require(call.loss == Loss::mse || call.loss == Loss::bce,
-          "unknown loss value " + std::to_string(static_cast<int>(call.loss)) + " (expected mse or bce)");
-  require(call.input_type == InputType::f32 || call.input_type == InputType::u8,
-          "unknown input type value " + std::to_string(static_cast<int>(call.input_type)) + " (expected f32 or u8)");
-  require(call.n >= 1, "n (rows in the batch) must be >= 1, got " + std::to_string(call.n));
-  require(call.d >= 1, "d (inputs per row) must be >= 1, got " + std::to_string(call.d));
-  require(call.k >= 1, "k (outputs per row) must be >= 1, got " + std::to_string(call.k));
+  detail::require_train_kinds("train_step", call.loss, call.input_type);
+  detail::require_positive_shape("train_step", call.n, call.d, call.k);
   require(std::isfinite(call.learning_rate) && call.learning_rate >= 0.0f,
           "the learning rate must be finite and >= 0, got " + std::to_string(call.learning_rate));
   const bool updates = call.learning_rate > 0.0f;
@@ -130,7 +112,7 @@ void train_step(const TrainStepCall& call, Backend backend, void* workspace, std
                 void* stream) {
   validate(call);
   const detail::BackendEntry& entry = detail::available_backend(backend);
-  require_shape(call.n, call.d, call.k, backend);
+  detail::require_backend_shape("train_step", call.n, call.d, call.k, backend);
   const std::size_t needed = entry.train_step_workspace(call.n, call.d, call.k);
   require(workspace_bytes >= needed, "the workspace holds " + std::to_string(workspace_bytes) + " bytes but needs " +
                                          std::to_string(needed) + " (see train_step_workspace_size)");

@@ -18,20 +18,27 @@
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-/// Above 48 KiB of dynamic shared memory a kernel must opt in; the device
-/// decides how far (227 KiB on H100, 163 KiB on A100, 99 KiB on sm_86/89,
-/// 64 KiB on sm_75). A refusal is a BackendError naming the bytes.
-template <class Kernel>
-void opt_in_shared_memory(Kernel kernel, std::size_t shared_bytes, int d, int k, const char* what) {
-  if (shared_bytes <= 48 * 1024) return;
-  const cudaError_t status =
-      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes));
+/// Launches one of the tiled kernels (the step's, the evaluation's) over the
+/// blocks of train_step_partition(n), with the shared memory its tiles of d
+/// inputs and output capacity K take. Above 48 KiB a kernel must opt in; the
+/// device decides how far (227 KiB on H100, 163 KiB on A100, 99 KiB on
+/// sm_86/89, 64 KiB on sm_75). A refusal is a BackendError naming the bytes.
+template <int K, class Params, class Stream>
+void launch_tiled(void (*kernel)(Params), std::int64_t n, int d, int k, Stream stream, const Params& params,
+                  const char* what) {
+  const std::size_t shared_bytes = train_step_shared_bytes(d, K);
+  if (shared_bytes > 48 * 1024) {
+    const cudaError_t status =
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shared_bytes));
 #if defined(__CUDACC__)
-  (void)cudaGetLastError();  // not sticky, but do not let the next launch's check report it
+    (void)cudaGetLastError();  // not sticky, but do not let the next launch's check report it
 #endif
-  check_status(status, std::string(what) + ": d = " + std::to_string(d) + " with k = " + std::to_string(k) +
-                           " needs " + std::to_string(shared_bytes) +
-                           " bytes of shared memory per block (X tile, W and dZ); asking the device for them");
+    check_status(status, std::string(what) + ": d = " + std::to_string(d) + " with k = " + std::to_string(k) +
+                             " needs " + std::to_string(shared_bytes) +
+                             " bytes of shared memory per block (X tile, W and dZ); asking the device for them");
+  }
+  const auto blocks = static_cast<unsigned>(train_step_partition(n).blocks);
+  lossbench::launch(kernel, dim3(blocks), dim3(kTrainBlockThreads), shared_bytes, stream, params);
 }
 
 /// Whether every row of X starts at a boundary of the kernel's 4-element
@@ -74,11 +81,7 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   p.floats_per_block = layout.floats_per_block;
   p.loss_partials = reinterpret_cast<double*>(static_cast<char*>(workspace) + layout.loss_partials_offset);
 
-  const auto kernel = &fused_train_step_kernel<Loss, K, X>;
-  const std::size_t shared_bytes = train_step_shared_bytes(call.d, K);
-  opt_in_shared_memory(kernel, shared_bytes, call.d, call.k, "train_step");
-  lossbench::launch(kernel, dim3(static_cast<unsigned>(partition.blocks)), dim3(kTrainBlockThreads), shared_bytes,
-                    stream, p);
+  launch_tiled<K>(&fused_train_step_kernel<Loss, K, X>, call.n, call.d, call.k, stream, p, "train_step");
 
   TrainStepFinalizeParams f;
   f.partials = p.partials;
@@ -110,11 +113,7 @@ void launch_evaluate_for(const EvaluateCall& call, void* workspace, Stream strea
   e.step.loss_partials = static_cast<double*>(workspace);
   e.correct_partials = static_cast<double*>(workspace) + layout.blocks;
 
-  const auto kernel = &evaluate_kernel<Loss, K, X>;
-  const std::size_t shared_bytes = train_step_shared_bytes(call.d, K);
-  opt_in_shared_memory(kernel, shared_bytes, call.d, call.k, "evaluate");
-  lossbench::launch(kernel, dim3(static_cast<unsigned>(partition.blocks)), dim3(kTrainBlockThreads), shared_bytes,
-                    stream, e);
+  launch_tiled<K>(&evaluate_kernel<Loss, K, X>, call.n, call.d, call.k, stream, e, "evaluate");
 
   EvaluateFinalizeParams f;
   f.loss_partials = e.step.loss_partials;
