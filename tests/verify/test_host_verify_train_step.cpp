@@ -49,6 +49,26 @@ TEST(HostVerifyTrainStep, RefusesAnEmptyShape) {
   EXPECT_THROW(verify_train_step_case(c, Backend::ref), InputError);
 }
 
+// The trainer's call (u8 pixels through a shuffled order, a cursor, the
+// update in place) on the ref backend, whose update is the same fma of the
+// same rounded gradient: it passes, W, b and both loss slots are its outputs.
+TEST(HostVerifyTrainStep, TheTrainersCallPassesOnTheReference) {
+  for (const int offset : {0, 1}) {
+    TrainStepVerifyCase c = small_case();
+    c.trainer = true;
+    c.x_offset = offset;
+    const TrainStepVerifyResult r = verify_train_step_case(c, Backend::ref);
+    EXPECT_TRUE(r.passed()) << r.log.report();
+    EXPECT_EQ(r.log.checked_elements(), 5 * 3 + 3 + 1);
+    EXPECT_EQ(r.output_bits.size(), (5 * 3 + 3) * sizeof(float) + 2 * sizeof(double));
+    EXPECT_EQ(r.config.name(), "train/bce/n=9/d=5/k=3/off=" + std::to_string(offset) + "/trainer");
+  }
+  TrainStepVerifyCase c = small_case();
+  c.trainer = true;
+  const TrainStepRunner never = [](const TrainStepCall&) { ADD_FAILURE() << "ran the trainer's call elsewhere"; };
+  EXPECT_THROW(verify_train_step_case(c, Backend::ref, never, fused_train_step_sum_lengths(c.n, c.d)), InputError);
+}
+
 TEST(HostVerifyTrainStep, TheUncorruptedStepPasses) {
   const TrainStepVerifyResult r = verify_corrupted([](const TrainStepCall&, int) {});
   EXPECT_TRUE(r.passed()) << r.log.report();

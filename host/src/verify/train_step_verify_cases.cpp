@@ -35,10 +35,15 @@ constexpr std::int64_t kTrainStepBlockCapRows = 256 * 64;
 // A batch of mostly saturated logits: how MSE's gradient vanishes.
 constexpr Shape kSaturatedShape{150, 97, 10, true};
 
+// The trainer's call: rows not a multiple of 4 pixels (element by element),
+// Fashion-MNIST's shape in one block, and over several blocks.
+constexpr Shape kTrainerShapes[] = {{9, 33, 5, true}, {65, 784, 10, true}, {1003, 784, 10, false}};
+
 }  // namespace
 
 void append_train_step_verify_cases(std::vector<TrainStepVerifyCase>& cases, std::int64_t n, int d, int k,
-                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed) {
+                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed,
+                                    bool trainer) {
   for (const Loss loss : losses) {
     for (const int x_offset : {0, 1}) {
       TrainStepVerifyCase c;
@@ -48,6 +53,7 @@ void append_train_step_verify_cases(std::vector<TrainStepVerifyCase>& cases, std
       c.k = k;
       c.x_offset = x_offset;
       c.saturated = saturated;
+      c.trainer = trainer;
       c.seed = seed + cases.size();
       cases.push_back(c);
     }
@@ -68,6 +74,10 @@ std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, st
   }
   const Shape& t = kSaturatedShape;
   append_train_step_verify_cases(cases, t.n, t.d, t.k, {Loss::mse, Loss::bce}, true, seed);
+  for (const Shape& s : kTrainerShapes) {
+    if (quick && !s.in_quick) continue;
+    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, seed, /*trainer=*/true);
+  }
   return cases;
 }
 

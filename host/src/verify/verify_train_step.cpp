@@ -9,6 +9,7 @@
 #include "lossbench/reference/train_step_reference.hpp"
 #include "lossbench/verify/guarded_array.hpp"
 #include "verify/train_step_verify_inputs.hpp"
+#include "verify/verify_trainer_step.hpp"
 
 namespace lossbench {
 namespace {
@@ -36,16 +37,25 @@ float load_float(const std::vector<unsigned char>& bytes, std::size_t i) {
   return value;
 }
 
+void require_valid(const TrainStepVerifyCase& config) {
+  if (config.n < 1 || config.d < 1 || config.k < 1 || config.x_offset < 0) {
+    throw InputError("verify_train_step_case: " + config.name() + " needs n, d and k >= 1 and x_offset >= 0");
+  }
+}
+
 }  // namespace
 
 std::string TrainStepVerifyCase::name() const {
   std::ostringstream s;
   s << "train/" << to_string(loss) << "/n=" << n << "/d=" << d << "/k=" << k << "/off=" << x_offset;
   if (saturated) s << "/saturated";
+  if (trainer) s << "/trainer";
   return s.str();
 }
 
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend) {
+  require_valid(config);
+  if (config.trainer) return detail::verify_trainer_step_case(config, backend);
   BackendBuffer workspace(backend, train_step_workspace_size(config.n, config.d, config.k, backend));
   workspace.fill_bytes(kPoisonByte);  // garbage: the step needs no zeroed workspace
   const TrainStepRunner run = [&](const TrainStepCall& call) {
@@ -56,8 +66,9 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
 
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend,
                                              const TrainStepRunner& run, TrainStepSumLengths lengths) {
-  if (config.n < 1 || config.d < 1 || config.k < 1 || config.x_offset < 0) {
-    throw InputError("verify_train_step_case: " + config.name() + " needs n, d and k >= 1 and x_offset >= 0");
+  require_valid(config);
+  if (config.trainer) {
+    throw InputError("verify_train_step_case: " + config.name() + " is the trainer's call, which only train_step() makes");
   }
   TrainStepVerifyResult result;
   result.config = config;

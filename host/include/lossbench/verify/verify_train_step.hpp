@@ -32,16 +32,24 @@ struct TrainStepVerifyCase {
   /// Weights 30 times larger: |z| in the tens to hundreds, σ saturated, MSE's
   /// gradient vanishing (the seed's slowdown) and BCE's staying a − y.
   bool saturated = false;
+  /// The step as train() calls it (trainer.hpp): X as uint8 pixels
+  /// (x_offset bytes off alignment: 1 takes the element-by-element path),
+  /// the batch read through a shuffled order of 2n + 3 rows at step 1 of a
+  /// cursor (step_rows = n), the SGD update in place (η = 0.5), L the only
+  /// other output. The updated W and b are checked against fma(−η, g, W) of
+  /// the reference's gradient g within η times g's bound plus the rounding,
+  /// L in its step's slot, the cursor advanced by one.
+  bool trainer = false;
   std::uint64_t seed = 1;
 
-  /// e.g. "train/bce/n=65/d=784/k=10/off=1", with "/saturated" appended.
+  /// e.g. "train/bce/n=65/d=784/k=10/off=1", with "/saturated" or "/trainer" appended.
   std::string name() const;
 };
 
 struct TrainStepVerifyResult {
   TrainStepVerifyCase config;
-  double grad_weights_error = 0;  // max over dW of |Δ| / bound (<= 1 passes)
-  double grad_bias_error = 0;     // same over db
+  double grad_weights_error = 0;  // max over dW (a trainer case: the updated W) of |Δ| / bound (<= 1 passes)
+  double grad_bias_error = 0;     // same over db (the updated b)
   double loss_error = 0;          // same for L
   bool all_written = true;        // no output left poisoned, no guard element touched
   bool deterministic = true;      // a second run gave the same bits
@@ -65,7 +73,8 @@ using TrainStepRunner = std::function<void(const TrainStepCall& call)>;
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend);
 
 /// The same checks of another implementation of the step, e.g. the cuBLAS
-/// baseline, whose float sums have other `lengths`. Its arrays live on `backend`.
+/// baseline, whose float sums have other `lengths`. Its arrays live on
+/// `backend`. Plain steps only: a trainer case is an InputError.
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend,
                                              const TrainStepRunner& run, TrainStepSumLengths lengths);
 
@@ -77,16 +86,19 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
 /// 255, 256, 257, 513 (around the 32 lanes and the 256 columns a thread
 /// steps over), 784 (Fashion-MNIST), 1023 and 1024 (the kernel's maximum);
 /// k = 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 16 (every compiled output
-/// capacity and the values just above one); and a saturated batch. Every
+/// capacity and the values just above one); a saturated batch; and the
+/// trainer's call (`trainer`) at n × d × k = 9 × 33 × 5, 65 × 784 × 10 and
+/// (not quick) 1003 × 784 × 10. Every
 /// shape is within the kernels' train_step_limits. `quick` leaves out the
 /// four largest batches (n × d = 300 × 1024, 1003 × 129, 1003 × 784 and
 /// 16385 × 4): about 6 s under the emulator instead of 70.
 std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, std::uint64_t seed);
 
-/// The cases of one shape: each of `losses` with X aligned (the float4
-/// staging path) and one float off (the scalar path), appended to `cases`,
+/// The cases of one shape: each of `losses` with X aligned (the packed
+/// staging path) and one element off (the scalar path), appended to `cases`,
 /// seeded `seed` + their position in `cases`.
 void append_train_step_verify_cases(std::vector<TrainStepVerifyCase>& cases, std::int64_t n, int d, int k,
-                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed);
+                                    std::initializer_list<Loss> losses, bool saturated, std::uint64_t seed,
+                                    bool trainer = false);
 
 }  // namespace lossbench
