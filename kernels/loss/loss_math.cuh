@@ -14,8 +14,10 @@
 //        whose gradient is a − y: σ' cancels.)
 //
 // Accuracy: nothing here cancels catastrophically except a − y itself when
-// y ≈ a, which no formula can avoid; a − y is formed as (1 − y) − σ(−z) for
-// z ≥ 0 so that a saturated neuron with y = 1 gets the exact small difference.
+// y ≈ a, which no formula can avoid. a − y (w·a − p·y for bce) is formed
+// from the smaller of its two pairs of terms whose subtraction is exact where
+// it can be (weighted_sigmoid_minus_target below): the error is then a few
+// ulps of the terms subtracted, the s_i of fused_loss_bounds.hpp.
 // For |z| = inf the loss is the limit where it exists (0 when the target
 // agrees exactly, +inf otherwise), never inf − inf = NaN.
 #include "kernels/common/cuda_compat.cuh"
@@ -40,6 +42,38 @@ __host__ __device__ __forceinline__ SigmoidPair sigmoid_pair(float z) {
 /// when the target agrees with the saturated output, and so does its limit.
 __host__ __device__ __forceinline__ float product_zero_wins(float c, float z) { return c == 0.0f ? 0.0f : c * z; }
 
+/// ½ − σ(−|z|) = ½·tanh(|z|/2) ≥ 0, to a few ulps of itself: from the pair's
+/// small sigmoid where that is ≤ σ(−1) (the subtraction then loses nothing),
+/// else from expm1, since ½ − σ(−|z|) ≈ |z|/4 would keep only the absolute
+/// precision of σ(−|z|) ≈ ½.
+__host__ __device__ __forceinline__ float half_minus_small_sigmoid(float z, const SigmoidPair& s) {
+  const float t = fabsf(z);
+  if (t >= 1.0f) return 0.5f - fminf(s.a, s.one_minus_a);
+  const float m = expm1f(-t);  // e^{−|z|} − 1, in (−0.64, 0]
+  return -0.5f * m / (2.0f + m);
+}
+
+/// w·a − p·y = (a − y) − (p − 1)·y·(1 − a), the bce gradient (a − y when
+/// w = p = 1, as for mse), formed by where a and y lie against ½:
+///  - both above (z ≥ 0, y ≥ ½): (1 − y) − w·σ(−z). 1 − y is exact
+///    (Sterbenz) and σ(−z) ≤ ½ has full relative precision, so a saturated
+///    neuron with y ≈ 1 gets its small difference to a few ulps of σ(−z);
+///  - both below (z < 0, y ≤ ½): w·σ(z) − p·y, symmetrically;
+///  - on opposite sides: a − y = ±((½ − y) ± (½ − σ(−|z|))), two terms of the
+///    same sign, so nothing cancels and a − y has full relative precision
+///    even where a ≈ y ≈ ½ (as 1 − y or σ(z) − y would not: at z = 0,
+///    y = 0.49857 (1 − y) − σ(−z) was 2e-5 off, relatively).
+/// NaN in z or y gives NaN.
+__host__ __device__ __forceinline__ float weighted_sigmoid_minus_target(const SigmoidPair& s, float z, float y,
+                                                                       float w, float p) {
+  const bool a_high = z >= 0.0f;
+  if (a_high && y >= 0.5f) return (1.0f - y) - w * s.one_minus_a;
+  if (!a_high && y <= 0.5f) return w * s.a - p * y;
+  const float h = half_minus_small_sigmoid(z, s);
+  const float a_minus_y = a_high ? (0.5f - y) + h : -((y - 0.5f) + h);
+  return p == 1.0f ? a_minus_y : a_minus_y - (p - 1.0f) * y * s.one_minus_a;
+}
+
 /// The loss of one element and its derivative with respect to the logit.
 struct LossAndGrad {
   float loss;
@@ -55,23 +89,24 @@ struct LossParams {
 struct MseLoss {
   __host__ __device__ __forceinline__ static LossAndGrad eval(float z, float y, const LossParams&) {
     const SigmoidPair s = sigmoid_pair(z);
-    const float a_minus_y = z >= 0.0f ? (1.0f - y) - s.one_minus_a : s.a - y;
+    const float a_minus_y = weighted_sigmoid_minus_target(s, z, y, 1.0f, 1.0f);
     return {0.5f * a_minus_y * a_minus_y, a_minus_y * (s.a * s.one_minus_a)};
   }
 };
 
 /// Binary cross-entropy from logits, with an optional pos_weight p:
-///   z ≥ 0: ℓ = (1 − y)·z + w·log1p(e),   dℓ/dz = (1 − y) − w·σ(−z)
-///   z < 0: ℓ = −p·y·z + w·log1p(e),      dℓ/dz = w·σ(z) − p·y
-/// (both equal the textbook forms; the split keeps every product finite).
+///   z ≥ 0: ℓ = (1 − y)·z + w·log1p(e)
+///   z < 0: ℓ = −p·y·z + w·log1p(e)
+///   dℓ/dz = w·σ(z) − p·y = (1 − y) − w·σ(−z)
+/// (equal to the textbook forms; the split keeps every product finite).
 struct BceLoss {
   __host__ __device__ __forceinline__ static LossAndGrad eval(float z, float y, const LossParams& params) {
     const SigmoidPair s = sigmoid_pair(z);
     const float p = params.pos_weight;
     const float w = fmaf(p - 1.0f, y, 1.0f);
     const float softplus_tail = w * log1pf(s.e);
-    if (z >= 0.0f) return {product_zero_wins(1.0f - y, z) + softplus_tail, (1.0f - y) - w * s.one_minus_a};
-    return {product_zero_wins(-p * y, z) + softplus_tail, w * s.a - p * y};
+    const float linear = z >= 0.0f ? product_zero_wins(1.0f - y, z) : product_zero_wins(-p * y, z);
+    return {linear + softplus_tail, weighted_sigmoid_minus_target(s, z, y, w, p)};
   }
 };
 

@@ -9,7 +9,7 @@ namespace {
 
 const BackendEntry* find_entry(Backend backend) {
   // The dispatch table: one line per backend built into lossbench.
-  static const BackendEntry* const entries[] = {&ref_backend(), &emu_backend(), &cuda_backend()};
+  static const BackendEntry* const entries[] = {&ref_backend(), &emu_backend(), &cuda_backend(), &cpu_backend()};
   for (const BackendEntry* entry : entries) {
     if (entry->backend == backend) return entry;
   }

@@ -5,7 +5,7 @@
 // the baselines, BackendBuffer) validate their arguments and then call
 // through the entry; none of them names a backend.
 //
-// A new backend is a folder beside ref/, emu/ and cuda/ that defines its
+// A new backend is a folder beside ref/, emu/, cuda/ and cpu/ that defines its
 // entry, plus one line in backend_table.cpp. Internal.
 #include <cstddef>
 #include <cstdint>
@@ -113,5 +113,6 @@ F require_facility(const BackendEntry& entry, F facility, std::string_view what)
 const BackendEntry& ref_backend();
 const BackendEntry& emu_backend();
 const BackendEntry& cuda_backend();
+const BackendEntry& cpu_backend();
 
 }  // namespace lossbench::detail

@@ -25,12 +25,28 @@ double output_underflow(DType dtype) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+namespace {
+
+// The size of the terms that loss_math.cuh's weighted_sigmoid_minus_target
+// subtracts to form w·a − p·y: no float formula is more accurate than they are.
+double subtracted_terms(double z, double y, double w, double p) {
+  const double a = reference::sigmoid(z);
+  const double one_minus_a = reference::sigmoid(-z);
+  if (z >= 0 && y >= 0.5) return (1.0 - y) + w * one_minus_a;
+  if (z < 0 && y <= 0.5) return w * a + p * y;
+  // a and y on opposite sides of ½: a − y has no cancellation; only p ≠ 1 subtracts.
+  return std::fabs(a - y) + std::fabs(p - 1.0) * y * one_minus_a;
+}
+
+}  // namespace
+
 double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
   const bool bce = e.loss == Loss::bce;
   const double p = bce ? e.pos_weight : 1.0;
   const double w = bce ? 1.0 + (p - 1.0) * e.y : 1.0;
   const double k = bce ? 1.0 : reference::sigmoid_derivative(e.z);
-  const double cancellation_scale = std::fabs(e.grad_multiplier) * (w + p * std::fabs(e.y)) * k;
+  const double terms = subtracted_terms(e.z, e.y, w, p);
+  const double cancellation_scale = std::fabs(e.grad_multiplier) * terms * k;
   const double magnitude = std::fabs(grad_ref);
   const double big_p = std::fmax(1.0, p);
   return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +

@@ -18,12 +18,20 @@ double sigmoid_derivative(double z) { return sigmoid(z) * sigmoid(-z); }
 
 namespace {
 
-// a − y without cancellation when a is close to 1: for z ≥ 0, 1 − a = σ(−z)
-// is known to full relative precision and 1 − y is exact in double for any
-// float target, so (1 − y) − σ(−z) loses nothing that the inputs did not.
-double sigmoid_minus_target(double z, double y) {
-  if (z >= 0) return (1.0 - y) - sigmoid(-z);
-  return sigmoid(z) - y;
+// w·a − p·y = (a − y) − (p − 1)·y·(1 − a), by the rule of
+// kernels/loss/loss_math.cuh (weighted_sigmoid_minus_target), which the
+// reference follows so that it is accurate wherever the kernels are: with a
+// and y on the same side of ½ from the two small terms (1 − y is exact in
+// double for y ≥ ½), on opposite sides as (½ − y) + ½·tanh(z/2), a sum
+// without cancellation (½ − σ(z) from expm1, exact to a few double ulps even
+// for tiny z).
+double weighted_sigmoid_minus_target(double z, double y, double w, double p) {
+  if (z >= 0 && y >= 0.5) return (1.0 - y) - w * sigmoid(-z);
+  if (z < 0 && y <= 0.5) return w * sigmoid(z) - p * y;
+  const double m = std::expm1(-std::fabs(z));
+  const double h = -0.5 * m / (2.0 + m);  // ½ − σ(−|z|), ≥ 0
+  const double a_minus_y = z >= 0 ? (0.5 - y) + h : -((y - 0.5) + h);
+  return a_minus_y - (p - 1.0) * y * sigmoid(-z);
 }
 
 // c·z where a zero coefficient wins over an infinite z: the limit of the loss
@@ -33,7 +41,7 @@ double product_zero_wins(double c, double z) { return c == 0.0 ? 0.0 : c * z; }
 }  // namespace
 
 LossAndGrad mse(double z, double y) {
-  const double a_minus_y = sigmoid_minus_target(z, y);
+  const double a_minus_y = weighted_sigmoid_minus_target(z, y, 1.0, 1.0);
   return {0.5 * a_minus_y * a_minus_y, a_minus_y * sigmoid_derivative(z)};
 }
 
@@ -45,10 +53,8 @@ LossAndGrad bce_with_logits(double z, double y, double pos_weight) {
   const double w = 1.0 + (pos_weight - 1.0) * y;
   const double linear = z >= 0 ? product_zero_wins(1.0 - y, z) : product_zero_wins(-pos_weight * y, z);
   const double softplus_tail = w * std::log1p(std::exp(-std::fabs(z)));
-  // dℓ/dz = w·a − p·y, which is (1 − y) − w·σ(−z) for z ≥ 0 (no cancellation
-  // as a → 1) and reduces to a − y for p = 1.
-  const double grad = z >= 0 ? (1.0 - y) - w * sigmoid(-z) : w * sigmoid(z) - pos_weight * y;
-  return {linear + softplus_tail, grad};
+  // dℓ/dz = w·a − p·y, which reduces to a − y for p = 1.
+  return {linear + softplus_tail, weighted_sigmoid_minus_target(z, y, w, pos_weight)};
 }
 
 LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {

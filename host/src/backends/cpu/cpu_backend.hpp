@@ -1,0 +1,17 @@
+#pragma once
+// The cpu backend: the fused loss and the training step in float32 on the
+// host, vectorized with Google Highway (one binary, dispatched at run time
+// to the widest instructions the CPU has: AVX-512, AVX2, SSE4, NEON, ...) and
+// threaded over fixed tiles (parallel_tiles.hpp), so that results have the
+// same bits for every thread count. The per-element formulas are those of
+// kernels/loss/loss_math.cuh, written with vectors. Synchronous. Internal.
+#include "backends/backend_table.hpp"
+
+namespace lossbench::detail {
+
+std::size_t fused_loss_cpu_workspace(std::int64_t n, Reduction reduction);
+void fused_loss_cpu(const FusedLossCall& call, void* workspace, void* stream);
+void train_step_cpu(const TrainStepCall& call, void* workspace, void* stream);
+void evaluate_cpu(const EvaluateCall& call, void* workspace, void* stream);
+
+}  // namespace lossbench::detail

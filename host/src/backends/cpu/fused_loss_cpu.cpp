@@ -1,0 +1,158 @@
+// The cpu backend of fused_loss(): one pass over z and y per tile of
+// kCpuTileElements, on Highway vectors, threads over tiles.
+//
+// Bytes per element as on the GPU (fused_loss.cuh): read z and y, write g
+// (and ℓ for reduction none). The reduced loss: each tile sums its losses
+// per lane in float over runs of kFloatRun vectors, then in double, and
+// writes one double partial; the partials are added in tile order in double.
+// The partial of a tile depends on the tile alone, so the result has the same
+// bits for every thread count (and, on one CPU, every run).
+//
+// Compiled once per Highway target (foreach_target.h includes this file
+// again for each); HWY_DYNAMIC_DISPATCH picks the best the CPU runs.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "backends/cpu/fused_loss_cpu.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "backends/cpu/cpu_backend.hpp"
+#include "backends/cpu/loss_math_simd.hpp"
+#include "backends/cpu/parallel_tiles.hpp"
+#include "backends/cpu/storage_simd.hpp"
+#include "lossbench/core/loss_kind.hpp"
+
+#ifndef LOSSBENCH_FUSED_LOSS_CPU_CONSTANTS
+#define LOSSBENCH_FUSED_LOSS_CPU_CONSTANTS
+namespace lossbench::detail {
+/// 8192 elements: 96 KiB of z, y and g at f32, a share of L2 per tile, and
+/// thousands of tiles at the sizes where threads pay.
+inline constexpr std::int64_t kCpuTileElements = 8192;
+/// Float sums of at most this many losses per lane before they go to double:
+/// Higham's γ_16 ≈ 1e-6, well inside the reduced loss's 1e-5 bound.
+inline constexpr int kFloatRun = 16;
+
+/// Everything a tile needs, the same for every target.
+struct CpuLossArgs {
+  const void* logits;
+  const void* targets;
+  void* grad;              // null: not written
+  void* elementwise_loss;  // null: not written
+  std::int64_t n;
+  float grad_multiplier;
+  float pos_weight;
+  double* tile_partials;  // null: no reduction
+};
+}  // namespace lossbench::detail
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace lossbench::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <Loss kLoss, class T>
+HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, const CpuLossArgs& args,
+                                                      std::int64_t i, std::int64_t count, float pos_weight) {
+  const auto z = LoadFloats<T>(d, static_cast<const T*>(args.logits) + i, count);
+  const auto y = LoadFloats<T>(d, static_cast<const T*>(args.targets) + i, count);
+  if constexpr (kLoss == Loss::mse) {
+    return MseEval(d, z, y);
+  } else {
+    return BceEval(d, z, y, pos_weight);
+  }
+}
+
+// sum + v's lanes, in lane order, in double.
+template <class D>
+HWY_INLINE double AddLanesAsDoubles(D d, double sum, hn::Vec<D> v) {
+  HWY_ALIGN float lanes[hn::MaxLanes(d)];
+  hn::Store(v, d, lanes);
+  for (std::size_t j = 0; j < hn::Lanes(d); ++j) sum += lanes[j];
+  return sum;
+}
+
+// Elements [begin, end) of one tile; returns their loss sum (0 without a
+// reduction). count < lanes only for the call's last vector.
+template <Loss kLoss, class T>
+double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end) {
+  const hn::ScalableTag<float> d;
+  const auto lanes = static_cast<std::int64_t>(hn::Lanes(d));
+  const auto multiplier = hn::Set(d, args.grad_multiplier);
+  auto float_sum = hn::Zero(d);
+  double double_sum = 0.0;
+  int run = 0;
+  for (std::int64_t i = begin; i < end; i += lanes) {
+    const std::int64_t count = end - i < lanes ? end - i : lanes;
+    const auto r = EvalAt<kLoss, T>(d, args, i, count, args.pos_weight);
+    if (args.grad != nullptr) StoreFloats<T>(d, hn::Mul(r.grad, multiplier), static_cast<T*>(args.grad) + i, count);
+    if (args.elementwise_loss != nullptr) StoreFloats<T>(d, r.loss, static_cast<T*>(args.elementwise_loss) + i, count);
+    if (args.tile_partials == nullptr) continue;
+    float_sum = hn::Add(float_sum, hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), r.loss));
+    if (++run == kFloatRun) {
+      double_sum = AddLanesAsDoubles(d, double_sum, float_sum);
+      float_sum = hn::Zero(d);
+      run = 0;
+    }
+  }
+  return AddLanesAsDoubles(d, double_sum, float_sum);
+}
+
+template <Loss kLoss, class T>
+void RunTiles(const CpuLossArgs& args) {
+  const std::int64_t tiles = (args.n + kCpuTileElements - 1) / kCpuTileElements;
+  for_each_tile(tiles, [&](std::int64_t t) {
+    const std::int64_t begin = t * kCpuTileElements;
+    const std::int64_t end = args.n - begin < kCpuTileElements ? args.n : begin + kCpuTileElements;
+    const double sum = ProcessTile<kLoss, T>(args, begin, end);
+    if (args.tile_partials != nullptr) args.tile_partials[t] = sum;
+  });
+}
+
+void FusedLossTiles(Loss loss, DType dtype, const CpuLossArgs& args) {
+  const bool mse = loss == Loss::mse;
+  switch (dtype) {
+    case DType::f32: return mse ? RunTiles<Loss::mse, float>(args) : RunTiles<Loss::bce, float>(args);
+    case DType::f16:
+      return mse ? RunTiles<Loss::mse, hwy::float16_t>(args) : RunTiles<Loss::bce, hwy::float16_t>(args);
+    case DType::bf16:
+      return mse ? RunTiles<Loss::mse, hwy::bfloat16_t>(args) : RunTiles<Loss::bce, hwy::bfloat16_t>(args);
+  }
+}
+
+}  // namespace lossbench::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace lossbench::detail {
+
+HWY_EXPORT(FusedLossTiles);
+
+std::size_t fused_loss_cpu_workspace(std::int64_t n, Reduction reduction) {
+  if (reduction == Reduction::none || n <= 0) return 0;
+  return static_cast<std::size_t>((n + kCpuTileElements - 1) / kCpuTileElements) * sizeof(double);
+}
+
+void fused_loss_cpu(const FusedLossCall& call, void* workspace, void*) {
+  const bool reduce = call.reduction != Reduction::none;
+  const CpuLossArgs args{
+      .logits = call.logits,
+      .targets = call.targets,
+      .grad = call.grad,
+      .elementwise_loss = call.elementwise_loss,
+      .n = call.n,
+      .grad_multiplier = static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale)),
+      .pos_weight = call.loss == Loss::bce ? call.pos_weight : 1.0f,
+      .tile_partials = reduce ? static_cast<double*>(workspace) : nullptr,
+  };
+  HWY_DYNAMIC_DISPATCH(FusedLossTiles)(call.loss, call.dtype, args);
+  if (!reduce) return;
+  const std::int64_t tiles = (call.n + kCpuTileElements - 1) / kCpuTileElements;
+  double sum = 0.0;
+  for (std::int64_t t = 0; t < tiles; ++t) sum += args.tile_partials[t];
+  *call.reduced_loss = sum * reduction_multiplier(call.reduction, call.n);
+}
+
+}  // namespace lossbench::detail
+#endif

@@ -1,0 +1,29 @@
+#pragma once
+// The cpu backend's one way of using threads: a fixed number of tiles, each
+// computed whole by one thread, in any order. Whatever a tile computes
+// depends only on the tile, so the results (partial sums included, which the
+// caller adds in tile order) have the same bits for every thread count.
+//
+// OpenMP rather than a pool of our own: the compiler ships it (libgomp with
+// g++), its team of threads persists between calls (a parallel region costs
+// microseconds, not a thread start), and a static schedule over tiles is
+// all we need. Internal.
+#include <cstdint>
+
+#include "lossbench/core/cpu_threads.hpp"
+
+namespace lossbench::detail {
+
+/// Calls tile_fn(t) for t in [0, tiles), on up to cpu_threads() threads.
+template <class TileFn>
+void for_each_tile(std::int64_t tiles, TileFn&& tile_fn) {
+  const int threads = tiles > 1 ? cpu_threads() : 1;
+  if (threads == 1) {
+    for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
+}
+
+}  // namespace lossbench::detail
