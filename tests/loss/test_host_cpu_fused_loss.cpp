@@ -21,6 +21,7 @@
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 #include "lossbench/verify/verify.hpp"
+#include "nan_propagation.hpp"
 
 namespace lossbench {
 namespace {
@@ -49,6 +50,8 @@ TEST(HostCpuFusedLoss, MseBf16MatchesReference) { verify_slice("mse/bf16/"); }
 TEST(HostCpuFusedLoss, BceF32MatchesReference) { verify_slice("bce/f32/"); }
 TEST(HostCpuFusedLoss, BceF16MatchesReference) { verify_slice("bce/f16/"); }
 TEST(HostCpuFusedLoss, BceBf16MatchesReference) { verify_slice("bce/bf16/"); }
+
+TEST(HostCpuFusedLoss, NaNLogitPropagatesToLossAndGradient) { expect_nan_logit_propagates(Backend::cpu); }
 
 // Sizes around the vector width (4 to 16 lanes) and the tile (8192), odd offsets.
 TEST(HostCpuFusedLoss, EdgeSizesAndOffsets) {
