@@ -8,10 +8,18 @@
 // Gradient, element i, with m = grad_scale (÷ n for mean):
 //   |g − g_ref| ≤ r_math·(|g_ref| + s_i) + u_out·|g_ref| + t_out + f·(1 + |m|·P)
 //   r_math = 1e-6       float32 math: a few ulps of every operation (2^-24 ≈ 6e-8 each)
-//   s_i    = |m|·(w + p·|y|)·k     the size of the two terms whose difference a − y is
-//            (k = σ'(z) for mse, 1 for bce; w = 1 + (p − 1)·y and p = pos_weight for
-//            bce, w = p = 1 for mse): when a ≈ y the difference cancels, and no
-//            float32 formula can then be more accurate than the terms it subtracts.
+//   s_i    = |m|·k·S   S the size of the terms whose difference forms w·a − p·y
+//            (loss_math.cuh's weighted_sigmoid_minus_target; k = σ'(z) for mse,
+//            1 for bce; w = 1 + (p − 1)·y and p = pos_weight for bce, w = p = 1
+//            for mse): S = (1 − y) + w·(1 − a) when z ≥ 0 and y ≥ ½,
+//            w·a + p·y when z < 0 and y ≤ ½, and |a − y| + |p − 1|·y·(1 − a)
+//            when a and y lie on opposite sides of ½ (then a − y itself has
+//            no cancellation: for p = 1 the bound is relative to the gradient).
+//            When a ≈ y the difference cancels, and no float32 formula can
+//            then be more accurate than the terms it subtracts. Measured over
+//            a dense (z, y) sweep (test_host_loss_math_sweep): at most 1.6
+//            (bce) and 3.9 (mse) ulps of |g_ref| + S/|m|, 0.23 of this bound;
+//            r_math keeps 4× more for the GPU's and Highway's exp/log1p.
 //   u_out  = 0 (f32), 2^-11 (f16), 2^-8 (bf16): one rounding to the output type
 //   t_out  = half the smallest subnormal of the output type (absolute rounding floor)
 //   f      = 2^-146, eight of float32's smallest subnormals: where a float32

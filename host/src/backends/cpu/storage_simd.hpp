@@ -61,7 +61,7 @@ HWY_INLINE void StoreFloatsFull(D d, hn::Vec<D> v, float* p) {
 }
 
 template <class D>
-HWY_INLINE void StoreFloatsFull(D d, hn::Vec<D> v, hwy::bfloat16_t* p) {
+HWY_INLINE void StoreFloatsFull(D /*d*/, hn::Vec<D> v, hwy::bfloat16_t* p) {
   const hn::RebindToUnsigned<D> du;
   const auto bits = hn::BitCast(du, v);
   // Add 0x7FFF plus the lowest bit that is kept, then drop 16 bits: to nearest, ties to even.
