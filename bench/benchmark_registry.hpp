@@ -9,8 +9,10 @@ namespace lossbench::bench {
 // The suite measures with the cases, byte counts and timers of lossbench::measure.
 using namespace lossbench::measure;
 
-/// CPU reference (double precision) for each loss and dtype, n = 2^10..2^22,
-/// with bytes/s, elements/s and % of the CPU's measured copy bandwidth.
+/// For each loss and dtype, forward + gradient, mean: the CPU reference
+/// (double precision, cpu_reference/..., n = 2^10..2^22) and the cpu
+/// backend (cpu_fused/..., n = 2^10..2^24, at cpu_threads() threads), with
+/// bytes/s, elements/s and % of the CPU's measured copy bandwidth.
 void register_cpu_benchmarks(double cpu_copy_bytes_per_second);
 
 /// The training step on the CPU: the ref backend at n = 2^8..2^12 and the

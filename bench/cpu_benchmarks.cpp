@@ -1,5 +1,7 @@
-// The CPU reference as a benchmark: what a user without the kernels would
-// run, measured with the same counters as the GPU kernels.
+// The CPU's fused loss as benchmarks, with the same counters as the GPU
+// kernels: the cpu backend (SIMD + threads; LOSSBENCH_CPU_THREADS sets its
+// threads) and the double-precision reference, what a user without the
+// kernels would otherwise run.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -8,6 +10,7 @@
 #include "measure/bench_case.hpp"
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
+#include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 #include "measure/traffic.hpp"
 
@@ -33,16 +36,39 @@ void run_reference(benchmark::State& state, Loss loss, DType dtype, double peak)
   set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
 
+void run_cpu_backend(benchmark::State& state, Loss loss, DType dtype, double peak) {
+  const std::int64_t n = state.range(0);
+  BenchCase c(Backend::cpu, loss, dtype, Pass::forward_grad, n);
+  const auto call = [&] { fused_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
+  call();  // untimed: starts the threads and touches the gradient's pages
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    state.SetIterationTime(elapsed.count());
+    seconds += elapsed.count();
+  }
+  set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
+}
+
 }  // namespace
 
 void register_cpu_benchmarks(double cpu_copy_bytes_per_second) {
   for (const Loss loss : {Loss::mse, Loss::bce}) {
     for (const DType dtype : {DType::f32, DType::f16}) {
-      const std::string name = "cpu_reference/" + std::string(to_string(loss)) + "/" +
-                               std::string(to_string(dtype)) + "/forward_grad/mean";
-      benchmark::RegisterBenchmark(name.c_str(), run_reference, loss, dtype, cpu_copy_bytes_per_second)
+      const std::string what =
+          "/" + std::string(to_string(loss)) + "/" + std::string(to_string(dtype)) + "/forward_grad/mean";
+      benchmark::RegisterBenchmark(("cpu_reference" + what).c_str(), run_reference, loss, dtype,
+                                   cpu_copy_bytes_per_second)
           ->RangeMultiplier(4)
           ->Range(1 << 10, 1 << 22)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseManualTime();
+      benchmark::RegisterBenchmark(("cpu_fused" + what).c_str(), run_cpu_backend, loss, dtype,
+                                   cpu_copy_bytes_per_second)
+          ->RangeMultiplier(4)
+          ->Range(1 << 10, 1 << 24)
           ->Unit(benchmark::kMicrosecond)
           ->UseManualTime();
     }

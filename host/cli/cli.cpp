@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <new>
+#include <optional>
 
 #include "command_bench.hpp"
 #include "command_loss.hpp"
@@ -11,6 +12,7 @@
 #include "command_report.hpp"
 #include "command_train.hpp"
 #include "command_verify.hpp"
+#include "cpu_threads_option.hpp"
 #include "lossbench/core/error.hpp"
 
 namespace lossbench::cli {
@@ -26,7 +28,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   LossCommandOptions loss_options;
   CLI::App* loss_command = add_loss_command(app, loss_options);
   VerifyCommandOptions verify_options;
-  add_verify_command(app, verify_options);
+  CLI::App* verify_command = add_verify_command(app, verify_options);
   BenchCommandOptions bench_options;
   CLI::App* bench_command = add_bench_command(app, bench_options);
   TrainCommandOptions train_options;
@@ -35,6 +37,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   CLI::App* machine_command = add_machine_command(app, machine_options);
   ReportCommandOptions report_options;
   CLI::App* report_command = add_report_command(app, report_options);
+  std::optional<int> cpu_threads;
+  for (CLI::App* computes : {loss_command, verify_command, bench_command, train_command}) {
+    add_cpu_threads_option(*computes, cpu_threads);
+  }
 
   try {
     // CLI11 takes a vector of arguments in reverse order.
@@ -46,6 +52,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
 
   try {
+    // The commands that compute (and the main job, verify); not machine or report.
+    if (!machine_command->parsed() && !report_command->parsed()) apply_cpu_threads_option(cpu_threads);
     if (loss_command->parsed()) {
       run_loss_command(loss_options, out);
       return kExitOk;

@@ -10,6 +10,7 @@
 #include "measure/bench_case.hpp"
 #include "measure/cpu_bandwidth.hpp"
 #include "measure/gpu_measure.hpp"
+#include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 #include "lossbench/loss/unfused_baseline.hpp"
@@ -20,10 +21,11 @@ namespace lossbench::cli {
 CLI::App* add_bench_command(CLI::App& app, BenchCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "bench",
-      "A short benchmark: the fused kernel, the unfused baseline and the CPU reference (loss + gradient, mean) at "
-      "a few sizes, median of repeats: time, GB/s, % of the measured copy bandwidth, speed-ups. Without a GPU, "
-      "the CPU reference only.");
-  cmd->add_option("--sizes", options.sizes, "Element counts (default 2^20 2^24 2^26 on a GPU, 2^16 2^20 on the CPU)")
+      "A short benchmark of loss + gradient (mean) at a few sizes, median of repeats: the fused kernel and the "
+      "unfused baseline on the GPU, the cpu backend's fused loss, and the double-precision CPU reference, each "
+      "with its time, GB/s, % of the measured copy bandwidth, and speed-ups over the unfused baseline, the cpu "
+      "backend and the reference. Without a GPU, the cpu backend and the reference.");
+  cmd->add_option("--sizes", options.sizes, "Element counts (default 2^20 2^24 2^26 on a GPU, 2^16 2^20 2^24 without)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--repeats", options.repeats, "Samples per measurement; the median is reported")
       ->check(CLI::Range(1, 1000))
@@ -44,28 +46,46 @@ struct Row {
   double seconds;
   std::int64_t bytes;
   double peak;
+  // Time of the slower implementation over this row's: the GPU's unfused
+  // baseline, the cpu backend's fused loss, the double-precision reference.
   std::optional<double> speedup_vs_unfused;
+  std::optional<double> speedup_vs_cpu;
   std::optional<double> speedup_vs_cpu_reference;
 };
 
-// Median wall time of the CPU reference over `repeats` runs.
-double median_cpu_reference_seconds(Loss loss, const measure::BenchCase& c, int repeats) {
+// Median wall time of `repeats` calls of `run` after one untimed call (which
+// starts the cpu backend's threads and touches the output's pages).
+template <class Run>
+double median_wall_seconds(Run&& run, int repeats) {
+  run();
   std::vector<double> samples;
-  const ConstArrayView z{c.z.data(), c.dtype, c.n};
-  const ConstArrayView y{c.y.data(), c.dtype, c.n};
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
-    const reference::Result result = reference::compute(loss, Reduction::mean, z, y);
+    run();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     samples.push_back(elapsed.count());
-    if (!result.reduced_loss) throw std::logic_error("reference returned no reduced loss");
   }
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return samples[samples.size() / 2];
 }
 
+double median_cpu_reference_seconds(Loss loss, const measure::BenchCase& c, int repeats) {
+  const ConstArrayView z{c.z.data(), c.dtype, c.n};
+  const ConstArrayView y{c.y.data(), c.dtype, c.n};
+  return median_wall_seconds(
+      [&] {
+        const reference::Result result = reference::compute(loss, Reduction::mean, z, y);
+        if (!result.reduced_loss) throw std::logic_error("reference returned no reduced loss");
+      },
+      repeats);
+}
+
 // The CPU reference is slow (~100 ns per element): beyond this, it is not run.
 constexpr std::int64_t kCpuReferenceCap = std::int64_t{1} << 22;
+
+std::optional<double> ratio_of(const std::optional<double>& slow, double fast) {
+  return slow ? std::optional<double>(*slow / fast) : std::nullopt;
+}
 
 void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
   if (json) {
@@ -80,17 +100,18 @@ void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
       j["bytes"] = r.bytes;
       j["bytes_per_second"] = static_cast<double>(r.bytes) / r.seconds;
       j["pct_of_peak"] = 100.0 * static_cast<double>(r.bytes) / r.seconds / r.peak;
-      j["speedup_vs_unfused"] = r.speedup_vs_unfused ? nlohmann::json(*r.speedup_vs_unfused) : nlohmann::json();
-      j["speedup_vs_cpu_reference"] =
-          r.speedup_vs_cpu_reference ? nlohmann::json(*r.speedup_vs_cpu_reference) : nlohmann::json();
+      const auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+      j["speedup_vs_unfused"] = optional(r.speedup_vs_unfused);
+      j["speedup_vs_cpu"] = optional(r.speedup_vs_cpu);
+      j["speedup_vs_cpu_reference"] = optional(r.speedup_vs_cpu_reference);
       array.push_back(j);
     }
     out << array.dump(2) << '\n';
     return;
   }
   char line[256];
-  std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10s %12s %9s %9s %11s %11s\n", "kernel", "loss", "dtype", "n",
-                "time", "GB/s", "% peak", "vs unfused", "vs CPU ref");
+  std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10s %12s %9s %9s %11s %9s %9s\n", "kernel", "loss", "dtype",
+                "n", "time", "GB/s", "% peak", "vs unfused", "vs cpu", "vs ref");
   out << line;
   const auto ratio = [](const std::optional<double>& v) {
     char text[32];
@@ -109,10 +130,11 @@ void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
     } else {
       std::snprintf(time, sizeof time, "%.2f ms", seconds * 1e3);
     }
-    std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10lld %12s %9.1f %9.1f %11s %11s\n", r.kernel.c_str(),
+    std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10lld %12s %9.1f %9.1f %11s %9s %9s\n", r.kernel.c_str(),
                   r.loss.c_str(), std::string(to_string(r.dtype)).c_str(), static_cast<long long>(r.n), time,
                   static_cast<double>(r.bytes) / seconds / 1e9, 100.0 * static_cast<double>(r.bytes) / seconds / r.peak,
-                  ratio(r.speedup_vs_unfused).c_str(), ratio(r.speedup_vs_cpu_reference).c_str());
+                  ratio(r.speedup_vs_unfused).c_str(), ratio(r.speedup_vs_cpu).c_str(),
+                  ratio(r.speedup_vs_cpu_reference).c_str());
     out << line;
   }
 }
@@ -124,7 +146,8 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
   const bool gpu = cuda.available;
   std::vector<std::int64_t> sizes = options.sizes;
   if (sizes.empty()) {
-    sizes = gpu ? std::vector<std::int64_t>{1 << 20, 1 << 24, 1 << 26} : std::vector<std::int64_t>{1 << 16, 1 << 20};
+    sizes = gpu ? std::vector<std::int64_t>{1 << 20, 1 << 24, 1 << 26}
+                : std::vector<std::int64_t>{1 << 16, 1 << 20, 1 << 24};
   }
   if (options.profile && !gpu) throw BackendError("--profile needs a GPU: " + cuda.reason);
 
@@ -142,7 +165,10 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
       out << line;
     }
     out << "\n";
-    if (!gpu) out << "no GPU: " << cuda.reason << "; CPU reference only\n";
+    if (gpu) out << "fused: the GPU's kernel; unfused_baseline: the GPU's chain of kernels; ";
+    out << "cpu_fused: the cpu backend, " << cpu_threads() << " threads; cpu_reference: the double-precision "
+        << "reference, n <= " << kCpuReferenceCap << "\nvs unfused, cpu, ref: their time over the row's\n";
+    if (!gpu) out << "no GPU: " << cuda.reason << "; the cpu backend and the CPU reference only\n";
     out << "\n";
   }
 
@@ -158,28 +184,44 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
           progress << "bench: " << to_string(loss) << " " << to_string(dtype) << " n=" << n << "\n";
         }
         const std::string loss_name(to_string(loss));
-        const measure::BenchCase host_case(Backend::ref, loss, dtype, measure::Pass::forward_grad, n);
+        const std::int64_t fused_bytes = measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n});
+        // The CPU's rows, measured first so that the GPU's can be compared
+        // with them, printed after them. Not under --profile: it is for the GPU's kernels.
         std::optional<double> cpu_seconds;
-        if (n <= kCpuReferenceCap && !options.profile) {
-          cpu_seconds = median_cpu_reference_seconds(loss, host_case, std::min(repeats, 3));
-          rows.push_back({"cpu_reference", loss_name, dtype, n, *cpu_seconds,
-                          measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), cpu_peak,
-                          std::nullopt, std::nullopt});
+        std::optional<double> reference_seconds;
+        if (!options.profile) {
+          // Host memory: the reference reads the cpu backend's inputs.
+          measure::BenchCase host_case(Backend::cpu, loss, dtype, measure::Pass::forward_grad, n);
+          cpu_seconds = median_wall_seconds(
+              [&] { fused_loss(host_case.call, Backend::cpu, host_case.workspace.data(), host_case.workspace.size()); },
+              repeats);
+          if (n <= kCpuReferenceCap) {
+            reference_seconds = median_cpu_reference_seconds(loss, host_case, std::min(repeats, 3));
+          }
         }
-        if (!gpu) continue;
-        measure::BenchCase c(Backend::cuda, loss, dtype, measure::Pass::forward_grad, n);
-        UnfusedBaseline baseline(Backend::cuda, c.call);
-        const double fused = measure::median_gpu_seconds(
-            [&] { fused_loss(c.call, Backend::cuda, c.workspace.data(), c.workspace.size()); }, repeats, batch,
-            "lossbench bench: fused");
-        const double unfused = measure::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
-                                                         "lossbench bench: unfused");
-        rows.push_back({"fused", loss_name, dtype, n, fused,
-                        measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
-                        unfused / fused, cpu_seconds ? std::optional<double>(*cpu_seconds / fused) : std::nullopt});
-        rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
-                        measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
-                        std::nullopt, cpu_seconds ? std::optional<double>(*cpu_seconds / unfused) : std::nullopt});
+        if (gpu) {
+          measure::BenchCase c(Backend::cuda, loss, dtype, measure::Pass::forward_grad, n);
+          UnfusedBaseline baseline(Backend::cuda, c.call);
+          const double fused = measure::median_gpu_seconds(
+              [&] { fused_loss(c.call, Backend::cuda, c.workspace.data(), c.workspace.size()); }, repeats, batch,
+              "lossbench bench: fused");
+          const double unfused = measure::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
+                                                           "lossbench bench: unfused");
+          rows.push_back({"fused", loss_name, dtype, n, fused, fused_bytes, gpu_peak, unfused / fused,
+                          ratio_of(cpu_seconds, fused), ratio_of(reference_seconds, fused)});
+          rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
+                          measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                          std::nullopt, ratio_of(cpu_seconds, unfused), ratio_of(reference_seconds, unfused)});
+        }
+        if (cpu_seconds) {
+          rows.push_back({"cpu_fused", loss_name, dtype, n, *cpu_seconds, fused_bytes, cpu_peak, std::nullopt,
+                          std::nullopt, ratio_of(reference_seconds, *cpu_seconds)});
+        }
+        if (reference_seconds) {
+          // The bytes the fused loss must move for the same work, so that the rates compare.
+          rows.push_back({"cpu_reference", loss_name, dtype, n, *reference_seconds, fused_bytes, cpu_peak,
+                          std::nullopt, std::nullopt, std::nullopt});
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
-// `lossbench bench`: a short, human-sized benchmark: the fused kernel, the
-// unfused baseline and the CPU reference at a few sizes, median of repeats,
-// in one table (or JSON).
+// `lossbench bench`: a short, human-sized benchmark: the fused kernel and the
+// unfused baseline on the GPU, the cpu backend and the CPU reference at a few
+// sizes, median of repeats, in one table (or JSON).
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 namespace lossbench::cli {
 
 struct BenchCommandOptions {
-  std::vector<std::int64_t> sizes;  // empty: 2^20, 2^24, 2^26 on a GPU; 2^16, 2^20 on the CPU
+  std::vector<std::int64_t> sizes;  // empty: 2^20, 2^24, 2^26 on a GPU; 2^16, 2^20, 2^24 without
   int repeats = 5;
   bool json = false;
   bool profile = false;

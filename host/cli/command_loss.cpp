@@ -41,8 +41,9 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
                   "Write the loss here (.npy, as --grad-out): per element for --reduction none, a 0-d float64 "
                   "array otherwise");
   cmd->add_option("--backend", options.backend,
-                  "ref: double-precision CPU reference; emu: the CUDA kernels on the CPU emulator; cuda: the GPU")
-      ->check(CLI::IsMember({"ref", "emu", "cuda"}))
+                  "ref: double-precision CPU reference; emu: the CUDA kernels on the CPU emulator; cuda: the GPU; "
+                  "cpu: float32 on the CPU, SIMD and threads (see --threads)")
+      ->check(CLI::IsMember({"ref", "emu", "cuda", "cpu"}))
       ->capture_default_str();
   cmd->add_option("--dtype", options.dtype,
                   "Storage type of the computation: f32, f16 or bf16 (default: the logits file's, f32 for a "
@@ -56,7 +57,7 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
   cmd->add_option("--repeats", options.repeats,
                   "Run the fused call R times on the same backend buffers, after one untimed warm-up call; "
                   "time_ms is the median of the R calls and times_ms {min, median} summarises them. Each call "
-                  "is timed alone: on cuda the kernel's GPU time (CUDA events), on ref and emu the call's wall "
+                  "is timed alone: on cuda the kernel's GPU time (CUDA events), on ref, emu and cpu the call's wall "
                   "time; reading and converting the files, host-device copies and writing the outputs are "
                   "never timed. The outputs are the last call's (every call gives the same bits)")
       ->check(CLI::Range(1, 1000000))
@@ -83,8 +84,8 @@ std::vector<unsigned char> converted(const npy::Array& array, DType dtype, const
 
 // Milliseconds of each of `repeats` calls of `call_once`, after one untimed
 // warm-up (first-call costs such as loading the CUDA module stay out): the
-// kernel's GPU time on cuda, the synchronous call's wall time on ref and
-// emu. `restore`, when not empty, runs before every call, untimed.
+// kernel's GPU time on cuda, the synchronous call's wall time on ref, emu
+// and cpu. `restore`, when not empty, runs before every call, untimed.
 std::vector<double> call_milliseconds(Backend backend, const std::function<void()>& call_once, int repeats,
                                       const std::function<void()>& restore) {
   std::vector<double> milliseconds;

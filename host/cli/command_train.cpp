@@ -7,6 +7,7 @@
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/fashion_mnist.hpp"
 #include "lossbench/data/synthetic_dataset.hpp"
+#include "lossbench/train/train_step.hpp"
 #include "lossbench/train/trainer.hpp"
 #include "measure/gpu_measure.hpp"
 #include "measure/traffic.hpp"
@@ -36,8 +37,9 @@ CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
                   "≈ 0.98 (saturated and mostly wrong: the seed's start)")
       ->capture_default_str();
   cmd->add_option("--backend", options.backend,
-                  "ref: double-precision CPU reference; emu: the CUDA kernel on the CPU emulator (slow); cuda: the GPU")
-      ->capture_default_str();
+                  "cuda: the GPU; cpu: float32 on the CPU, SIMD and threads (see --threads); ref: the "
+                  "double-precision CPU reference; emu: the CUDA kernel on the CPU emulator (slow). Default: cuda "
+                  "when a GPU is usable, else cpu (ref in a build whose cpu backend has no training step)");
   cmd->add_option("--x-dtype", options.x_dtype,
                   "How X is kept in the backend's memory and read by the step: u8, the images' pixels (x = v/255, "
                   "a quarter of f32's bytes; the default for Fashion-MNIST), or f32 (the default for synthetic data, "
@@ -62,6 +64,12 @@ namespace {
 
 constexpr int kDefaultEpochs = 5;
 constexpr double kDefaultLearningRate = 0.1;
+
+// The fastest backend that can train here: the GPU, else the cpu backend.
+Backend default_training_backend() {
+  if (backend_availability(Backend::cuda).available) return Backend::cuda;
+  return has_train_step(Backend::cpu) ? Backend::cpu : Backend::ref;
+}
 
 // --data, else --synthetic, else Fashion-MNIST where Debian installs it, else synthetic.
 DatasetSplit load_data(const TrainCommandOptions& options) {
@@ -130,7 +138,7 @@ void run_train_command(const TrainCommandOptions& options, std::ostream& out, st
   TrainerOptions trainer;
   trainer.loss = parse_loss(options.loss);
   trainer.init = parse_model_init(options.init);
-  trainer.backend = parse_backend(options.backend);
+  trainer.backend = options.backend.empty() ? default_training_backend() : parse_backend(options.backend);
   trainer.epochs = options.epochs.value_or(kDefaultEpochs);
   trainer.batch = options.batch;
   trainer.learning_rate = options.learning_rate.value_or(kDefaultLearningRate);
@@ -141,6 +149,9 @@ void run_train_command(const TrainCommandOptions& options, std::ostream& out, st
   if (!availability.available) {
     throw BackendError("backend " + std::string(to_string(trainer.backend)) + " is not available: " +
                        availability.reason);
+  }
+  if (!has_train_step(trainer.backend)) {
+    throw BackendError("backend " + std::string(to_string(trainer.backend)) + " has no training step in this build");
   }
   if (options.limit && *options.limit < 1) {
     throw InputError("--limit must be >= 1, got " + std::to_string(*options.limit));

@@ -18,7 +18,7 @@ struct TrainCommandOptions {
   std::optional<double> learning_rate;   // default 0.1; 0.15 for --experiment neuron
   std::uint64_t seed = 1;
   std::string init = "normal";
-  std::string backend = "ref";
+  std::string backend;                   // empty: cuda when a GPU is usable, else cpu
   std::string x_dtype;                   // empty: u8 when the data has pixels (IDX files), else f32
   std::string data_directory;            // empty: Fashion-MNIST's default directory if present, else synthetic
   bool synthetic = false;

@@ -73,8 +73,24 @@ std::size_t run_loss_cases(const std::vector<VerifyCase>& cases, Backend backend
   return failures;
 }
 
+// A backend without the training step fails each of its cases, saying so,
+// rather than passing a sweep it never ran.
+std::size_t fail_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
+                                  ProgressTicker& ticker) {
+  out << "\ntraining step: " << cases.size() << " cases\n\n";
+  for (const TrainStepVerifyCase& c : cases) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-40s  FAIL: backend %s has no training step in this build\n",
+                  c.name().c_str(), std::string(to_string(backend)).c_str());
+    out << line;
+    ticker.done_one();
+  }
+  return cases.size();
+}
+
 std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
                                  ProgressTicker& ticker) {
+  if (!has_train_step(backend)) return fail_train_step_cases(cases, backend, out, ticker);
   out << "\ntraining step: " << cases.size() << " cases\n"
       << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/train/train_step_bounds.hpp):\n"
       << "  dW, db: Higham's gamma of the kernel's float sums times the magnitude of their terms;\n"
@@ -109,8 +125,10 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options) {
       "every output element is written and nothing next to it, and that two runs give the same bits. Exits 0 "
       "when every case passes, 3 when one fails (its first few mismatches are printed), 2 on bad input, 1 when "
       "the backend cannot run.");
-  cmd->add_option("--backend", options.backend, "emu or cuda (default: cuda when a GPU is usable, else emu)")
-      ->check(CLI::IsMember({"emu", "cuda", "ref"}));
+  cmd->add_option("--backend", options.backend,
+                  "emu (the CUDA kernels under the emulator), cuda (the GPU) or cpu (SIMD + threads on the CPU); "
+                  "ref checks the reference against itself (default: cuda when a GPU is usable, else emu)")
+      ->check(CLI::IsMember({"emu", "cuda", "cpu", "ref"}));
   cmd->add_flag("--quick", options.quick,
                 "Skip the loss's 10^6 + 3 size and one random size, and the larger training-step shapes");
   cmd->add_option("--filter", options.filter,
@@ -129,16 +147,33 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   for (const VerifyCase& c : standard_verify_cases(options.quick, options.seed)) {
     if (selected(c, options.filter)) loss_cases.push_back(c);
   }
-  const TrainStepLimits limits = train_step_limits(backend);
+  // Shapes beyond a backend's stated limits are left out, and counted aloud;
+  // a backend without the step has no limits to state, and fails every case.
+  const bool trains = has_train_step(backend);
+  const TrainStepLimits limits = trains ? train_step_limits(backend) : TrainStepLimits{};
   std::vector<TrainStepVerifyCase> train_cases;
+  std::size_t beyond_limits = 0;
   for (const TrainStepVerifyCase& c : standard_train_step_verify_cases(options.quick, options.seed)) {
-    if (c.d <= limits.max_inputs && c.k <= limits.max_outputs && selected(c, options.filter)) train_cases.push_back(c);
+    if (!selected(c, options.filter)) continue;
+    if (trains && (c.d > limits.max_inputs || c.k > limits.max_outputs)) {
+      ++beyond_limits;
+    } else {
+      train_cases.push_back(c);
+    }
   }
   const std::size_t total = loss_cases.size() + train_cases.size();
-  if (total == 0) throw InputError("verify: no case matches --filter '" + options.filter + "'");
+  if (total == 0) {
+    const std::string within =
+        beyond_limits > 0 ? " within backend " + std::string(to_string(backend)) + "'s limits" : "";
+    throw InputError("verify: no case" + within + " matches --filter '" + options.filter + "'");
+  }
 
   out << "lossbench verify on backend " << to_string(backend) << ": " << total << " cases (" << loss_cases.size()
       << " fused loss, " << train_cases.size() << " training step), seed " << options.seed << "\n";
+  if (beyond_limits > 0) {
+    out << beyond_limits << " training-step cases left out: beyond backend " << to_string(backend)
+        << "'s limits (d <= " << limits.max_inputs << ", k <= " << limits.max_outputs << ")\n";
+  }
   ProgressTicker ticker(progress, total);
   const auto start = Clock::now();
   std::size_t failures = 0;

@@ -262,20 +262,22 @@ TEST_F(CliLoss, BackendsAgreeAndInPlaceMatches) {
   ASSERT_EQ(run({"loss", "--logits", zf, "--targets", yf, "--backend", "ref", "--grad-out", path("g_ref.npy")}), 0)
       << err_.str();
   const double ref_loss = nlohmann::json::parse(out_.str())["loss"];
-  for (const std::string flag : {"", "--in-place"}) {
-    std::vector<std::string> args = {"loss", "--logits", zf, "--targets", yf, "--backend", "emu",
-                                     "--grad-out", path("g_emu.npy")};
-    if (!flag.empty()) args.push_back(flag);
-    ASSERT_EQ(run(args), 0) << err_.str();
-    const auto json = nlohmann::json::parse(out_.str());
-    EXPECT_EQ(json["backend"], "emu");
-    EXPECT_NEAR(json["loss"].get<double>(), ref_loss, 1e-5 * ref_loss);
-    const npy::Array g_ref = npy::read(path("g_ref.npy"));
-    const npy::Array g_emu = npy::read(path("g_emu.npy"));
-    for (std::int64_t i = 0; i < g_ref.size(); ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      EXPECT_NEAR(npy::load_as_double(g_emu, k), npy::load_as_double(g_ref, k), 1e-7)
-          << "element " << i << " " << flag;
+  for (const std::string backend : {"emu", "cpu"}) {
+    for (const std::string flag : {"", "--in-place"}) {
+      std::vector<std::string> args = {"loss", "--logits", zf, "--targets", yf, "--backend", backend,
+                                       "--grad-out", path("g.npy")};
+      if (!flag.empty()) args.push_back(flag);
+      ASSERT_EQ(run(args), 0) << backend << " " << flag << ": " << err_.str();
+      const auto json = nlohmann::json::parse(out_.str());
+      EXPECT_EQ(json["backend"], backend);
+      EXPECT_NEAR(json["loss"].get<double>(), ref_loss, 1e-5 * ref_loss) << backend << " " << flag;
+      const npy::Array g_ref = npy::read(path("g_ref.npy"));
+      const npy::Array g = npy::read(path("g.npy"));
+      for (std::int64_t i = 0; i < g_ref.size(); ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        EXPECT_NEAR(npy::load_as_double(g, k), npy::load_as_double(g_ref, k), 1e-7)
+            << "element " << i << " " << backend << " " << flag;
+      }
     }
   }
 }

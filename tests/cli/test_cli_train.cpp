@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "common/test_directory.hpp"
 #include "lossbench/core/backend.hpp"
+#include "lossbench/train/train_step.hpp"
 #include "lossbench/train/neuron_experiment.hpp"
 
 namespace lossbench {
@@ -237,6 +238,31 @@ TEST_F(CliTrain, AnUnavailableBackendExitsOneBeforeLoadingData) {
   EXPECT_EQ(run({"--synthetic", "--backend", "cuda"}), cli::kExitBackendError) << err_.str();
   EXPECT_NE(err_.str().find("backend cuda is not available"), std::string::npos) << err_.str();
   EXPECT_EQ(out_.str(), "") << "nothing is loaded or printed for a backend that cannot run";
+}
+
+// Without --backend: the GPU when there is one, else the cpu backend (the
+// reference only in a build whose cpu backend has no training step yet).
+TEST_F(CliTrain, TheDefaultBackendIsTheGpuElseTheCpuBackend) {
+  const Backend expected = backend_availability(Backend::cuda).available ? Backend::cuda
+                           : has_train_step(Backend::cpu)                ? Backend::cpu
+                                                                         : Backend::ref;
+  ASSERT_EQ(run({"--synthetic", "--epochs", "1", "--limit", "128"}), cli::kExitOk) << err_.str();
+  EXPECT_NE(out_.str().find(", backend " + std::string(to_string(expected)) + ", "), std::string::npos) << out_.str();
+  ASSERT_EQ(run({"--help"}), cli::kExitOk);
+  EXPECT_NE(out_.str().find("Default: cuda when a GPU is usable, else cpu"), std::string::npos) << out_.str();
+}
+
+TEST_F(CliTrain, TheCpuBackendIsAcceptedAndTrainsOrSaysWhyNotBeforeLoadingData) {
+  const int status = run({"--synthetic", "--epochs", "1", "--limit", "128", "--backend", "cpu", "--threads", "2"});
+  if (has_train_step(Backend::cpu)) {
+    EXPECT_EQ(status, cli::kExitOk) << err_.str();
+    EXPECT_NE(out_.str().find(", backend cpu, "), std::string::npos) << out_.str();
+    EXPECT_EQ(table_rows(out_.str()).size(), 1u) << out_.str();
+  } else {
+    EXPECT_EQ(status, cli::kExitBackendError) << err_.str();
+    EXPECT_NE(err_.str().find("backend cpu has no training step in this build"), std::string::npos) << err_.str();
+    EXPECT_EQ(out_.str(), "") << "nothing is loaded or printed for a backend that cannot train";
+  }
 }
 
 TEST_F(CliTrain, MissingDataDirectoryExitsTwo) {

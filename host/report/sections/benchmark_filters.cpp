@@ -5,10 +5,14 @@ namespace lossbench::report {
 // Names end with the size and then "/manual_time" (or a repetition's
 // suffix), so each alternative ends with '/': 65536 must not match 655360.
 std::string loss_bench_filter(bool gpu, bool quick) {
-  if (!gpu) return "^cpu_reference/(bce|mse)/f32/forward_grad/mean/(4096|65536)/";
+  if (!gpu) {
+    return "^(cpu_reference/(bce|mse)/f32/forward_grad/mean/(4096|65536)"
+           "|cpu_fused/(bce|mse)/f32/forward_grad/mean/(4096|65536|16777216))/";
+  }
   if (quick) {
     return "^(fused/bce/(f32|bf16)/forward_grad/mean/cold/(1048576|16777216|67108864)"
            "|unfused/bce/(f32|bf16)/forward_grad/mean/cold/67108864"
+           "|cpu_fused/bce/f32/forward_grad/mean/(65536|16777216)"
            "|cpu_reference/bce/f32/forward_grad/mean/65536)/";
   }
   return "^(fused/bce/(f32|bf16)/forward_grad/mean/cold/(65536|262144|1048576|4194304|16777216|67108864|268435456)"
@@ -18,6 +22,7 @@ std::string loss_bench_filter(bool gpu, bool quick) {
          "|fused/bce/f16/forward_grad/mean/cold/268435456"
          "|(fused|unfused)/bce/f32/forward/mean/cold/67108864"
          "|fused/mse/f32/forward/mean/cold/268435456"
+         "|cpu_fused/bce/(f32|f16)/forward_grad/mean/(65536|1048576|16777216)"
          "|cpu_reference/bce/f32/forward_grad/mean/(65536|1048576))/";
 }
 

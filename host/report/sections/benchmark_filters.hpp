@@ -6,7 +6,7 @@
 
 namespace lossbench::report {
 
-/// The fused-loss cases: fused, unfused and the CPU reference.
+/// The fused-loss cases: fused and unfused (on a GPU), the cpu backend and the CPU reference.
 std::string loss_bench_filter(bool gpu, bool quick);
 /// The training-step cases: fused and the cuBLAS baseline (the CPU's ref and emu without a GPU).
 std::string train_step_bench_filter(bool gpu, bool quick);

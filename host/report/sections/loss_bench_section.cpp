@@ -1,6 +1,6 @@
 // The fused-loss benchmark: lossbench_bench's fused and unfused kernels,
-// cold (L2 flushed) and batched, with the CPU reference; without a GPU, the
-// CPU reference alone.
+// cold (L2 flushed) and batched, with the cpu backend and the CPU reference;
+// without a GPU, the cpu backend and the reference alone.
 #include "sections/benchmark_filters.hpp"
 #include "sections/benchmark_run.hpp"
 #include "sections/sections.hpp"
@@ -10,7 +10,8 @@ namespace {
 
 void run(SectionContext& ctx) {
   run_benchmarks(ctx, {"loss_bench", loss_bench_filter(ctx.gpu(), ctx.quick()), ctx.quick() ? 0.01 : 0.02,
-                       {{"fused/", "unfused/", "speedup_vs_unfused/"}}});
+                       {{"fused/", "unfused/", "speedup_vs_unfused/"},
+                        {"cpu_fused/", "cpu_reference/", "cpu_fused/speedup_vs_reference/"}}});
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace lossbench {
 namespace {
 
-constexpr int kMaxThreads = 1024;
+constexpr int kMaxThreads = kMaxCpuThreads;
 std::atomic<int> chosen_threads{0};  // 0: not set
 
 int default_threads() {

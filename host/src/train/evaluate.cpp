@@ -16,8 +16,11 @@ void require(bool condition, const std::string& message) { detail::require(condi
 }  // namespace
 
 std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backend) {
+  // The facility before the shape, as train_step_workspace_size().
+  const detail::BackendEntry& entry = detail::backend_entry(backend);
+  detail::require_facility(entry, entry.evaluate_workspace, "evaluate");
   detail::require_backend_shape("evaluate", n, d, k, backend);
-  return detail::backend_entry(backend).evaluate_workspace(n, d, k);
+  return entry.evaluate_workspace(n, d, k);
 }
 
 void validate(const EvaluateCall& call) {
@@ -49,12 +52,13 @@ void validate(const EvaluateCall& call) {
 void evaluate(const EvaluateCall& call, Backend backend, void* workspace, std::size_t workspace_bytes, void* stream) {
   validate(call);
   const detail::BackendEntry& entry = detail::available_backend(backend);
+  const auto run = detail::require_facility(entry, entry.evaluate, "evaluate");
   detail::require_backend_shape("evaluate", call.n, call.d, call.k, backend);
   const std::size_t needed = entry.evaluate_workspace(call.n, call.d, call.k);
   require(workspace_bytes >= needed, "the workspace holds " + std::to_string(workspace_bytes) + " bytes but needs " +
                                          std::to_string(needed) + " (see evaluate_workspace_size)");
   require(needed == 0 || workspace != nullptr, "workspace is null");
-  detail::require_facility(entry, entry.evaluate, "evaluate")(call, workspace, stream);
+  run(call, workspace, stream);
 }
 
 }  // namespace lossbench

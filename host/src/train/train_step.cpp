@@ -44,9 +44,17 @@ std::size_t input_type_size(InputType type) { return type == InputType::u8 ? 1 :
 
 TrainStepLimits train_step_limits(Backend backend) { return detail::backend_entry(backend).train_step_limits; }
 
+bool has_train_step(Backend backend) {
+  const detail::BackendEntry& entry = detail::backend_entry(backend);
+  return entry.train_step != nullptr && entry.train_step_workspace != nullptr;
+}
+
 std::size_t train_step_workspace_size(std::int64_t n, int d, int k, Backend backend) {
+  // The facility before the shape: a backend without the step has no limits worth naming.
+  const detail::BackendEntry& entry = detail::backend_entry(backend);
+  detail::require_facility(entry, entry.train_step_workspace, "train_step");
   detail::require_backend_shape("train_step", n, d, k, backend);
-  return detail::backend_entry(backend).train_step_workspace(n, d, k);
+  return entry.train_step_workspace(n, d, k);
 }
 
 void validate(const TrainStepCall& call) {
@@ -112,12 +120,12 @@ void train_step(const TrainStepCall& call, Backend backend, void* workspace, std
                 void* stream) {
   validate(call);
   const detail::BackendEntry& entry = detail::available_backend(backend);
+  const auto run = detail::require_facility(entry, entry.train_step, "train_step");
   detail::require_backend_shape("train_step", call.n, call.d, call.k, backend);
   const std::size_t needed = entry.train_step_workspace(call.n, call.d, call.k);
   require(workspace_bytes >= needed, "the workspace holds " + std::to_string(workspace_bytes) + " bytes but needs " +
                                          std::to_string(needed) + " (see train_step_workspace_size)");
   require(needed == 0 || workspace != nullptr, "workspace is null");
-  const auto run = detail::require_facility(entry, entry.train_step, "train_step");
   if (call.row_indices != nullptr && entry.host_addressable) require_indices_in_range(call);
   run(call, workspace, stream);
 }

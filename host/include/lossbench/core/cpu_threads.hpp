@@ -4,6 +4,9 @@
 // only the time does.
 namespace lossbench {
 
+/// The most threads the cpu backend takes.
+inline constexpr int kMaxCpuThreads = 1024;
+
 /// The threads the cpu backend uses: the last set_cpu_threads(n > 0), else
 /// the environment variable LOSSBENCH_CPU_THREADS, else the hardware threads.
 /// Throws InputError when LOSSBENCH_CPU_THREADS is set but not an integer in [1, 1024].

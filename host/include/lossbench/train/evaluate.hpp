@@ -32,7 +32,8 @@ struct EvaluateCall {
 };
 
 /// Bytes of workspace on `backend` (none on ref): two doubles per block.
-/// Throws InputError for n, d or k < 1 or beyond the backend's limits.
+/// Throws InputError for n, d or k < 1 or beyond the backend's limits,
+/// BackendError for a backend without evaluate().
 std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backend);
 
 /// Throws InputError naming the first problem (null pointers, n, d or k < 1,

@@ -82,10 +82,16 @@ struct TrainStepLimits {
 };
 TrainStepLimits train_step_limits(Backend backend);
 
+/// Whether this build's `backend` has the training step at all. One without
+/// it takes no shape: train_step() and train_step_workspace_size() throw
+/// BackendError "backend X cannot run train_step" for it.
+bool has_train_step(Backend backend);
+
 /// Bytes of workspace a step of this shape needs on `backend` (none on ref):
 /// per-block partial sums of dW, db and the loss. No zeroing needed. Asks
 /// nothing of the device, so it can be called before any buffer exists.
-/// Throws InputError for n, d or k < 1 or beyond the backend's limits.
+/// Throws InputError for n, d or k < 1 or beyond the backend's limits,
+/// BackendError for a backend without the step (has_train_step).
 std::size_t train_step_workspace_size(std::int64_t n, int d, int k, Backend backend);
 
 /// Throws InputError naming the first problem: null pointers, n, d or k < 1,

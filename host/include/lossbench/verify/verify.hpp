@@ -48,7 +48,7 @@ struct VerifyResult {
   bool passed() const { return log.passed(); }
 };
 
-/// Runs one case on `backend` (a kernel backend: emu or cuda; ref checks the reference against itself).
+/// Runs one case on `backend` (emu, cuda or cpu; ref checks the reference against itself).
 VerifyResult verify_case(const VerifyCase& config, Backend backend);
 
 /// The sweep `lossbench verify` runs: every loss × dtype × reduction ×
