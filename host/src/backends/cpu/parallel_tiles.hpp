@@ -14,10 +14,17 @@
 
 namespace lossbench::detail {
 
+/// A thread is given at least this many tiles (of ~50 µs each at most):
+/// handing work to another thread costs microseconds on an idle machine but
+/// milliseconds when its cores are busy with other processes (OpenMP's
+/// threads then wait their turn), so a small call stays on one thread.
+inline constexpr std::int64_t kMinTilesPerThread = 4;
+
 /// Calls tile_fn(t) for t in [0, tiles), on up to cpu_threads() threads.
 template <class TileFn>
 void for_each_tile(std::int64_t tiles, TileFn&& tile_fn) {
-  const int threads = tiles > 1 ? cpu_threads() : 1;
+  const std::int64_t most = tiles / kMinTilesPerThread;
+  const int threads = most < 2 ? 1 : (most < cpu_threads() ? static_cast<int>(most) : cpu_threads());
   if (threads == 1) {
     for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
     return;
