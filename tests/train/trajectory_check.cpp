@@ -134,7 +134,7 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
       plan.download(&cursor, sizeof cursor);
 
       Failure f{check, check.steps};
-      const TrainStepSumLengths lengths = fused_train_step_sum_lengths(call.n, d);
+      const TrainStepSumLengths lengths = train_step_sum_lengths(backend, call.n, d);
       const double eta = spec.learning_rate;
       for (std::size_t e = 0; e < dk; ++e) {
         const float expected = std::fma(-spec.learning_rate, static_cast<float>(ref.grad_weights[e]), weights[e]);

@@ -1,5 +1,5 @@
 #pragma once
-// The trainer's steps, one at a time, on a kernel backend (emu or cuda),
+// The trainer's steps, one at a time, on a backend (emu, cuda or cpu),
 // each checked against the double-precision reference of the same step from
 // the same parameters: the device-resident calls train() records (u8 or f32
 // X, a shuffled order read through row indices, a step cursor, the SGD

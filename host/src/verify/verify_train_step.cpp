@@ -61,7 +61,7 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
   const TrainStepRunner run = [&](const TrainStepCall& call) {
     train_step(call, backend, workspace.data(), workspace.size());
   };
-  return verify_train_step_case(config, backend, run, fused_train_step_sum_lengths(config.n, config.d));
+  return verify_train_step_case(config, backend, run, train_step_sum_lengths(backend, config.n, config.d));
 }
 
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend,

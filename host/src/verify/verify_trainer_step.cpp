@@ -113,7 +113,7 @@ TrainStepVerifyResult verify_trainer_step_case(const TrainStepVerifyCase& config
   }
   const reference::TrainStepResult ref = reference::train_step(
       config.loss, batch_inputs.data(), batch_targets.data(), in.weights.data(), in.bias.data(), n, config.d, config.k);
-  const TrainStepSumLengths lengths = fused_train_step_sum_lengths(n, config.d);
+  const TrainStepSumLengths lengths = train_step_sum_lengths(backend, n, config.d);
 
   MismatchLog& log = result.log;
   log.check_guards("W", first.weights.guards_intact);

@@ -1,7 +1,7 @@
 #pragma once
 // The error bound of a float32 training step against the double-precision
-// reference (train_step_reference.hpp), as code, for the emulated and GPU tests
-// of the fused kernel and of the cuBLAS baseline.
+// reference (train_step_reference.hpp), as code, for the tests of the fused
+// kernel (emulated and on the GPU), of the cpu backend and of the cuBLAS baseline.
 //
 // Higham's γ_m ≈ m·2^-24 bounds a float sum of m terms by γ_m times the sum
 // of their magnitudes, whatever the order. Applied worst-case to each sum:
@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "lossbench/core/backend.hpp"
+
 namespace lossbench {
 
 /// The longest float sums of an implementation of the step.
@@ -27,6 +29,16 @@ struct TrainStepSumLengths {
 /// The fused kernel: a block's rows per dW accumulator; a lane's d/64
 /// columns, five reduce-scatter levels, the other warp's half and the bias.
 TrainStepSumLengths fused_train_step_sum_lengths(std::int64_t n, int d);
+
+/// The cpu backend: a tile's 16 rows per dW and db accumulator (tiles are
+/// then added in double); a logit is ⌈d/4⌉ fmas per lane (4 to 16 lanes,
+/// whatever the target), the lanes' sum in any order (at most 15 additions
+/// on a path) and the bias.
+TrainStepSumLengths cpu_train_step_sum_lengths(std::int64_t n, int d);
+
+/// The sum lengths of `backend`'s train_step(): the cpu backend's, else the
+/// fused kernel's (emu, cuda; ref is the reference itself).
+TrainStepSumLengths train_step_sum_lengths(Backend backend, std::int64_t n, int d);
 
 /// |error| allowed for one element of dL/dW or dL/db whose reference value is
 /// `reference`, with the reference's magnitudes for that element.

@@ -65,10 +65,10 @@ struct TrainStepVerifyResult {
 /// can be downloaded (a download waits for the device's default stream).
 using TrainStepRunner = std::function<void(const TrainStepCall& call)>;
 
-/// Runs one case with train_step() on `backend` (emu, cuda or cpu; ref checks the
-/// reference against itself), with a workspace of train_step_workspace_size
-/// full of garbage (the step needs none zeroed), bounded by
-/// fused_train_step_sum_lengths. Throws InputError for a shape beyond the
+/// Runs one case with train_step() on `backend` (emu, cuda or cpu; ref checks
+/// the reference against itself), with a workspace of train_step_workspace_size
+/// full of garbage (the step needs none zeroed), bounded by the backend's
+/// train_step_sum_lengths. Throws InputError for a shape beyond the
 /// backend's train_step_limits, BackendError when the backend cannot run.
 TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, Backend backend);
 

@@ -1,6 +1,10 @@
 // The cpu backend's entry in the backend table: always available, host
 // memory, SIMD + threads; no launches to record, no baselines.
 #include "backends/cpu/cpu_backend.hpp"
+
+#include <limits>
+
+#include "backends/cpu/train_tiling_cpu.hpp"
 #include "backends/host_memory.hpp"
 
 namespace lossbench::detail {
@@ -13,11 +17,13 @@ const BackendEntry& cpu_backend() {
       .host_addressable = true,
       .fused_loss_workspace = fused_loss_cpu_workspace,
       .fused_loss = fused_loss_cpu,
-      .train_step_limits = {0, 0},
-      .train_step_workspace = nullptr,
-      .train_step = nullptr,
-      .evaluate_workspace = nullptr,
-      .evaluate = nullptr,
+      // Any d (a tile's rows are staged in memory of its own); k within the
+      // register blocks of train_tile_simd.hpp.
+      .train_step_limits = {std::numeric_limits<int>::max(), kCpuMaxOutputs},
+      .train_step_workspace = train_step_cpu_workspace,
+      .train_step = train_step_cpu,
+      .evaluate_workspace = evaluate_cpu_workspace,
+      .evaluate = evaluate_cpu,
       .sequences = {},
       .unfused_temp_bytes = nullptr,
       .unfused = nullptr,

@@ -11,7 +11,9 @@ namespace lossbench::detail {
 
 std::size_t fused_loss_cpu_workspace(std::int64_t n, Reduction reduction);
 void fused_loss_cpu(const FusedLossCall& call, void* workspace, void* stream);
+std::size_t train_step_cpu_workspace(std::int64_t n, int d, int k);
 void train_step_cpu(const TrainStepCall& call, void* workspace, void* stream);
+std::size_t evaluate_cpu_workspace(std::int64_t n, int d, int k);
 void evaluate_cpu(const EvaluateCall& call, void* workspace, void* stream);
 
 }  // namespace lossbench::detail
