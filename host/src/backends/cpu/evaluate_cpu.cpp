@@ -40,9 +40,7 @@ template <Loss kLoss, class X>
 void EvaluateTiles(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigned char* workspace) {
   auto* tile_sums = reinterpret_cast<double*>(workspace + l.tile_sums);
   auto* transposed = reinterpret_cast<float*>(workspace + l.transposed_weights);
-  for_each_tile(call.k, [&](std::int64_t j) {
-    TransposeWeightsRow(call.weights, call.d, call.k, l.padded_d, static_cast<int>(j), transposed);
-  });
+  TransposeWeights(call.weights, call.d, call.k, l.padded_d, transposed);
   for_each_tile(l.tiles, [&](std::int64_t tile) {
     const std::int64_t row0 = tile * kCpuTrainTileRows;
     const int rows = static_cast<int>(std::min<std::int64_t>(kCpuTrainTileRows, call.n - row0));

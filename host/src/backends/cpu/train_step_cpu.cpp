@@ -41,6 +41,11 @@ namespace lossbench::detail {
 /// Elements of the partials (a multiple of kCpuRowPadFloats) that one task
 /// adds over a round's tiles: 4 tasks at d = 784, k = 10.
 inline constexpr std::int64_t kCpuSumChunk = 2048;
+/// Below this many partial elements a round's sums are added on the calling
+/// thread: at batch 64 and 256 (d = 784, k = 10) waking the team cost more
+/// than it saved (measured on 2 cores). Either way each element's sum takes
+/// the tiles in order, so the choice does not change the bits.
+inline constexpr std::int64_t kCpuThreadedSumElements = std::int64_t{1} << 18;
 
 /// Everything the tiles of a step need, the same for every target.
 struct CpuTrainStepWork {
@@ -102,19 +107,24 @@ void AddRound(const CpuTrainStepWork& w, std::int64_t begin, std::int64_t end, s
     hn::StoreU(s, dd, sums + e);
   }
   if (!last) return;
-  const std::int64_t weights_end = call.k * l.padded_d;
-  for (std::int64_t e = begin; e < end; ++e) {
-    const bool is_weight = e < weights_end;
-    const std::int64_t j = is_weight ? e / l.padded_d : e - weights_end;
-    const std::int64_t c = is_weight ? e % l.padded_d : 0;
-    if (j >= call.k || c >= call.d) continue;  // padding
-    const std::int64_t i = is_weight ? c * call.k + j : j;
-    const auto g = static_cast<float>(sums[e]);
-    float* grad = is_weight ? call.grad_weights : call.grad_bias;
-    if (grad != nullptr) grad[i] = g;
-    if (call.learning_rate > 0.0f) {
-      float* parameter = (is_weight ? call.weights : call.bias) + i;
-      *parameter = std::fma(-call.learning_rate, g, *parameter);
+  // Row j of the sums is row j of dWᵀ (j < k), then db: each element's one rounding, then its outputs.
+  const auto finish = [&](float* grad, float* parameter, std::int64_t sum, std::int64_t out) {
+    const auto g = static_cast<float>(sums[sum]);
+    if (grad != nullptr) grad[out] = g;
+    if (call.learning_rate > 0.0f) parameter[out] = std::fma(-call.learning_rate, g, parameter[out]);
+  };
+  for (std::int64_t row_begin = begin / l.padded_d * l.padded_d; row_begin < end; row_begin += l.padded_d) {
+    const std::int64_t j = row_begin / l.padded_d;
+    const std::int64_t from = std::max(begin, row_begin) - row_begin;
+    const std::int64_t to = std::min(end, row_begin + l.padded_d) - row_begin;
+    if (j < call.k) {
+      for (std::int64_t c = from; c < std::min<std::int64_t>(to, call.d); ++c) {
+        finish(call.grad_weights, call.weights, row_begin + c, c * call.k + j);
+      }
+    } else {
+      for (std::int64_t b = from; b < std::min<std::int64_t>(to, call.k); ++b) {
+        finish(call.grad_bias, call.bias, row_begin + b, b);
+      }
     }
   }
 }
@@ -124,9 +134,7 @@ double RunStep(const CpuTrainStepWork& w) {
   const CpuTrainStepLayout& l = w.layout;
   const TrainStepCall& call = *w.call;
   float* transposed = At<float>(w, l.transposed_weights);
-  for_each_tile(call.k, [&](std::int64_t j) {
-    TransposeWeightsRow(call.weights, call.d, call.k, l.padded_d, static_cast<int>(j), transposed);
-  });
+  TransposeWeights(call.weights, call.d, call.k, l.padded_d, transposed);
   double* tile_losses = At<double>(w, l.tile_losses);
   const std::int64_t chunks = (l.partial_floats + kCpuSumChunk - 1) / kCpuSumChunk;
   double loss = 0.0;
@@ -135,10 +143,15 @@ double RunStep(const CpuTrainStepWork& w) {
     for_each_tile(count, [&](std::int64_t t) { tile_losses[t] = StepTile<kLoss, X>(w, first + t, t); });
     for (std::int64_t t = 0; t < count; ++t) loss += tile_losses[t];
     const bool last = first + count == l.tiles;
-    for_each_tile(chunks, [&](std::int64_t chunk) {
+    const auto add_chunk = [&](std::int64_t chunk) {
       const std::int64_t begin = chunk * kCpuSumChunk;
       AddRound(w, begin, std::min(l.partial_floats, begin + kCpuSumChunk), count, first == 0, last);
-    });
+    };
+    if (count * l.partial_floats >= kCpuThreadedSumElements) {
+      for_each_tile(chunks, add_chunk);
+    } else {
+      for (std::int64_t chunk = 0; chunk < chunks; ++chunk) add_chunk(chunk);
+    }
   }
   return loss;
 }

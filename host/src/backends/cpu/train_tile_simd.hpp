@@ -2,7 +2,7 @@
 // Highway vectors: the work the cpu backend's training step and evaluation
 // share. Per tile of at most kCpuTrainTileRows rows:
 //   StageRows        its rows of X as floats, zero-padded to padded_d
-//                    (u8 pixels through a table of kernels::input_value);
+//                    (u8 pixels through kernels::input_value, vectorized);
 //   TileLogits       z = x·W + b, each dot product vectorized along d against
 //                    the rows of Wᵀ; two rows and up to four outputs at a
 //                    time (eight accumulators: each load of Wᵀ serves both rows);
@@ -29,7 +29,6 @@
 #endif
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -55,23 +54,11 @@ static_assert(kLogitSplit * hn::MaxLanes(TileTag()) >= kCpuMinFloatLanes &&
                   kLogitSplit * hn::MaxLanes(TileTag()) <= kCpuMaxFloatLanes,
               "train_tiling_cpu.hpp's lane counts (and the bound stated from them) do not cover this target");
 
-/// The 256 values a pixel stands for, from kernels::input_value itself.
-inline const float* PixelValues() {
-  static const std::array<float, 256> table = [] {
-    std::array<float, 256> values{};
-    for (int v = 0; v < 256; ++v) values[static_cast<std::size_t>(v)] = kernels::input_value(static_cast<std::uint8_t>(v));
-    return values;
-  }();
-  return table.data();
-}
-
 /// The tile's rows of X as floats in xs (rows of padded_d, zeros past d).
 /// Batch row i is X's row indices[i], or row i without indices.
 template <class X>
 HWY_INLINE void StageRows(const X* inputs, const std::int32_t* indices, std::int64_t row0, int rows, int d,
                           std::int64_t padded_d, float* xs) {
-  const TileTag df;
-  const auto lanes = static_cast<int>(hn::Lanes(df));
   for (int r = 0; r < rows; ++r) {
     const std::int64_t source = indices == nullptr ? row0 + r : static_cast<std::int64_t>(indices[row0 + r]);
     const X* row = inputs + source * d;
@@ -79,14 +66,9 @@ HWY_INLINE void StageRows(const X* inputs, const std::int32_t* indices, std::int
     if constexpr (sizeof(X) == sizeof(float)) {
       std::memcpy(out, row, static_cast<std::size_t>(d) * sizeof(float));
     } else {
-      const float* values = PixelValues();
-      const hn::Rebind<std::int32_t, TileTag> di;
-      const hn::Rebind<std::uint8_t, TileTag> du8;
-      int c = 0;
-      for (; c + lanes <= d; c += lanes) {
-        hn::StoreU(hn::GatherIndex(df, values, hn::PromoteTo(di, hn::LoadU(du8, row + c))), df, out + c);
-      }
-      for (; c < d; ++c) out[c] = values[row[c]];
+      // kernels::input_value itself, vectorized by the compiler for this target.
+#pragma omp simd
+      for (int c = 0; c < d; ++c) out[c] = kernels::input_value(row[c]);
     }
     std::fill(out + d, out + padded_d, 0.0f);
   }
@@ -100,25 +82,35 @@ HWY_INLINE void LogitsBlock(const float* x, std::int64_t padded_d, const float* 
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(df));
   const float* wt = transposed_weights + j0 * padded_d;
   hn::Vec<TileTag> acc[kLogitSplit][R][G];
+  HWY_UNROLL(16)
   for (int s = 0; s < kLogitSplit; ++s) {
+    HWY_UNROLL(16)
     for (int r = 0; r < R; ++r) {
+      HWY_UNROLL(16)
       for (int g = 0; g < G; ++g) acc[s][r][g] = hn::Zero(df);
     }
   }
   for (std::int64_t c0 = 0; c0 < padded_d; c0 += kLogitSplit * lanes) {
+    HWY_UNROLL(16)
     for (int s = 0; s < kLogitSplit; ++s) {
       const std::int64_t c = c0 + s * lanes;
       hn::Vec<TileTag> xv[R];
+      HWY_UNROLL(16)
       for (int r = 0; r < R; ++r) xv[r] = hn::LoadU(df, x + r * padded_d + c);
+      HWY_UNROLL(16)
       for (int g = 0; g < G; ++g) {
         const auto w = hn::LoadU(df, wt + g * padded_d + c);
+        HWY_UNROLL(16)
         for (int r = 0; r < R; ++r) acc[s][r][g] = hn::MulAdd(xv[r], w, acc[s][r][g]);
       }
     }
   }
+  HWY_UNROLL(16)
   for (int r = 0; r < R; ++r) {
+    HWY_UNROLL(16)
     for (int g = 0; g < G; ++g) {
       auto sum = acc[0][r][g];
+      HWY_UNROLL(16)
       for (int s = 1; s < kLogitSplit; ++s) sum = hn::Add(sum, acc[s][r][g]);
       logits[r * k + j0 + g] = hn::GetLane(hn::SumOfLanes(df, sum)) + bias[j0 + g];
     }
@@ -180,17 +172,20 @@ HWY_INLINE void GradientBlock(const float* xs, int rows, std::int64_t padded_d, 
   const TileTag df;
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(df));
   hn::Vec<TileTag> acc[G][2];
+  HWY_UNROLL(16)
   for (int g = 0; g < G; ++g) acc[g][0] = acc[g][1] = hn::Zero(df);
   for (int r = 0; r < rows; ++r) {
     const float* x = xs + r * padded_d + c;
     const auto x0 = hn::LoadU(df, x);
     const auto x1 = hn::LoadU(df, x + lanes);
+    HWY_UNROLL(16)
     for (int g = 0; g < G; ++g) {
       const auto s = hn::Set(df, dz[r * k + j0 + g]);
       acc[g][0] = hn::MulAdd(x0, s, acc[g][0]);
       acc[g][1] = hn::MulAdd(x1, s, acc[g][1]);
     }
   }
+  HWY_UNROLL(16)
   for (int g = 0; g < G; ++g) {
     float* out = grad_transposed + (j0 + g) * padded_d + c;
     hn::StoreU(acc[g][0], df, out);
@@ -222,12 +217,15 @@ HWY_INLINE void TileGradients(const float* xs, int rows, std::int64_t padded_d, 
   }
 }
 
-/// Wᵀ (k rows of padded_d, zeros past d) of W (d × k), row j.
-HWY_INLINE void TransposeWeightsRow(const float* weights, int d, int k, std::int64_t padded_d, int j,
-                                    float* transposed_weights) {
-  float* out = transposed_weights + j * padded_d;
-  for (int c = 0; c < d; ++c) out[c] = weights[static_cast<std::int64_t>(c) * k + j];
-  std::fill(out + d, out + padded_d, 0.0f);
+/// Wᵀ (k rows of padded_d, zeros past d) of W (d × k). On one thread: at
+/// d × k = 784 × 10 it costs about a microsecond, less than waking a team.
+HWY_INLINE void TransposeWeights(const float* weights, int d, int k, std::int64_t padded_d,
+                                 float* transposed_weights) {
+  for (int c = 0; c < d; ++c) {
+    const float* row = weights + static_cast<std::int64_t>(c) * k;
+    for (int j = 0; j < k; ++j) transposed_weights[j * padded_d + c] = row[j];
+  }
+  for (int j = 0; j < k; ++j) std::fill(transposed_weights + j * padded_d + d, transposed_weights + (j + 1) * padded_d, 0.0f);
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE
