@@ -3,7 +3,7 @@
 // set, forward only, in one pass over X:
 //   L = (1/n) Σ_i Σ_j ℓ(z_ij, y_ij)   and   correct = #{i : argmax_j z_ij = argmax_j y_ij}
 // (the lowest index wins a tie; for one-hot targets argmax y is the label).
-// On emu and cuda it is the training step's forward pass, kept on the device
+// On emu, cuda and cpu it is the training step's forward pass, kept on the device
 // with the data set, so that a trainer tests its model without copying it.
 //
 //   std::size_t bytes = evaluate_workspace_size(n, d, k, Backend::cuda);
@@ -31,7 +31,8 @@ struct EvaluateCall {
   double* correct = nullptr;       // the count of correctly classified rows (a whole number)
 };
 
-/// Bytes of workspace on `backend` (none on ref): two doubles per block.
+/// Bytes of workspace on `backend` (none on ref): two doubles per block (cpu:
+/// per tile, and a transposed copy of W).
 /// Throws InputError for n, d or k < 1 or beyond the backend's limits,
 /// BackendError for a backend without evaluate().
 std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backend);
@@ -41,7 +42,8 @@ std::size_t evaluate_workspace_size(std::int64_t n, int d, int k, Backend backen
 void validate(const EvaluateCall& call);
 
 /// Validates, then computes on `backend` (ref: double precision, argmax of
-/// double logits; emu, cuda: the kernel, float logits, stream-ordered).
+/// double logits; emu, cuda: the kernel, float logits, stream-ordered; cpu:
+/// float logits as its training step computes them).
 /// Deterministic: the same bits on every run of a backend.
 void evaluate(const EvaluateCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
               void* stream = nullptr);

@@ -75,7 +75,7 @@ struct TrainStepCall {
 
 /// The largest d and k a backend takes: emu and cuda d ≤ 1024 (the kernel
 /// stages a tile of X in shared memory) and k ≤ 16 (per-thread registers);
-/// ref any. Throws BackendError for a backend this build does not have.
+/// cpu any d and k ≤ 16 (its register blocks); ref any. Throws BackendError for a backend this build does not have.
 struct TrainStepLimits {
   int max_inputs;   // d
   int max_outputs;  // k
@@ -88,7 +88,7 @@ TrainStepLimits train_step_limits(Backend backend);
 bool has_train_step(Backend backend);
 
 /// Bytes of workspace a step of this shape needs on `backend` (none on ref):
-/// per-block partial sums of dW, db and the loss. No zeroing needed. Asks
+/// per-block (cpu: per-tile) partial sums of dW, db and the loss. No zeroing needed. Asks
 /// nothing of the device, so it can be called before any buffer exists.
 /// Throws InputError for n, d or k < 1 or beyond the backend's limits,
 /// BackendError for a backend without the step (has_train_step).
@@ -104,7 +104,8 @@ void validate(const TrainStepCall& call);
 /// Validates, checks the shape against the backend's limits and the
 /// workspace against train_step_workspace_size, then computes on `backend` (ref: double precision on the host;
 /// emu: the kernel under the emulator on host memory; cuda: the kernel on the
-/// GPU, stream-ordered, never synchronising). Deterministic: the same inputs
+/// GPU, stream-ordered, never synchronising; cpu: float32 on SIMD vectors and
+/// threads on the host, synchronous, the same bits for every thread count). Deterministic: the same inputs
 /// give the same bits on every run and every device of a backend.
 /// Throws InputError for a bad call, BackendError when the backend cannot run.
 void train_step(const TrainStepCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,

@@ -31,9 +31,9 @@ struct TrainStepSumLengths {
 TrainStepSumLengths fused_train_step_sum_lengths(std::int64_t n, int d);
 
 /// The cpu backend: a tile's 16 rows per dW and db accumulator (tiles are
-/// then added in double); a logit is ⌈d/4⌉ fmas per lane (4 to 16 lanes,
-/// whatever the target), the lanes' sum in any order (at most 15 additions
-/// on a path) and the bias.
+/// then added in double); a logit is ⌈d/4⌉ fmas per accumulator lane (4 to
+/// 16 lanes on every target: the scalar fallback keeps 4 accumulators), the
+/// lanes' sum in any order (at most 15 additions on a path) and the bias.
 TrainStepSumLengths cpu_train_step_sum_lengths(std::int64_t n, int d);
 
 /// The sum lengths of `backend`'s train_step(): the cpu backend's, else the
