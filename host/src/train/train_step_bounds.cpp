@@ -10,8 +10,9 @@ TrainStepSumLengths fused_train_step_sum_lengths(std::int64_t n, int d) {
 }
 
 TrainStepSumLengths cpu_train_step_sum_lengths(std::int64_t, int d) {
-  const auto per_lane = static_cast<double>((std::int64_t{d} + detail::kCpuMinFloatLanes - 1) / detail::kCpuMinFloatLanes);
-  return {static_cast<double>(detail::kCpuTrainTileRows), per_lane + (detail::kCpuMaxFloatLanes - 1) + 1};
+  const std::int64_t per_lane = (std::int64_t{d} + detail::kCpuMinFloatLanes - 1) / detail::kCpuMinFloatLanes;
+  return {static_cast<double>(detail::kCpuTrainTileRows),
+          static_cast<double>(per_lane) + (detail::kCpuMaxFloatLanes - 1) + 1};
 }
 
 TrainStepSumLengths train_step_sum_lengths(Backend backend, std::int64_t n, int d) {

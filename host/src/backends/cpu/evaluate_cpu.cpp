@@ -64,7 +64,8 @@ void EvaluateCpu(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigned 
     return mse ? EvaluateTiles<Loss::mse, std::uint8_t>(call, l, workspace)
                : EvaluateTiles<Loss::bce, std::uint8_t>(call, l, workspace);
   }
-  return mse ? EvaluateTiles<Loss::mse, float>(call, l, workspace) : EvaluateTiles<Loss::bce, float>(call, l, workspace);
+  return mse ? EvaluateTiles<Loss::mse, float>(call, l, workspace)
+             : EvaluateTiles<Loss::bce, float>(call, l, workspace);
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE

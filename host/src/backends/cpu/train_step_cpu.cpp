@@ -39,8 +39,9 @@
 #define LOSSBENCH_TRAIN_STEP_CPU_CONSTANTS
 namespace lossbench::detail {
 /// Elements of the partials (a multiple of kCpuRowPadFloats) that one task
-/// adds over a round's tiles: 4 tasks at d = 784, k = 10.
-inline constexpr std::int64_t kCpuSumChunk = 2048;
+/// adds over a round's tiles: 16 tasks at d = 784, k = 10 (for_each_tile
+/// gives a thread at least 4).
+inline constexpr std::int64_t kCpuSumChunk = 512;
 /// Below this many partial elements a round's sums are added on the calling
 /// thread: at batch 64 and 256 (d = 784, k = 10) waking the team cost more
 /// than it saved (measured on 2 cores). Either way each element's sum takes
@@ -103,7 +104,9 @@ void AddRound(const CpuTrainStepWork& w, std::int64_t begin, std::int64_t end, s
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(dd));
   for (std::int64_t e = begin; e < end; e += lanes) {
     auto s = first ? hn::Zero(dd) : hn::LoadU(dd, sums + e);
-    for (std::int64_t t = 0; t < count; ++t) s = hn::Add(s, hn::PromoteTo(dd, hn::LoadU(dh, partials + t * l.partial_floats + e)));
+    for (std::int64_t t = 0; t < count; ++t) {
+      s = hn::Add(s, hn::PromoteTo(dd, hn::LoadU(dh, partials + t * l.partial_floats + e)));
+    }
     hn::StoreU(s, dd, sums + e);
   }
   if (!last) return;

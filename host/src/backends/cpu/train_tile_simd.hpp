@@ -134,7 +134,9 @@ HWY_INLINE void LogitsOfRows(const float* x, std::int64_t padded_d, const float*
 HWY_INLINE void TileLogits(const float* xs, int rows, std::int64_t padded_d, const float* transposed_weights,
                            const float* bias, int k, float* logits) {
   int r = 0;
-  for (; r + 2 <= rows; r += 2) LogitsOfRows<2>(xs + r * padded_d, padded_d, transposed_weights, bias, k, logits + r * k);
+  for (; r + 2 <= rows; r += 2) {
+    LogitsOfRows<2>(xs + r * padded_d, padded_d, transposed_weights, bias, k, logits + r * k);
+  }
   if (r < rows) LogitsOfRows<1>(xs + r * padded_d, padded_d, transposed_weights, bias, k, logits + r * k);
 }
 
@@ -225,7 +227,9 @@ HWY_INLINE void TransposeWeights(const float* weights, int d, int k, std::int64_
     const float* row = weights + static_cast<std::int64_t>(c) * k;
     for (int j = 0; j < k; ++j) transposed_weights[j * padded_d + c] = row[j];
   }
-  for (int j = 0; j < k; ++j) std::fill(transposed_weights + j * padded_d + d, transposed_weights + (j + 1) * padded_d, 0.0f);
+  for (int j = 0; j < k; ++j) {
+    std::fill(transposed_weights + j * padded_d + d, transposed_weights + (j + 1) * padded_d, 0.0f);
+  }
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE
