@@ -35,6 +35,7 @@
 #include "backends/cpu/loss_math_simd.hpp"
 #include "backends/cpu/storage_simd.hpp"
 #include "backends/cpu/train_tiling_cpu.hpp"
+#include "hwy/cache_control.h"
 #include "hwy/highway.h"
 #include "kernels/train/train_inputs.cuh"
 #include "lossbench/core/loss_kind.hpp"
@@ -59,9 +60,21 @@ static_assert(kLogitSplit * hn::MaxLanes(TileTag()) >= kCpuMinFloatLanes &&
 template <class X>
 HWY_INLINE void StageRows(const X* inputs, const std::int32_t* indices, std::int64_t row0, int rows, int d,
                           std::int64_t padded_d, float* xs) {
+  const auto row_of = [&](int r) {
+    return inputs + (indices == nullptr ? row0 + r : static_cast<std::int64_t>(indices[row0 + r])) * d;
+  };
+  // Shuffled rows are scattered over the data set, where the hardware
+  // prefetcher cannot guess them: each row asks for the one two later while
+  // it is converted (Fashion-MNIST at batch 64: 64 → 50 ms an epoch; four
+  // later was no better).
+  constexpr int kRowsAhead = 2;
+  const auto bytes = static_cast<std::int64_t>(d) * static_cast<std::int64_t>(sizeof(X));
   for (int r = 0; r < rows; ++r) {
-    const std::int64_t source = indices == nullptr ? row0 + r : static_cast<std::int64_t>(indices[row0 + r]);
-    const X* row = inputs + source * d;
+    if (indices != nullptr && r + kRowsAhead < rows) {
+      const auto* ahead = reinterpret_cast<const char*>(row_of(r + kRowsAhead));
+      for (std::int64_t b = 0; b < bytes; b += 64) hwy::Prefetch(ahead + b);
+    }
+    const X* row = row_of(r);
     float* out = xs + r * padded_d;
     if constexpr (sizeof(X) == sizeof(float)) {
       std::memcpy(out, row, static_cast<std::size_t>(d) * sizeof(float));
