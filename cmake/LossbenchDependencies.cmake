@@ -55,6 +55,8 @@ set(HWY_ENABLE_TESTS OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_EXAMPLES OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_INSTALL OFF CACHE BOOL "" FORCE)
 lossbench_find(hwy hwy::hwy https://github.com/google/highway.git 1.0.3)
+# The cpu backend's threads: the compiler's own OpenMP (libgomp with g++).
+find_package(OpenMP REQUIRED COMPONENTS CXX)
 
 # Stops configure, with one line, unless every missing library can be fetched.
 function(lossbench_check_fetchable)

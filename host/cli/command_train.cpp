@@ -67,8 +67,7 @@ constexpr double kDefaultLearningRate = 0.1;
 
 // The fastest backend that can train here: the GPU, else the cpu backend.
 Backend default_training_backend() {
-  if (backend_availability(Backend::cuda).available) return Backend::cuda;
-  return has_train_step(Backend::cpu) ? Backend::cpu : Backend::ref;
+  return backend_availability(Backend::cuda).available ? Backend::cuda : Backend::cpu;
 }
 
 // --data, else --synthetic, else Fashion-MNIST where Debian installs it, else synthetic.

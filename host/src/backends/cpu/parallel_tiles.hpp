@@ -9,6 +9,7 @@
 // microseconds, not a thread start), and a static schedule over tiles is
 // all we need. Internal.
 #include <cstdint>
+#include <exception>
 
 #include "lossbench/core/cpu_threads.hpp"
 
@@ -21,6 +22,9 @@ namespace lossbench::detail {
 inline constexpr std::int64_t kMinTilesPerThread = 4;
 
 /// Calls tile_fn(t) for t in [0, tiles), on up to cpu_threads() threads.
+/// An exception thrown by a tile (std::bad_alloc of a thread's scratch) is
+/// rethrown here, after the other tiles, instead of ending the process as an
+/// exception leaving an OpenMP region would.
 template <class TileFn>
 void for_each_tile(std::int64_t tiles, TileFn&& tile_fn) {
   const std::int64_t most = tiles / kMinTilesPerThread;
@@ -29,8 +33,17 @@ void for_each_tile(std::int64_t tiles, TileFn&& tile_fn) {
     for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
     return;
   }
+  std::exception_ptr failure;
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
+  for (std::int64_t t = 0; t < tiles; ++t) {
+    try {
+      tile_fn(t);
+    } catch (...) {
+#pragma omp critical(lossbench_for_each_tile_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace lossbench::detail
