@@ -12,6 +12,7 @@
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/train/trainer.hpp"
 #include "train/trajectory_check.hpp"
+#include "train/training_equivalences.hpp"
 
 namespace lossbench {
 namespace {
@@ -52,15 +53,8 @@ TEST_F(HostCpuTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference) {
   }
 }
 
-DatasetSplit pixel_split(std::size_t train_count, int d, int k) {
-  DatasetSplit split;
-  split.train = testing::random_pixel_dataset(train_count, d, k, kSeed);
-  split.test = testing::random_pixel_dataset(1000, d, k, kSeed + 1);
-  return split;
-}
-
 TEST_F(HostCpuTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
-  const DatasetSplit data = pixel_split(2048, 784, 10);
+  const DatasetSplit data = testing::random_pixel_split(2048, 1000, 784, 10, kSeed);
   for (const Loss loss : {Loss::mse, Loss::bce}) {
     TrainerOptions options;
     options.loss = loss;
@@ -83,25 +77,11 @@ TEST_F(HostCpuTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
 }
 
 TEST_F(HostCpuTraining, PixelsAndTheirFloatsTrainToTheSameBits) {
-  const DatasetSplit data = pixel_split(512, 40, 5);
-  TrainerOptions options;
-  options.backend = Backend::cpu;
-  options.epochs = 2;
-  options.batch = 50;
-  options.input_type = InputType::u8;
-  const TrainingResult u8 = train(options, data.train, data.test);
-  options.input_type = InputType::f32;
-  const TrainingResult f32 = train(options, data.train, data.test);
-  EXPECT_EQ(u8.model.weights, f32.model.weights);
-  EXPECT_EQ(u8.model.bias, f32.model.bias);
-  for (std::size_t e = 0; e < u8.epochs.size(); ++e) {
-    EXPECT_EQ(u8.epochs[e].train_loss, f32.epochs[e].train_loss);
-    EXPECT_EQ(u8.epochs[e].test_loss, f32.epochs[e].test_loss);
-  }
+  testing::expect_pixels_and_floats_train_alike(Backend::cpu, kSeed);
 }
 
 TEST_F(HostCpuTraining, SameBitsForOneToFourThreads) {
-  const DatasetSplit data = pixel_split(1000, 784, 10);
+  const DatasetSplit data = testing::random_pixel_split(1000, 1000, 784, 10, kSeed);
   TrainerOptions options;
   options.backend = Backend::cpu;
   options.input_type = InputType::u8;

@@ -20,6 +20,7 @@
 #include "lossbench/train/evaluate.hpp"
 #include "lossbench/train/trainer.hpp"
 #include "train/trajectory_check.hpp"
+#include "train/training_equivalences.hpp"
 
 namespace lossbench {
 namespace {
@@ -71,15 +72,8 @@ TEST(KernelsResidentTraining, UnpackedRowsAreWithinTheBoundToo) {
   }
 }
 
-DatasetSplit pixel_split(std::size_t train_count, int d, int k) {
-  DatasetSplit split;
-  split.train = testing::random_pixel_dataset(train_count, d, k, kSeed);
-  split.test = testing::random_pixel_dataset(256, d, k, kSeed + 1);
-  return split;
-}
-
 TEST(KernelsResidentTraining, AnEpochCostsTwoHostCopiesWhateverItsSteps) {
-  const DatasetSplit data = pixel_split(1024, 36, 4);
+  const DatasetSplit data = testing::random_pixel_split(1024, 256, 36, 4, kSeed);
   for (const int batch : {16, 1024}) {
     TrainerOptions options;
     options.backend = Backend::emu;
@@ -99,25 +93,11 @@ TEST(KernelsResidentTraining, AnEpochCostsTwoHostCopiesWhateverItsSteps) {
 }
 
 TEST(KernelsResidentTraining, PixelsAndTheirFloatsTrainToTheSameBits) {
-  const DatasetSplit data = pixel_split(512, 40, 5);
-  TrainerOptions options;
-  options.backend = Backend::emu;
-  options.epochs = 2;
-  options.batch = 50;
-  options.input_type = InputType::u8;
-  const TrainingResult u8 = train(options, data.train, data.test);
-  options.input_type = InputType::f32;
-  const TrainingResult f32 = train(options, data.train, data.test);
-  EXPECT_EQ(u8.model.weights, f32.model.weights);
-  EXPECT_EQ(u8.model.bias, f32.model.bias);
-  for (std::size_t e = 0; e < u8.epochs.size(); ++e) {
-    EXPECT_EQ(u8.epochs[e].train_loss, f32.epochs[e].train_loss);
-    EXPECT_EQ(u8.epochs[e].test_loss, f32.epochs[e].test_loss);
-  }
+  testing::expect_pixels_and_floats_train_alike(Backend::emu, kSeed);
 }
 
 TEST(KernelsResidentTraining, SameBitsUnderEveryScheduleAndWorkerCount) {
-  const DatasetSplit data = pixel_split(512, 32, 4);
+  const DatasetSplit data = testing::random_pixel_split(512, 256, 32, 4, kSeed);
   TrainerOptions options;
   options.backend = Backend::emu;
   options.input_type = InputType::u8;
@@ -143,7 +123,7 @@ TEST(KernelsResidentTraining, SameBitsUnderEveryScheduleAndWorkerCount) {
 }
 
 TEST(KernelsResidentTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
-  const DatasetSplit data = pixel_split(2048, 784, 10);
+  const DatasetSplit data = testing::random_pixel_split(2048, 256, 784, 10, kSeed);
   TrainerOptions options;
   options.epochs = 2;
   options.input_type = InputType::u8;
