@@ -11,23 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
+#include "cli_fixture.hpp"
 #include "lossbench/core/backend.hpp"
 
 namespace lossbench {
 namespace {
 
-class CliBench : public ::testing::Test {
- protected:
-  int run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return cli::run(args, out_, err_);
-  }
-
-  std::ostringstream out_;
-  std::ostringstream err_;
-};
+class CliBench : public testing::CliFixture {};
 
 TEST_F(CliBench, JsonHasCpuBackendRowsComparedWithTheReference) {
   ASSERT_EQ(run({"bench", "--sizes", "4096", "100000", "--repeats", "1", "--json", "--threads", "2"}), cli::kExitOk)

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
+#include "cli_fixture.hpp"
 #include "common/test_directory.hpp"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/data/npy.hpp"
@@ -20,14 +20,11 @@
 namespace lossbench {
 namespace {
 
-class CliThreads : public ::testing::Test {
+class CliThreads : public testing::CliFixture {
  protected:
-  void TearDown() override { ::unsetenv("LOSSBENCH_CPU_THREADS"); }
-
-  int run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return cli::run(args, out_, err_);
+  void TearDown() override {
+    ::unsetenv("LOSSBENCH_CPU_THREADS");
+    set_cpu_threads(0);  // a run with --threads leaves its count set until the next run
   }
 
   std::string command_of(const std::vector<std::string>& args) const {
@@ -50,8 +47,6 @@ class CliThreads : public ::testing::Test {
   }
 
   testing::TestDirectory dir_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 const std::vector<std::vector<std::string>> kComputingCommands = {

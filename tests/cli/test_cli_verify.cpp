@@ -8,23 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
+#include "cli_fixture.hpp"
 #include "lossbench/train/train_step.hpp"
 
 namespace lossbench {
 namespace {
 
-class CliVerify : public ::testing::Test {
- protected:
-  int run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return cli::run(args, out_, err_);
-  }
-
-  std::ostringstream out_;
-  std::ostringstream err_;
-};
+class CliVerify : public testing::CliFixture {};
 
 // Every loss case is named <loss>/<dtype>/<reduction>/...: the three
 // reductions together are the whole fused-loss sweep, and no training case.
