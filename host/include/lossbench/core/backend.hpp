@@ -9,7 +9,8 @@ namespace lossbench {
 /// ref:  the double-precision CPU reference (host pointers, synchronous).
 /// emu:  the CUDA kernels run on the CPU by the SIMT emulator (host pointers, synchronous).
 /// cuda: the CUDA kernels on the current GPU (device pointers, stream-ordered).
-/// cpu:  reserved for a fast CPU implementation; no build has it yet.
+/// cpu:  float32 on the CPU: Highway SIMD and threads over fixed tiles (host pointers, synchronous;
+///       the same bits for every thread count).
 enum class Backend { ref, emu, cuda, cpu };
 
 std::string_view to_string(Backend backend);

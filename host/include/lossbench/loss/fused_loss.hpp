@@ -53,7 +53,8 @@ struct FusedLossCall {
 
 /// Bytes of workspace a call of n elements with `reduction` needs on
 /// `backend` (none on ref, none for reduction none): on emu and cuda one
-/// float per tile of 4096 elements plus a counter. Zero the workspace once
+/// float per tile of 4096 elements plus a counter, on cpu one double per
+/// tile of 8192 elements. Zero the workspace once
 /// after allocating it; every call leaves it zeroed again for the next. Calls
 /// that may run concurrently need separate workspaces. Asks nothing of the
 /// device. Throws InputError for n < 0 or an unknown reduction.
@@ -68,7 +69,7 @@ void validate(const FusedLossCall& call);
 /// Validates, then computes on `backend`. workspace must hold
 /// fused_loss_workspace_size(call.n, call.reduction, backend) bytes (device memory for cuda).
 /// `stream` is a cudaStream_t for cuda (null: the default stream) and is
-/// ignored elsewhere. cuda returns without synchronising; ref and emu return
+/// ignored elsewhere. cuda returns without synchronising; ref, emu and cpu return
 /// when done. Throws InputError for a bad call, BackendError when the backend
 /// is unavailable or a CUDA call fails (with the call site).
 void fused_loss(const FusedLossCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
