@@ -1,0 +1,216 @@
+#pragma once
+// The per-row math of the softmax losses, in float32, for the GPU and the CPU
+// alike (__host__ __device__): one definition for the kernels, the emulator
+// and the cpu backend. The double-precision reference
+// (host/include/lossbench/reference/softmax_reference.hpp) is the yardstick,
+// and host/include/lossbench/loss/softmax_bounds.hpp the promised accuracy.
+//
+// Notation (the seed's, for a row of V classes): z the logits, lse =
+// log Σ_j e^{z_j}, p = softmax(z), t a class index, q a row of soft targets,
+// ℓ the loss of one row.
+//
+//   softmax-ce, hard label t, smoothing ε, z-loss c:
+//     ℓ = (1 − ε)(lse − z_t) + ε·(lse − mean_j z_j) + c·lse²
+//     ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − (1 − ε)·[j = t] − ε/V
+//   softmax-ce, soft targets q:   ℓ = Σ_j q_j (lse − z_j)   ∂ℓ/∂z_j = p_j·Σq − q_j
+//   kl:  KL(q ‖ p) = Σ_j q_j (log q_j − log p_j), 0·log 0 = 0; gradient as soft ce
+//   entropy:  H(p) = lse − Σ_j p_j z_j
+// (Rows whose label is ignore_index are skipped by the caller, which also
+// leaves them out of the count that a mean divides by.)
+//
+// Streaming: a row is reduced into a SoftmaxRowState, one logit at a time
+// (softmax_push) and partial states pairwise (softmax_combine), in any split
+// and order: a thread's strided chunk, then a warp or block tree. The state
+// holds the running max m and s = Σ e^{z_j − m} ("online softmax"), so no
+// exponential overflows for any finite logits; when m grows by Δ the sums are
+// rescaled by e^{−Δ}.
+//
+// Accuracy: lse is kept as the pair (m, log s), never as one float. With
+// |z| up to 1e4 a float lse carries an absolute error of ~1e-3 (half an ulp
+// of 1e4), which would be the error of every p_j = e^{z_j − lse}; but
+// z_j − m is exact wherever p_j is not negligible (Sterbenz) and log s lies
+// in [0, log V], so p_j = e^{(z_j − m) − log s} is good to a few ulps. Every
+// loss is likewise a sum of non-negative terms, each formed without
+// cancellation: lse − z_t = (m − z_t) + log s, lse − mean z = mean(m − z_j)
+// + log s (the state sums m − z_j ≥ 0, not the z_j, whose sum would cancel
+// to nothing at |z| ~ 1e4), H = log s + Σ e^{z_j − m}(m − z_j)/s. Only
+// differences that are inherent cancel: p_j·A − b_j in the gradients and
+// log q_j − log p_j in KL. The bounds, derived term by term, are in
+// softmax_bounds.hpp.
+//
+// Degenerate rows, as PyTorch: a row of all −inf has no softmax; lse = −inf
+// and the loss and gradient are NaN (as F.cross_entropy gives). A row of −inf
+// except some finite logits is ordinary: the −inf classes get p_j = 0 and a
+// gradient of exactly 0 − (their target share); the hard-label loss is +inf
+// when the target is a −inf class, and with ε > 0 always (mean z = −inf).
+// One deliberate difference: a soft target q_j = 0 at z_j = −inf contributes
+// 0 (0·log 0 = 0, the limit), where PyTorch's −Σ q·log_softmax(z) gives
+// 0·(−inf) = NaN. NaN logits make the row NaN; +inf logits are outside the
+// domain (no finite softmax) and give NaN or inf, never a finite number.
+#include "kernels/common/cuda_compat.cuh"
+
+namespace lossbench::kernels {
+
+/// The streaming reduction of part of a row. For the empty part: m = −inf,
+/// every sum 0. Fields only some losses use cost nothing where unused (the
+/// compiler drops them).
+struct SoftmaxRowState {
+  float m = -INFINITY;   // max of the logits seen
+  float s = 0.0f;        // Σ e^{z_j − m}; in [1, count] once a finite logit is seen
+  float count = 0.0f;    // logits seen (exact in float up to 2^24 classes)
+  float gap = 0.0f;      // Σ (m − z_j) ≥ 0: label smoothing's V·(m − mean z); +inf with a −inf logit
+  float tilt = 0.0f;     // Σ e^{z_j − m}(m − z_j) ≥ 0: the entropy's Σ p_j (m − z_j), times s
+  float q_sum = 0.0f;    // Σ q_j
+  float q_gap = 0.0f;    // Σ q_j (m − z_j) ≥ 0, with 0·(m − (−inf)) = 0
+  float q_log_q = 0.0f;  // Σ q_j log q_j ≤ 0, with 0·log 0 = 0 (KL's first term)
+};
+
+/// c·x, but 0 when c == 0 even for an infinite x: a term whose coefficient
+/// is exactly zero vanishes, as its limit does (0·log 0 = 0).
+__host__ __device__ __forceinline__ float softmax_product_zero_wins(float c, float x) { return c == 0.0f ? 0.0f : c * x; }
+
+/// The state with its max raised to m_new ≥ state.m: every sum re-expressed
+/// about m_new. One exponential; nothing at all when the max is unchanged
+/// (so two empty or all −inf parts combine without −inf − (−inf) = NaN).
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_rescale(SoftmaxRowState a, float m_new) {
+  if (m_new == a.m) return a;
+  const float delta = m_new - a.m;  // > 0; +inf when a holds only −inf logits
+  const float scale = expf(-delta);
+  // Σ e^{z_j − m}(m − z_j) about the new max: e^{−Δ}·(tilt + Δ·s).
+  a.tilt = scale * (a.tilt + softmax_product_zero_wins(a.s, delta));
+  a.s *= scale;
+  a.gap += softmax_product_zero_wins(a.count, delta);
+  a.q_gap += softmax_product_zero_wins(a.q_sum, delta);
+  a.m = m_new;
+  return a;
+}
+
+/// The state of a and b together. Associative and commutative up to rounding
+/// (softmax_bounds.hpp bounds the result for any tree of combines).
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_combine(SoftmaxRowState a, SoftmaxRowState b) {
+  // fmaxf drops a NaN max; the NaN still reaches s through the rescale's Δ.
+  const float m = fmaxf(a.m, b.m);
+  a = softmax_rescale(a, m);
+  b = softmax_rescale(b, m);
+  SoftmaxRowState r;
+  r.m = m;
+  r.s = a.s + b.s;
+  r.count = a.count + b.count;
+  r.gap = a.gap + b.gap;
+  r.tilt = a.tilt + b.tilt;
+  r.q_sum = a.q_sum + b.q_sum;
+  r.q_gap = a.q_gap + b.q_gap;
+  r.q_log_q = a.q_log_q + b.q_log_q;
+  return r;
+}
+
+/// The state of one logit z with target share q (0 for a hard-label row).
+/// A −inf logit is no evidence of a max: it adds nothing to s and +inf to
+/// the gaps (m − (−inf)), the latter only where q > 0.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, float q) {
+  SoftmaxRowState r;
+  r.count = 1.0f;
+  r.q_sum = q;
+  r.q_log_q = q == 0.0f ? 0.0f : q * logf(q);
+  if (z == -INFINITY) {
+    r.gap = INFINITY;
+    r.q_gap = q == 0.0f ? 0.0f : INFINITY;
+    return r;
+  }
+  r.m = z;
+  r.s = 1.0f;
+  return r;
+}
+
+/// Adds one logit (and its target share q, if any) to the state.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_push(SoftmaxRowState a, float z, float q = 0.0f) {
+  return softmax_combine(a, softmax_single(z, q));
+}
+
+/// lse as the pair (m, log s): lse = m + log_s, with log_s in [0, log V].
+struct LogSumExp {
+  float m;
+  float log_s;
+  __host__ __device__ __forceinline__ float value() const { return m + log_s; }
+};
+
+/// A whole row's lse from its state. All −inf: m = −inf, log s = log 0 = −inf.
+__host__ __device__ __forceinline__ LogSumExp softmax_lse(const SoftmaxRowState& row) { return {row.m, logf(row.s)}; }
+
+/// log p_j = (z_j − m) − log s: z_j − m is exact wherever p_j matters.
+__host__ __device__ __forceinline__ float softmax_log_prob(const LogSumExp& lse, float z) {
+  return (z - lse.m) - lse.log_s;
+}
+
+/// p_j = e^{log p_j}; 0 for z_j = −inf.
+__host__ __device__ __forceinline__ float softmax_prob(const LogSumExp& lse, float z) {
+  return expf(softmax_log_prob(lse, z));
+}
+
+/// Hard-label options. ε = c = 0 is plain cross-entropy.
+struct SoftmaxCeParams {
+  float label_smoothing = 0.0f;  // ε in [0, 1]
+  float z_loss = 0.0f;           // c ≥ 0
+};
+
+/// ℓ = (1 − ε)·((m − z_t) + log s) + ε·(gap/V + log s) + c·lse²: non-negative
+/// terms only. z_t is the target's logit. An all −inf row gives NaN.
+__host__ __device__ __forceinline__ float softmax_ce_hard_loss(const SoftmaxRowState& row, const LogSumExp& lse,
+                                                               float z_t, const SoftmaxCeParams& params) {
+  const float eps = params.label_smoothing;
+  const float nll = (lse.m - z_t) + lse.log_s;
+  float loss = eps == 0.0f ? nll : softmax_product_zero_wins(1.0f - eps, nll) + eps * (row.gap / row.count + lse.log_s);
+  if (params.z_loss != 0.0f) {
+    const float v = lse.value();
+    loss += params.z_loss * v * v;
+  }
+  return loss;
+}
+
+/// p_j·(1 + 2c·lse), the gradient's positive part; the caller subtracts its
+/// share of the target. For c = 0 exactly p_j.
+__host__ __device__ __forceinline__ float softmax_ce_scaled_prob(const LogSumExp& lse, float z,
+                                                                 const SoftmaxCeParams& params) {
+  const float p = softmax_prob(lse, z);
+  return params.z_loss == 0.0f ? p : p * (1.0f + 2.0f * params.z_loss * lse.value());
+}
+
+/// ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − ((1 − ε)·[j = t] + ε/V), the target's share
+/// formed first so that one subtraction (the inherent one) remains.
+__host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
+                                                               float classes, const SoftmaxCeParams& params) {
+  const float eps = params.label_smoothing;
+  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
+  const float share = is_target ? (1.0f - eps) + smooth : smooth;
+  return softmax_ce_scaled_prob(lse, z_j, params) - share;
+}
+
+/// Soft targets: ℓ = Σq·log s + Σ q_j (m − z_j), both non-negative. (PyTorch's
+/// label smoothing of soft targets is q ← (1 − ε)·q + ε/V, done by the caller.)
+__host__ __device__ __forceinline__ float softmax_ce_soft_loss(const SoftmaxRowState& row, const LogSumExp& lse) {
+  return softmax_product_zero_wins(row.q_sum, lse.log_s) + row.q_gap;
+}
+
+/// ∂ℓ/∂z_j = p_j·Σq − q_j, for soft-target ce and KL alike.
+__host__ __device__ __forceinline__ float softmax_soft_grad(const LogSumExp& lse, float z_j, float q_j, float q_sum) {
+  return softmax_prob(lse, z_j) * q_sum - q_j;
+}
+
+/// KL(q ‖ p) of the row = Σ q_j log q_j + (soft ce). The two cancel when p ≈ q,
+/// as they must: KL is small there while each term is ~H(q).
+__host__ __device__ __forceinline__ float kl_div_row_loss(const SoftmaxRowState& row, const LogSumExp& lse) {
+  return row.q_log_q + softmax_ce_soft_loss(row, lse);
+}
+
+/// One element of KL for reduction none: q_j·(log q_j − log p_j), 0 where q_j = 0
+/// (PyTorch's kl_div gives NaN for q_j = 0 at z_j = −inf; we give the limit, 0).
+__host__ __device__ __forceinline__ float kl_div_element(const LogSumExp& lse, float z_j, float q_j) {
+  return q_j == 0.0f ? 0.0f : q_j * (logf(q_j) - softmax_log_prob(lse, z_j));
+}
+
+/// H(p) = log s + Σ p_j (m − z_j) = lse − Σ p_j z_j, a sum of non-negative terms.
+__host__ __device__ __forceinline__ float softmax_entropy(const SoftmaxRowState& row, const LogSumExp& lse) {
+  return lse.log_s + row.tilt / row.s;
+}
+
+}  // namespace lossbench::kernels
