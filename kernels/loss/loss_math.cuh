@@ -21,6 +21,7 @@
 // For |z| = inf the loss is the limit where it exists (0 when the target
 // agrees exactly, +inf otherwise), never inf − inf = NaN.
 #include "kernels/common/cuda_compat.cuh"
+#include "kernels/common/product_zero_wins.cuh"
 
 namespace lossbench::kernels {
 
@@ -37,10 +38,6 @@ __host__ __device__ __forceinline__ SigmoidPair sigmoid_pair(float z) {
   const float s = e * r;              // σ(−|z|)
   return z >= 0.0f ? SigmoidPair{r, s, e} : SigmoidPair{s, r, e};
 }
-
-/// c·z, but 0 when c == 0 even for an infinite z: the term vanishes exactly
-/// when the target agrees with the saturated output, and so does its limit.
-__host__ __device__ __forceinline__ float product_zero_wins(float c, float z) { return c == 0.0f ? 0.0f : c * z; }
 
 /// ½ − σ(−|z|) = ½·tanh(|z|/2) ≥ 0, to a few ulps of itself: from the pair's
 /// small sigmoid where that is ≤ σ(−1) (the subtraction then loses nothing),

@@ -48,6 +48,7 @@
 // 0·(−inf) = NaN. NaN logits make the row NaN; +inf logits are outside the
 // domain (no finite softmax) and give NaN or inf, never a finite number.
 #include "kernels/common/cuda_compat.cuh"
+#include "kernels/common/product_zero_wins.cuh"
 
 namespace lossbench::kernels {
 
@@ -65,10 +66,6 @@ struct SoftmaxRowState {
   float q_log_q = 0.0f;  // Σ q_j log q_j ≤ 0, with 0·log 0 = 0 (KL's first term)
 };
 
-/// c·x, but 0 when c == 0 even for an infinite x: a term whose coefficient
-/// is exactly zero vanishes, as its limit does (0·log 0 = 0).
-__host__ __device__ __forceinline__ float softmax_product_zero_wins(float c, float x) { return c == 0.0f ? 0.0f : c * x; }
-
 /// The state with its max raised to m_new ≥ state.m: every sum re-expressed
 /// about m_new. One exponential; nothing at all when the max is unchanged
 /// (so two empty or all −inf parts combine without −inf − (−inf) = NaN).
@@ -77,10 +74,10 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_rescale(SoftmaxRowSt
   const float delta = m_new - a.m;  // > 0; +inf when a holds only −inf logits
   const float scale = expf(-delta);
   // Σ e^{z_j − m}(m − z_j) about the new max: e^{−Δ}·(tilt + Δ·s).
-  a.tilt = scale * (a.tilt + softmax_product_zero_wins(a.s, delta));
+  a.tilt = scale * (a.tilt + product_zero_wins(a.s, delta));
   a.s *= scale;
-  a.gap += softmax_product_zero_wins(a.count, delta);
-  a.q_gap += softmax_product_zero_wins(a.q_sum, delta);
+  a.gap += product_zero_wins(a.count, delta);
+  a.q_gap += product_zero_wins(a.q_sum, delta);
   a.m = m_new;
   return a;
 }
@@ -159,7 +156,7 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_loss(const SoftmaxRowS
                                                                float z_t, const SoftmaxCeParams& params) {
   const float eps = params.label_smoothing;
   const float nll = (lse.m - z_t) + lse.log_s;
-  float loss = eps == 0.0f ? nll : softmax_product_zero_wins(1.0f - eps, nll) + eps * (row.gap / row.count + lse.log_s);
+  float loss = eps == 0.0f ? nll : product_zero_wins(1.0f - eps, nll) + eps * (row.gap / row.count + lse.log_s);
   if (params.z_loss != 0.0f) {
     const float v = lse.value();
     loss += params.z_loss * v * v;
@@ -188,7 +185,7 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& 
 /// Soft targets: ℓ = Σq·log s + Σ q_j (m − z_j), both non-negative. (PyTorch's
 /// label smoothing of soft targets is q ← (1 − ε)·q + ε/V, done by the caller.)
 __host__ __device__ __forceinline__ float softmax_ce_soft_loss(const SoftmaxRowState& row, const LogSumExp& lse) {
-  return softmax_product_zero_wins(row.q_sum, lse.log_s) + row.q_gap;
+  return product_zero_wins(row.q_sum, lse.log_s) + row.q_gap;
 }
 
 /// ∂ℓ/∂z_j = p_j·Σq − q_j, for soft-target ce and KL alike.
