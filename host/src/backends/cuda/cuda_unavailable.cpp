@@ -18,6 +18,8 @@ const BackendEntry& cuda_backend() {
       .host_addressable = false,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = nullptr,
+      .softmax_loss_workspace = nullptr,
+      .softmax_loss = nullptr,
       .train_step_limits = kernels::kTrainStepKernelLimits,
       .train_step_workspace = kernels::train_step_workspace_bytes,
       .train_step = nullptr,

@@ -16,6 +16,8 @@ const BackendEntry& emu_backend() {
       .host_addressable = true,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = fused_loss_emu,
+      .softmax_loss_workspace = nullptr,
+      .softmax_loss = nullptr,
       .train_step_limits = kernels::kTrainStepKernelLimits,
       .train_step_workspace = kernels::train_step_workspace_bytes,
       .train_step = train_step_emu,
