@@ -18,6 +18,8 @@ const BackendEntry& emu_backend() {
       .fused_loss = fused_loss_emu,
       .softmax_loss_workspace = nullptr,
       .softmax_loss = nullptr,
+      .gaussian_nll_workspace = nullptr,
+      .gaussian_nll = nullptr,
       .train_step_limits = kernels::kTrainStepKernelLimits,
       .train_step_workspace = kernels::train_step_workspace_bytes,
       .train_step = train_step_emu,

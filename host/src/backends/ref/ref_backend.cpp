@@ -18,6 +18,8 @@ const BackendEntry& ref_backend() {
       .fused_loss = fused_loss_ref,
       .softmax_loss_workspace = [](const SoftmaxLossCall&) -> std::size_t { return 0; },
       .softmax_loss = softmax_loss_ref,
+      .gaussian_nll_workspace = [](std::int64_t, Reduction) -> std::size_t { return 0; },
+      .gaussian_nll = gaussian_nll_ref,
       .train_step_limits = {std::numeric_limits<int>::max(), std::numeric_limits<int>::max()},
       .train_step_workspace = [](std::int64_t, int, int) -> std::size_t { return 0; },
       .train_step = train_step_ref,
