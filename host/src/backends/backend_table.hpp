@@ -15,6 +15,8 @@
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/loss/fused_loss.hpp"
+#include "lossbench/loss/gaussian_nll.hpp"
+#include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/train/evaluate.hpp"
 #include "lossbench/train/train_step.hpp"
 
@@ -69,6 +71,14 @@ struct BackendEntry {
   // fused_loss(): workspace bytes for a shape, and the validated call.
   std::size_t (*fused_loss_workspace)(std::int64_t n, Reduction reduction);
   void (*fused_loss)(const FusedLossCall& call, void* workspace, void* stream);
+
+  // softmax_loss(): workspace bytes for a call (its shape and options), and the validated call.
+  std::size_t (*softmax_loss_workspace)(const SoftmaxLossCall& call);
+  void (*softmax_loss)(const SoftmaxLossCall& call, void* workspace, void* stream);
+
+  // gaussian_nll(): workspace bytes for a shape, and the validated call.
+  std::size_t (*gaussian_nll_workspace)(std::int64_t n, Reduction reduction);
+  void (*gaussian_nll)(const GaussianNllCall& call, void* workspace, void* stream);
 
   // train_step(): the shapes it takes, workspace bytes, and the validated call.
   TrainStepLimits train_step_limits;

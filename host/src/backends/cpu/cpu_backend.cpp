@@ -17,6 +17,10 @@ const BackendEntry& cpu_backend() {
       .host_addressable = true,
       .fused_loss_workspace = fused_loss_cpu_workspace,
       .fused_loss = fused_loss_cpu,
+      .softmax_loss_workspace = nullptr,
+      .softmax_loss = nullptr,
+      .gaussian_nll_workspace = nullptr,
+      .gaussian_nll = nullptr,
       // Any d (a tile's rows are staged in memory of its own); k within the
       // register blocks of train_tile_simd.hpp.
       .train_step_limits = {std::numeric_limits<int>::max(), kCpuMaxOutputs},
