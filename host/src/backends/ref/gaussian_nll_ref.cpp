@@ -4,23 +4,11 @@
 #include <cstddef>
 #include <vector>
 
+#include "backends/ref/dtype_arrays.hpp"
 #include "backends/ref/ref_backend.hpp"
 #include "lossbench/reference/gaussian_nll_reference.hpp"
 
 namespace lossbench::detail {
-namespace {
-
-std::vector<double> load_all(const void* data, DType dtype, std::size_t count) {
-  std::vector<double> values(count);
-  for (std::size_t i = 0; i < count; ++i) values[i] = load_as_double(data, dtype, i);
-  return values;
-}
-
-void store_all(void* data, DType dtype, const std::vector<double>& values, double multiplier = 1.0) {
-  for (std::size_t i = 0; i < values.size(); ++i) store_from_double(data, dtype, i, values[i] * multiplier);
-}
-
-}  // namespace
 
 void gaussian_nll_ref(const GaussianNllCall& call, void*, void*) {
   const auto n = static_cast<std::size_t>(call.n);

@@ -6,17 +6,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "backends/ref/dtype_arrays.hpp"
 #include "backends/ref/ref_backend.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
 
 namespace lossbench::detail {
 namespace {
-
-std::vector<double> load_all(const void* data, DType dtype, std::size_t count) {
-  std::vector<double> values(count);
-  for (std::size_t i = 0; i < count; ++i) values[i] = load_as_double(data, dtype, i);
-  return values;
-}
 
 std::vector<std::int64_t> load_class_indices(const SoftmaxLossCall& call) {
   const auto rows = static_cast<std::size_t>(call.rows);
@@ -61,10 +56,6 @@ reference::SoftmaxBatchResult compute(const SoftmaxLossCall& call) {
     for (double& q : targets) q = (1.0 - eps) * q + eps / static_cast<double>(classes);
   }
   return reference::softmax_ce_soft(logits, classes, targets, ce_reduction(call.reduction));
-}
-
-void store_all(void* data, DType dtype, const std::vector<double>& values, double multiplier = 1.0) {
-  for (std::size_t i = 0; i < values.size(); ++i) store_from_double(data, dtype, i, values[i] * multiplier);
 }
 
 }  // namespace
