@@ -85,6 +85,11 @@ struct SoftmaxSmallRowsParams {
   std::int64_t* counted_rows = nullptr;  // rows not ignored
 };
 
+/// softmax_small_rows_tile_count for device code (the tiling header is plain C++).
+__host__ __device__ __forceinline__ std::int64_t small_rows_tile_count(std::int64_t rows) {
+  return rows <= 0 ? 0 : (rows + kSoftmaxSmallRowsTileRows - 1) / kSoftmaxSmallRowsTileRows;
+}
+
 template <class Target>
 inline constexpr bool kSoftTargets = !std::is_integral_v<Target>;
 
@@ -236,10 +241,17 @@ __device__ __forceinline__ void finish_small_rows_reduction(const SoftmaxSmallRo
   }
 }
 
+/// Resident blocks per SM asked of ptxas: 3 (768 threads) caps registers at
+/// 80. At 4 (64 registers, fused_loss.cuh's choice) ptxas spilled 8 bytes in
+/// nine variants (2–8 lanes with the entropy output; sm_90, nvcc 13), which
+/// the CUDA build's -warn-spills refuses. To be revisited with a GPU
+/// measurement: fewer resident threads means fewer loads in flight.
+inline constexpr int kSoftmaxSmallRowsMinBlocksPerSm = 3;
+
 /// kLanes = bit_ceil(classes) (the launcher checks); kEntropy iff row_entropy
 /// is set. A persistent grid walks the tiles (block b: b, b + grid, ...).
 template <int kLanes, bool kEntropy, class T, class Target>
-__global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, 4)
+__global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, kSoftmaxSmallRowsMinBlocksPerSm)
     softmax_small_rows_kernel(SoftmaxSmallRowsParams<T, Target> p) {
   static_assert(kLanes >= 1 && kLanes <= 32 && (kLanes & (kLanes - 1)) == 0);
   constexpr int kThreads = kSoftmaxSmallRowsBlockThreads;
@@ -254,7 +266,7 @@ __global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, 4)
 
   const int thread = static_cast<int>(threadIdx.x);
   const bool reduce = p.reduced_loss != nullptr;
-  const std::int64_t num_tiles = softmax_small_rows_tile_count(p.rows);
+  const std::int64_t num_tiles = small_rows_tile_count(p.rows);
   for (std::int64_t tile = blockIdx.x; tile < num_tiles; tile += gridDim.x) {
     int count = 0;
     const float sum = small_rows_tile<kLanes, kEntropy>(p, tile * kSoftmaxSmallRowsTileRows, thread, count);
