@@ -8,24 +8,12 @@
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/loss/fused_loss.cuh"
 #include "backends/launch/kernel_launch.cuh"
+#include "backends/launch/persistent_grid.hpp"
 #include "backends/launch/storage_type.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
-
-/// How many blocks of a kernel the device holds at once.
-struct DeviceCapacity {
-  int sm_count = 1;
-  int blocks_per_sm = 1;
-};
-
-/// A persistent grid: as many blocks as fit on the device at once, but never
-/// more than there are tiles, and at least one (n = 0 still writes its result).
-inline unsigned int persistent_grid_size(std::int64_t num_tiles, DeviceCapacity capacity) {
-  const std::int64_t resident = std::max<std::int64_t>(1, std::int64_t{capacity.sm_count} * capacity.blocks_per_sm);
-  return static_cast<unsigned int>(std::clamp<std::int64_t>(num_tiles, 1, resident));
-}
 
 template <class T>
 FusedLossParams<T> make_fused_loss_params(const FusedLossCall& call, void* workspace) {

@@ -1,0 +1,27 @@
+// Compiled by nvcc only (never run): the small-V softmax kernel and its
+// launcher must build as CUDA, every variant the launcher dispatches to
+// (lanes 1...32, entropy or not) for f32/f16/bf16 with int32, int64 and
+// soft targets. ptxas -v on this object reports their registers.
+#include <cstdint>
+
+#include "backends/launch/softmax_small_rows_launch.cuh"
+
+namespace lossbench::kernels {
+
+template <class T, class Target>
+void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<T, Target>& p, cudaStream_t stream) {
+  launch_softmax_small_rows(p, stream, [](auto) { return DeviceCapacity{132, 4}; });
+}
+
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, float>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, __half>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, __nv_bfloat16>&,
+                                         cudaStream_t);
+
+}  // namespace lossbench::kernels
