@@ -20,21 +20,21 @@
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
+#include "softmax_test_rows.hpp"
 
 namespace lossbench {
 namespace {
 
 namespace k = kernels;
 namespace ref = reference;
+using testing::kMinusInf;
+using testing::kRowKinds;
+using testing::make_row;
+using testing::RowKind;
 
-constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
 constexpr std::uint64_t kSeeds[] = {1, 20261124, 424242};
 constexpr std::int64_t kClassCounts[] = {1, 2, 10, 33, 1000};
 
-enum class RowKind { normal, wide, minus_inf_but_one, minus_inf_but_few, equal, confident, far_from_zero };
-constexpr RowKind kRowKinds[] = {RowKind::normal,    RowKind::wide,      RowKind::minus_inf_but_one,
-                                 RowKind::minus_inf_but_few, RowKind::equal, RowKind::confident,
-                                 RowKind::far_from_zero};
 
 const char* name_of(RowKind kind) {
   switch (kind) {
@@ -49,35 +49,6 @@ const char* name_of(RowKind kind) {
   return "?";
 }
 
-std::vector<float> make_row(RowKind kind, std::size_t v, std::mt19937_64& rng) {
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  std::uniform_real_distribution<float> wide(-1e4f, 1e4f);
-  std::uniform_int_distribution<std::size_t> index(0, v - 1);
-  std::vector<float> z(v);
-  for (float& x : z) x = normal(rng);
-  switch (kind) {
-    case RowKind::normal: break;
-    case RowKind::wide:
-      for (float& x : z) x = wide(rng);
-      break;
-    case RowKind::minus_inf_but_one: {
-      const float keep = wide(rng);
-      std::fill(z.begin(), z.end(), kMinusInf);
-      z[index(rng)] = keep;
-      break;
-    }
-    case RowKind::minus_inf_but_few:
-      for (float& x : z) x = std::bernoulli_distribution(0.7)(rng) ? kMinusInf : x;
-      z[index(rng)] = 1.5f;
-      break;
-    case RowKind::equal: std::fill(z.begin(), z.end(), 7.25f); break;
-    case RowKind::confident: z[index(rng)] = 40.0f; break;
-    case RowKind::far_from_zero:
-      for (float& x : z) x += 1e4f;
-      break;
-  }
-  return z;
-}
 
 // Soft targets: a probability row with exact zeros, or one-hot.
 std::vector<float> make_targets(std::size_t v, bool one_hot, std::mt19937_64& rng) {

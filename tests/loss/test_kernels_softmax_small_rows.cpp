@@ -25,6 +25,7 @@
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
+#include "softmax_test_rows.hpp"
 #include "lossbench/verify/mismatch_log.hpp"
 
 namespace lossbench {
@@ -32,8 +33,11 @@ namespace {
 
 namespace k = kernels;
 namespace ref = reference;
+using testing::kMinusInf;
+using testing::kRowKinds;
+using testing::make_row;
+using testing::RowKind;
 
-constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
 constexpr std::int64_t kTile = k::kSoftmaxSmallRowsTileRows;
 constexpr std::int64_t kIgnore = -100;
 
@@ -80,34 +84,7 @@ class Guarded {
   std::size_t n_;
 };
 
-enum class RowKind { normal, wide, minus_inf_but_one, confident, far_from_zero };
 
-// A row of logits, and a class with a finite logit (for a hard label).
-std::vector<float> make_row(RowKind kind, int v, std::mt19937_64& rng, int& finite_class) {
-  std::normal_distribution<float> normal(0.0f, 3.0f);
-  std::uniform_real_distribution<float> wide(-1e4f, 1e4f);
-  std::uniform_int_distribution<int> index(0, v - 1);
-  std::vector<float> z(static_cast<std::size_t>(v));
-  for (float& x : z) x = normal(rng);
-  finite_class = index(rng);
-  switch (kind) {
-    case RowKind::normal: break;
-    case RowKind::wide:
-      for (float& x : z) x = wide(rng);
-      break;
-    case RowKind::minus_inf_but_one: {
-      const float keep = wide(rng);
-      std::fill(z.begin(), z.end(), kMinusInf);
-      z[static_cast<std::size_t>(finite_class)] = keep;
-      break;
-    }
-    case RowKind::confident: z[static_cast<std::size_t>(index(rng))] = 40.0f; break;
-    case RowKind::far_from_zero:
-      for (float& x : z) x += 1e4f;
-      break;
-  }
-  return z;
-}
 
 struct CaseOptions {
   int classes = 10;
@@ -149,8 +126,10 @@ Inputs<T, Target> make_inputs(const CaseOptions& o) {
   for (std::int64_t r = 0; r < o.rows; ++r) {
     RowKind kind = RowKind::normal;
     if (o.extreme && rng() % 4 == 0) kind = kExtreme[rng() % 4];
-    int finite_class = 0;
-    for (const float x : make_row(kind, o.classes, rng, finite_class)) {
+    std::size_t finite = 0;
+    const std::vector<float> row = make_row(kind, v, rng, &finite);
+    const int finite_class = static_cast<int>(finite);
+    for (const float x : row) {
       in.logits.push_back(k::from_float<T>(x));
       in.logits_d.push_back(k::to_float(in.logits.back()));
     }
