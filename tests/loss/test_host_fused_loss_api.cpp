@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/expect_input_error.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
@@ -27,12 +28,7 @@ class HostFusedLossApi : public ::testing::Test {
   }
 
   void expect_rejected(const FusedLossCall& bad, const std::string& needle) {
-    try {
-      validate(bad);
-      ADD_FAILURE() << "accepted a call that should fail with '" << needle << "'";
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
+    testing::expect_input_error([&] { validate(bad); }, needle);
   }
 
   std::vector<float> z, y, g, l;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/expect_input_error.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
@@ -22,21 +23,11 @@ constexpr std::int64_t kRows = 4;
 constexpr std::int64_t kClasses = 5;
 
 void expect_rejected(const SoftmaxLossCall& bad, const std::string& needle) {
-  try {
-    validate(bad);
-    ADD_FAILURE() << "accepted a call that should fail with '" << needle << "'";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { validate(bad); }, needle);
 }
 
 void expect_targets_rejected(const SoftmaxLossCall& bad, const std::string& needle) {
-  try {
-    validate_softmax_targets(bad);
-    ADD_FAILURE() << "accepted targets that should fail with '" << needle << "'";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { validate_softmax_targets(bad); }, needle, "targets");
 }
 
 // A well-formed hard-label call over 4 × 5 float logits (row 3 ignored),
@@ -246,12 +237,8 @@ TEST_F(HostSoftmaxLossApi, ValidateSoftmaxTargetsNamesTheRowAndClass) {
 
 TEST_F(HostSoftmaxLossApi, RefRefusesAnOutOfRangeIndexBeforeReadingIt) {
   t[1] = 99;
-  try {
-    softmax_loss(call, Backend::ref, nullptr, 0);
-    ADD_FAILURE() << "ran with a class index out of range";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("targets[1] = 99"), std::string::npos) << e.what();
-  }
+  testing::expect_input_error([&] { softmax_loss(call, Backend::ref, nullptr, 0); }, "targets[1] = 99",
+                              "a class index out of range");
 }
 
 TEST_F(HostSoftmaxLossApi, BackendsWithoutASoftmaxKernelSaySo) {

@@ -8,6 +8,7 @@
 // g++), its team of threads persists between calls (a parallel region costs
 // microseconds, not a thread start), and a static schedule over tiles is
 // all we need. Internal.
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 
@@ -28,7 +29,7 @@ inline constexpr std::int64_t kMinTilesPerThread = 4;
 template <class TileFn>
 void for_each_tile(std::int64_t tiles, TileFn&& tile_fn) {
   const std::int64_t most = tiles / kMinTilesPerThread;
-  const int threads = most < 2 ? 1 : (most < cpu_threads() ? static_cast<int>(most) : cpu_threads());
+  const int threads = most < 2 ? 1 : static_cast<int>(std::min<std::int64_t>(most, cpu_threads()));
   if (threads == 1) {
     for (std::int64_t t = 0; t < tiles; ++t) tile_fn(t);
     return;
