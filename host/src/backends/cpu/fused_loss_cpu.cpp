@@ -16,7 +16,6 @@
 #include "hwy/highway.h"
 
 #include <cstdint>
-#include <cstring>
 
 #include "backends/cpu/cpu_backend.hpp"
 #include "backends/cpu/loss_math_simd.hpp"
@@ -54,13 +53,13 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <Loss kLoss, class T>
 HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, const CpuLossArgs& args,
-                                                      std::int64_t i, std::int64_t count, float pos_weight) {
+                                                      std::int64_t i, std::int64_t count) {
   const auto z = LoadFloats<T>(d, static_cast<const T*>(args.logits) + i, count);
   const auto y = LoadFloats<T>(d, static_cast<const T*>(args.targets) + i, count);
   if constexpr (kLoss == Loss::mse) {
     return MseEval(d, z, y);
   } else {
-    return BceEval(d, z, y, pos_weight);
+    return BceEval(d, z, y, args.pos_weight);
   }
 }
 
@@ -85,7 +84,7 @@ double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end
   int run = 0;
   for (std::int64_t i = begin; i < end; i += lanes) {
     const std::int64_t count = end - i < lanes ? end - i : lanes;
-    const auto r = EvalAt<kLoss, T>(d, args, i, count, args.pos_weight);
+    const auto r = EvalAt<kLoss, T>(d, args, i, count);
     if (args.grad != nullptr) StoreFloats<T>(d, hn::Mul(r.grad, multiplier), static_cast<T*>(args.grad) + i, count);
     if (args.elementwise_loss != nullptr) StoreFloats<T>(d, r.loss, static_cast<T*>(args.elementwise_loss) + i, count);
     if (args.tile_partials == nullptr) continue;
