@@ -50,7 +50,9 @@ lossbench_find(GTest GTest::gtest_main https://github.com/google/googletest.git 
 lossbench_find(benchmark benchmark::benchmark https://github.com/google/benchmark.git v1.8.3)
 lossbench_find(CLI11 CLI11::CLI11 https://github.com/CLIUtils/CLI11.git v2.3.2)
 lossbench_find(nlohmann_json nlohmann_json::nlohmann_json https://github.com/nlohmann/json.git v3.11.2)
-# Google Highway: the cpu backend's SIMD (hwy) and its math (hwy_contrib).
+# Google Highway: the cpu backend's SIMD and its math (hwy/contrib/math,
+# header-only: linking libhwy_contrib, which holds sort and image code, would
+# only add a library the install must ship).
 set(HWY_ENABLE_TESTS OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_EXAMPLES OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_INSTALL OFF CACHE BOOL "" FORCE)
@@ -138,7 +140,6 @@ if(_lossbench_missing)
   # A fetched Highway names its targets without the namespace of its package.
   if(TARGET hwy AND NOT TARGET hwy::hwy)
     add_library(hwy::hwy ALIAS hwy)
-    add_library(hwy::hwy_contrib ALIAS hwy_contrib)
   endif()
 endif()
 
