@@ -1,6 +1,6 @@
 #pragma once
-// Softmax cross-entropy + gradient for rows of few classes (V ≤ 32: the ten
-// of Fashion-MNIST), in one launch: each logit is read once and each
+// Softmax cross-entropy or KL divergence + gradient for rows of few classes
+// (V ≤ 32: the ten of Fashion-MNIST), in one launch: each logit is read once and each
 // gradient written once, the per-row loss and entropy are optional extra
 // outputs, and the loss is reduced over rows deterministically in the same
 // launch. The math is softmax_math.cuh's, in float32, from f32/f16/bf16.
@@ -27,22 +27,11 @@
 // must not read out of bounds for it) gives that row a NaN loss and
 // gradient, and is counted. Label smoothing ε and z-loss c as in
 // softmax_math.cuh. Soft targets: Target = T, a probability row per row,
-// every row counted; ε and c do not apply (softmax_math.cuh: a soft target's
-// smoothing is (1 − ε)q + ε/V, done by the caller).
-//
-// Mean: the gradient is multiplied by grad_multiplier, which the caller
-// computes (grad_scale / rows not ignored, for mean). The count is a
-// function of the labels alone, which the host API reads to validate them
-// anyway (range, ignore_index); asking it of the kernel would take a second
-// pass over the logits or a gradient rescale (a second read and write of
-// N·V), or a host sync on a device count (what PyTorch and Liger do). The
-// kernel still returns its own count, so the caller can check the two agree.
-//
-// Reduction: fixed tiles of kSoftmaxSmallRowsTileRows rows; per tile the
-// float sum of the counted rows' losses and the int32 count; the last block
-// (an integer ticket) sums the partials in double in an order fixed by the
-// tile count alone, as fused_loss.cuh: the same bits for every grid size,
-// every schedule, every run; no float atomics.
+// every row counted, smoothed as read (softmax_soft_target); the loss is
+// cross-entropy or, with kKl, KL(q ‖ p) (per element for reduction none).
+// The parameters, the gradient's multiplier (grad_scale ÷ the mean's
+// divisor, counted on the device for class indices) and the reduction over
+// fixed tiles of rows are softmax_rows_common.cuh's.
 //
 // Bytes per element (T = storage type, 4 or 2 bytes; V classes):
 //   hard labels: read z, write g = 2·sizeof(T), + sizeof(label)/V for the
@@ -57,41 +46,16 @@
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/common/element_types.cuh"
 #include "kernels/loss/softmax_math.cuh"
+#include "kernels/loss/softmax_rows_common.cuh"
 #include "kernels/loss/softmax_small_rows_tiling.hpp"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-/// What the launcher fills for one call. T: logits' (and outputs') storage
-/// type; Target: std::int32_t or std::int64_t class indices (hard labels),
-/// or T itself (soft targets, a row of V probabilities per row).
-template <class T, class Target>
-struct SoftmaxSmallRowsParams {
-  const T* logits = nullptr;          // rows × classes, row-major; not __restrict__: grad may alias it
-  const Target* targets = nullptr;    // rows labels, or rows × classes soft targets
-  T* grad = nullptr;                  // rows × classes, or null; may equal logits
-  T* row_loss = nullptr;              // ℓ per row (0 for an ignored row), or null
-  T* row_entropy = nullptr;           // H(p) per row, or null
-  std::int64_t rows = 0;
-  int classes = 1;                    // V in [1, kSoftmaxSmallRowsMaxClasses]
-  std::int64_t ignore_index = -100;   // hard labels only
-  SoftmaxCeParams ce;                 // ε, c: hard labels only
-  float grad_multiplier = 1.0f;       // grad_scale, divided by the rows counted for mean
-  // Reduction, or all null (no reduced outputs):
-  float* tile_loss = nullptr;         // one float per tile
-  std::int32_t* tile_count = nullptr; // one count per tile
-  unsigned int* blocks_done = nullptr;  // 0 before launch; the last block resets it
-  double* reduced_loss = nullptr;     // Σ ℓ over the rows counted
-  std::int64_t* counted_rows = nullptr;  // rows not ignored
-};
-
 /// softmax_small_rows_tile_count for device code (the tiling header is plain C++).
 __host__ __device__ __forceinline__ std::int64_t small_rows_tile_count(std::int64_t rows) {
   return rows <= 0 ? 0 : (rows + kSoftmaxSmallRowsTileRows - 1) / kSoftmaxSmallRowsTileRows;
 }
-
-template <class Target>
-inline constexpr bool kSoftTargets = !std::is_integral_v<Target>;
 
 /// The group's butterfly: every lane gets op over the group's lanes.
 template <int kLanes, class Op>
@@ -104,7 +68,7 @@ LOSSBENCH_UNROLL
 /// The row state of the group: every lane's one-logit state rescaled to the
 /// group max, then summed by a butterfly. Only the fields the loss reads are
 /// exchanged; m is already the same in every lane.
-template <int kLanes, bool kSoft, bool kEntropy>
+template <int kLanes, bool kSoft, bool kKl, bool kEntropy>
 __device__ __forceinline__ SoftmaxRowState group_row_state(float z, float q, bool in_row) {
   const float m = group_all_reduce<kLanes>(in_row ? z : -INFINITY, [](float a, float b) { return fmaxf(a, b); });
   // Sets state.m = m (a NaN logit's state gets NaN sums, a NaN max leaves m NaN).
@@ -120,6 +84,7 @@ LOSSBENCH_UNROLL
     } else {
       other.gap = __shfl_xor_sync(0xffffffffu, state.gap, offset, kLanes);
     }
+    if constexpr (kKl) other.q_log_q = __shfl_xor_sync(0xffffffffu, state.q_log_q, offset, kLanes);
     if constexpr (kEntropy) other.tilt = __shfl_xor_sync(0xffffffffu, state.tilt, offset, kLanes);
     state = softmax_combine(state, other);
   }
@@ -127,21 +92,23 @@ LOSSBENCH_UNROLL
 }
 
 /// One row's loss (in every lane of its group) and its gradient element (lane
-/// j's). Returns the loss; `counted` says whether the row enters the mean.
-template <int kLanes, bool kEntropy, class T, class Target>
-__device__ __forceinline__ float small_row(const SoftmaxSmallRowsParams<T, Target>& p, std::int64_t row, int lane,
-                                           bool active, float z, float q, Target label, bool& counted) {
+/// j's), scaled by `multiplier`. Returns the loss; `counted` says whether the
+/// row enters the reduction.
+template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
+__device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p, float multiplier, std::int64_t row,
+                                           int lane, bool active, float z, float q, Target label, bool& counted) {
   constexpr bool kSoft = kSoftTargets<Target>;
   const bool in_row = active && lane < p.classes;
-  const SoftmaxRowState state = group_row_state<kLanes, kSoft, kEntropy>(z, q, in_row);
+  const SoftmaxRowState state = group_row_state<kLanes, kSoft, kKl, kEntropy>(z, q, in_row);
   const LogSumExp lse = softmax_lse(state);
   const std::int64_t element = row * p.classes + lane;
   float loss;
   float grad;
   if constexpr (kSoft) {
     counted = active;
-    loss = softmax_ce_soft_loss(state, lse);
+    loss = softmax_row_loss<kKl>(p, state, lse, 0.0f);
     grad = softmax_soft_grad(lse, z, q, state.q_sum);
+    if (kKl && in_row && p.element_loss != nullptr) p.element_loss[element] = from_float<T>(kl_div_element(lse, z, q));
   } else {
     const auto t = static_cast<std::int64_t>(label);
     const bool ignored = t == p.ignore_index;
@@ -149,11 +116,11 @@ __device__ __forceinline__ float small_row(const SoftmaxSmallRowsParams<T, Targe
     counted = active && !ignored;
     // Every lane takes part in the shuffle; an invalid label reads lane 0.
     const float z_t = __shfl_sync(0xffffffffu, z, valid ? static_cast<int>(t) : 0, kLanes);
-    loss = ignored ? 0.0f : valid ? softmax_ce_hard_loss(state, lse, z_t, p.ce) : NAN;
+    loss = ignored ? 0.0f : valid ? softmax_row_loss<false>(p, state, lse, z_t) : NAN;
     grad = ignored ? 0.0f
                    : valid ? softmax_ce_hard_grad(lse, z, lane == t, static_cast<float>(p.classes), p.ce) : NAN;
   }
-  if (in_row && p.grad != nullptr) p.grad[element] = from_float<T>(grad * p.grad_multiplier);
+  if (in_row && p.grad != nullptr) p.grad[element] = from_float<T>(grad * multiplier);
   if (active && lane == 0) {
     if (p.row_loss != nullptr) p.row_loss[row] = from_float<T>(loss);
     if constexpr (kEntropy) p.row_entropy[row] = from_float<T>(softmax_entropy(state, lse));
@@ -165,9 +132,9 @@ __device__ __forceinline__ float small_row(const SoftmaxSmallRowsParams<T, Targe
 /// group takes rows group, group + groups, ... loading a batch of rows (logit,
 /// target) before computing any. Returns this thread's sum of counted rows'
 /// losses (lane 0 of each group only; 0 elsewhere) and their count.
-template <int kLanes, bool kEntropy, class T, class Target>
-__device__ __forceinline__ float small_rows_tile(const SoftmaxSmallRowsParams<T, Target>& p, std::int64_t first,
-                                                 int thread, int& count) {
+template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
+__device__ __forceinline__ float small_rows_tile(const SoftmaxRowsParams<T, Target>& p, float multiplier,
+                                                 std::int64_t first, int thread, int& count) {
   constexpr int kGroups = kSoftmaxSmallRowsBlockThreads / kLanes;
   constexpr int kBatch = kSoftmaxSmallRowsBatch;
   const int lane = thread % kLanes;
@@ -188,7 +155,7 @@ LOSSBENCH_UNROLL
       const std::int64_t element = row * p.classes + lane;
       z[b] = in_row ? to_float(p.logits[element]) : 0.0f;
       if constexpr (kSoftTargets<Target>) {
-        q[b] = in_row ? to_float(p.targets[element]) : 0.0f;
+        q[b] = in_row ? softmax_soft_target(p, to_float(p.targets[element])) : 0.0f;
         label[b] = Target{};
       } else {
         q[b] = 0.0f;
@@ -199,7 +166,8 @@ LOSSBENCH_UNROLL
     for (int b = 0; b < kBatch; ++b) {
       const std::int64_t row = step + std::int64_t{b} * kGroups + group;
       bool counted = false;
-      const float loss = small_row<kLanes, kEntropy>(p, row, lane, row < end, z[b], q[b], label[b], counted);
+      const float loss =
+          small_row<kLanes, kKl, kEntropy>(p, multiplier, row, lane, row < end, z[b], q[b], label[b], counted);
       if (counted && lane == 0) {
         sum += loss;
         ++count;
@@ -209,38 +177,6 @@ LOSSBENCH_UNROLL
   return sum;
 }
 
-// Called by every block after its tiles: the last block to arrive sums all
-// tile partials (loss in double, count in int64) in an order fixed by the
-// tile count alone.
-template <class T, class Target, class TempStorage>
-__device__ __forceinline__ void finish_small_rows_reduction(const SoftmaxSmallRowsParams<T, Target>& p,
-                                                            std::int64_t num_tiles, TempStorage& temp,
-                                                            bool& is_last_block, int thread) {
-  constexpr int kThreads = kSoftmaxSmallRowsBlockThreads;
-  __threadfence();  // this block's partials visible before its ticket
-  if (thread == 0) is_last_block = atomicAdd(p.blocks_done, 1u) == gridDim.x - 1;
-  __syncthreads();
-  if (!is_last_block) return;
-  __threadfence();
-  // volatile: read what the other blocks wrote, not a copy in this SM's L1.
-  const volatile float* losses = p.tile_loss;
-  const volatile std::int32_t* counts = p.tile_count;
-  double sum = 0.0;
-  long long count = 0;
-  for (std::int64_t t = thread; t < num_tiles; t += kThreads) {
-    sum += losses[t];
-    count += counts[t];
-  }
-  const double total = cub::BlockReduce<double, kThreads>(temp.as_double).Sum(sum);
-  __syncthreads();  // as_double and as_count share storage
-  const long long total_count = cub::BlockReduce<long long, kThreads>(temp.as_count).Sum(count);
-  if (thread == 0) {
-    *p.reduced_loss = total;
-    *p.counted_rows = total_count;
-    *p.blocks_done = 0;  // ready for the next launch without a memset
-  }
-}
-
 /// Resident blocks per SM asked of ptxas: 3 (768 threads) caps registers at
 /// 80. At 4 (64 registers, fused_loss.cuh's choice) ptxas spilled 8 bytes in
 /// nine variants (2–8 lanes with the entropy output; sm_90, nvcc 13), which
@@ -248,40 +184,29 @@ __device__ __forceinline__ void finish_small_rows_reduction(const SoftmaxSmallRo
 /// measurement: fewer resident threads means fewer loads in flight.
 inline constexpr int kSoftmaxSmallRowsMinBlocksPerSm = 3;
 
-/// kLanes = bit_ceil(classes) (the launcher checks); kEntropy iff row_entropy
-/// is set. A persistent grid walks the tiles (block b: b, b + grid, ...).
-template <int kLanes, bool kEntropy, class T, class Target>
+/// kLanes = bit_ceil(classes) (the launcher checks); kKl iff p.kl (probability
+/// rows only); kEntropy iff row_entropy is set. A persistent grid walks the
+/// tiles (block b: b, b + grid, ...).
+template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
 __global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, kSoftmaxSmallRowsMinBlocksPerSm)
-    softmax_small_rows_kernel(SoftmaxSmallRowsParams<T, Target> p) {
+    softmax_small_rows_kernel(SoftmaxRowsParams<T, Target> p) {
   static_assert(kLanes >= 1 && kLanes <= 32 && (kLanes & (kLanes - 1)) == 0);
+  static_assert(!kKl || kSoftTargets<Target>, "KL takes probability rows");
   constexpr int kThreads = kSoftmaxSmallRowsBlockThreads;
-  union SharedStorage {
-    typename cub::BlockReduce<float, kThreads>::TempStorage as_float;
-    typename cub::BlockReduce<int, kThreads>::TempStorage as_int;
-    typename cub::BlockReduce<double, kThreads>::TempStorage as_double;
-    typename cub::BlockReduce<long long, kThreads>::TempStorage as_count;
-  };
-  LOSSBENCH_SHARED(SharedStorage, temp);
+  LOSSBENCH_SHARED(SoftmaxReductionStorage<kThreads>, temp);
   LOSSBENCH_SHARED(bool, is_last_block);
 
   const int thread = static_cast<int>(threadIdx.x);
   const bool reduce = p.reduced_loss != nullptr;
+  const float multiplier = softmax_grad_multiplier(p);
   const std::int64_t num_tiles = small_rows_tile_count(p.rows);
   for (std::int64_t tile = blockIdx.x; tile < num_tiles; tile += gridDim.x) {
     int count = 0;
-    const float sum = small_rows_tile<kLanes, kEntropy>(p, tile * kSoftmaxSmallRowsTileRows, thread, count);
-    if (reduce) {
-      const float tile_sum = cub::BlockReduce<float, kThreads>(temp.as_float).Sum(sum);
-      __syncthreads();  // as_float and as_int share storage
-      const int tile_count = cub::BlockReduce<int, kThreads>(temp.as_int).Sum(count);
-      if (thread == 0) {
-        p.tile_loss[tile] = tile_sum;
-        p.tile_count[tile] = tile_count;
-      }
-      __syncthreads();  // temp is reused by the next tile's reduction
-    }
+    const float sum =
+        small_rows_tile<kLanes, kKl, kEntropy>(p, multiplier, tile * kSoftmaxSmallRowsTileRows, thread, count);
+    if (reduce) write_softmax_tile_partials<kThreads>(p, tile, sum, count, temp, thread);
   }
-  if (reduce) finish_small_rows_reduction(p, num_tiles, temp, is_last_block, thread);
+  if (reduce) finish_softmax_reduction<kThreads>(p, num_tiles, temp, is_last_block, thread);
 }
 
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE

@@ -9,19 +9,19 @@
 namespace lossbench::kernels {
 
 template <class T, class Target>
-void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<T, Target>& p, cudaStream_t stream) {
-  launch_softmax_small_rows(p, stream, [](auto) { return DeviceCapacity{132, 4}; });
+void launch_small_rows_for_nvcc(const SoftmaxRowsParams<T, Target>& p, cudaStream_t stream) {
+  launch_softmax_small_rows(p, stream, [](auto...) { return DeviceCapacity{132, 4}; });
 }
 
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, std::int32_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, std::int64_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<float, float>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, std::int32_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, std::int64_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__half, __half>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, std::int32_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, std::int64_t>&, cudaStream_t);
-template void launch_small_rows_for_nvcc(const SoftmaxSmallRowsParams<__nv_bfloat16, __nv_bfloat16>&,
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<float, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<float, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<float, float>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__half, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__half, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__half, __half>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, std::int32_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, std::int64_t>&, cudaStream_t);
+template void launch_small_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, __nv_bfloat16>&,
                                          cudaStream_t);
 
 }  // namespace lossbench::kernels

@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "backends/launch/softmax_small_rows_launch.cuh"
+#include "backends/launch/softmax_loss_launch.cuh"
 #include "emu/options.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
@@ -169,8 +169,9 @@ Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float g
   Outputs<T> out(elements, static_cast<std::size_t>(o.rows));
   // In place: the logits are copied into the gradient buffer and read from there.
   if (o.in_place && elements > 0) std::memcpy(out.grad.data(), in.logits.data(), elements * sizeof(T));
-  std::vector<unsigned char> workspace(k::softmax_small_rows_workspace_layout(o.rows).total_bytes, 0);
-  k::SoftmaxSmallRowsParams<T, Target> p;
+  const k::SoftmaxWorkspaceLayout layout = k::softmax_workspace_layout(k::softmax_tile_count(o.rows, o.classes));
+  std::vector<unsigned char> workspace(layout.total_bytes, 0);
+  k::SoftmaxRowsParams<T, Target> p;
   p.logits = o.in_place ? out.grad.data() : in.logits.data();
   p.targets = in.targets.data();
   p.grad = out.grad.data();
@@ -181,10 +182,13 @@ Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float g
   p.ignore_index = kIgnore;
   p.ce = {o.eps, o.z_loss};
   p.grad_multiplier = grad_multiplier;
-  k::set_softmax_small_rows_reduction(p, workspace.data(), &out.reduced, &out.counted);
-  k::launch_softmax_small_rows(p, lossbench::default_stream(), [&](auto) { return o.capacity; });
-  const auto* counter = reinterpret_cast<const unsigned*>(
-      workspace.data() + k::softmax_small_rows_workspace_layout(o.rows).counter_offset);
+  p.tile_loss = reinterpret_cast<float*>(workspace.data());
+  p.tile_count = reinterpret_cast<std::int32_t*>(workspace.data() + layout.count_offset);
+  p.blocks_done = reinterpret_cast<unsigned int*>(workspace.data() + layout.counter_offset);
+  p.reduced_loss = &out.reduced;
+  p.counted_rows = &out.counted;
+  k::launch_softmax_small_rows(p, lossbench::default_stream(), [&](auto...) { return o.capacity; });
+  const auto* counter = reinterpret_cast<const unsigned*>(workspace.data() + layout.counter_offset);
   EXPECT_EQ(*counter, 0u) << "blocks-done counter not reset";
   return out;
 }
@@ -376,9 +380,9 @@ TEST(KernelsSoftmaxSmallRows, NaNLogitAndInvalidLabelGiveNaNRows) {
 
 TEST(KernelsSoftmaxSmallRows, ClassesOutsideOneToThirtyTwoAreRefused) {
   for (const int v : {0, 33}) {
-    k::SoftmaxSmallRowsParams<float, std::int32_t> p;
+    k::SoftmaxRowsParams<float, std::int32_t> p;
     p.classes = v;
-    EXPECT_THROW(k::launch_softmax_small_rows(p, lossbench::default_stream(), [](auto) { return k::DeviceCapacity{}; }),
+    EXPECT_THROW(k::launch_softmax_small_rows(p, lossbench::default_stream(), [](auto...) { return k::DeviceCapacity{}; }),
                  InputError);
   }
 }
@@ -432,9 +436,9 @@ namespace kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 // The kernel's own tile function on one tile starting at row `first` of a
 // virtual array whose pointers are shifted so that only that tile is real.
-__global__ void softmax_small_rows_offset_tile(SoftmaxSmallRowsParams<float, std::int32_t> p, std::int64_t first) {
+__global__ void softmax_small_rows_offset_tile(SoftmaxRowsParams<float, std::int32_t> p, std::int64_t first) {
   int count = 0;
-  small_rows_tile<16, true>(p, first, static_cast<int>(threadIdx.x), count);
+  small_rows_tile<16, false, true>(p, 1.0f, first, static_cast<int>(threadIdx.x), count);
 }
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE
 }  // namespace kernels
@@ -449,7 +453,7 @@ TEST(KernelsSoftmaxSmallRows, RowsBeyondTwoToTheThirtySevenUse64BitOffsets) {
   const Inputs<float, std::int32_t> in = make_inputs<float, std::int32_t>(o);
   const std::int64_t first = (std::int64_t{1} << 37) + 3 * kTile;
   Outputs<float> out(static_cast<std::size_t>(kTile * 10), static_cast<std::size_t>(kTile));
-  k::SoftmaxSmallRowsParams<float, std::int32_t> p;
+  k::SoftmaxRowsParams<float, std::int32_t> p;
   p.logits = in.logits.data() - first * 10;
   p.targets = in.targets.data() - first;
   p.grad = out.grad.data() - first * 10;

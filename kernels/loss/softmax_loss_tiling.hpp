@@ -1,0 +1,46 @@
+#pragma once
+// The softmax kernels' workspace, in plain C++ so that the host API (built
+// without CUDA) and the launcher share one definition: which kernel a row
+// length gets, how many rows a tile of the reduction holds, and where the
+// partials and counters lie.
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/loss/softmax_small_rows_tiling.hpp"
+
+namespace lossbench::kernels {
+
+/// Rows per reduction tile for rows of `classes` (the kernel that V gets).
+constexpr std::int64_t softmax_tile_rows(std::int64_t classes) {
+  (void)classes;  // V ≤ 32 for now: the small-rows kernel
+  return kSoftmaxSmallRowsTileRows;
+}
+
+constexpr std::int64_t softmax_tile_count(std::int64_t rows, std::int64_t classes) {
+  const std::int64_t tile = softmax_tile_rows(classes);
+  return rows <= 0 ? 0 : (rows + tile - 1) / tile;
+}
+
+/// Workspace: one float loss partial per tile, then one int32 count of rows
+/// per tile (each array padded to 16 bytes), then 16-byte slots for the
+/// unsigned blocks-done counter, the int64 count of rows not ignored (the
+/// mean's divisor) and a double the reduction writes when the caller wants
+/// only the count. Both counters must be 0 before the first launch; each
+/// call leaves them 0.
+struct SoftmaxWorkspaceLayout {
+  std::size_t count_offset;
+  std::size_t counter_offset;
+  std::size_t grad_count_offset;
+  std::size_t scratch_loss_offset;
+  std::size_t total_bytes;
+};
+
+constexpr SoftmaxWorkspaceLayout softmax_workspace_layout(std::int64_t num_tiles) {
+  const auto tiles = static_cast<std::size_t>(num_tiles < 0 ? 0 : num_tiles);
+  const std::size_t loss_bytes = (tiles * sizeof(float) + 15) / 16 * 16;
+  const std::size_t count_bytes = (tiles * sizeof(std::int32_t) + 15) / 16 * 16;
+  const std::size_t counter = loss_bytes + count_bytes;
+  return {loss_bytes, counter, counter + 16, counter + 32, counter + 48};
+}
+
+}  // namespace lossbench::kernels

@@ -1,0 +1,158 @@
+#pragma once
+// What every softmax kernel shares (softmax_small_rows.cuh for V ≤ 32, the
+// row kernels for longer rows): the parameters the launcher fills, how a
+// soft target is read, the gradient's multiplier, the row's outputs, and the
+// deterministic reduction of the row losses over fixed tiles of rows.
+//
+// Reduction: a kernel sums the losses of a tile's counted rows in float and
+// counts them (int32), writes both to the tile's slot, then takes an integer
+// ticket; the last block sums every tile's partials in double in an order
+// fixed by the tile count alone (the same bits for every grid size, every
+// schedule, every run; no float atomics) and divides by the reduction's
+// divisor: a fixed one (1 for sum, rows for batchmean or the mean over
+// probability rows, rows·classes for kl's mean) or the count of rows not
+// ignored (cross-entropy's mean over class indices, PyTorch's).
+//
+// Mean over class indices: the gradient is multiplied by grad_scale / (rows
+// not ignored), a count that depends on every label of the batch. The
+// launcher runs softmax_count_rows.cuh first, which adds it into a workspace
+// slot (integer atomics, deterministic); every block reads it before writing
+// a gradient, and the last block resets it to 0 for the next call. PyTorch
+// and Liger-Kernel instead sync the host on the count; a second pass over
+// the logits to rescale the gradient would cost N·V more reads and writes.
+#include <cstdint>
+#include <type_traits>
+
+#include "kernels/common/cuda_compat.cuh"
+#include "kernels/common/element_types.cuh"
+#include "kernels/loss/softmax_math.cuh"
+
+namespace lossbench::kernels {
+inline namespace LOSSBENCH_KERNEL_NAMESPACE {
+
+/// Target = int32 or int64: class indices (hard labels); Target = the
+/// logits' storage type: a row of V probabilities per row (soft targets).
+template <class Target>
+inline constexpr bool kSoftTargets = !std::is_integral_v<Target>;
+
+/// What the launcher fills for one call. T: the logits' (and outputs')
+/// storage type. Every output pointer may be null (skipped).
+template <class T, class Target>
+struct SoftmaxRowsParams {
+  const T* logits = nullptr;          // rows × classes, row-major; not __restrict__: grad may alias it
+  const Target* targets = nullptr;    // rows labels, or rows × classes probabilities
+  T* grad = nullptr;                  // rows × classes; may equal logits
+  T* row_loss = nullptr;              // cross-entropy: ℓ per row (0 for an ignored row)
+  T* element_loss = nullptr;          // kl: q_j (log q_j − log p_j) per element
+  T* row_entropy = nullptr;           // H(p) per row, ignored rows too
+  std::int64_t rows = 0;
+  std::int64_t classes = 1;           // V >= 1
+  std::int64_t ignore_index = -100;   // class indices only
+  SoftmaxCeParams ce;                 // ε, c: class indices only
+  float soft_smoothing = 0.0f;        // probability rows: q ← (1 − ε)·q + ε/V as read (PyTorch's)
+  bool kl = false;                    // probability rows only: KL(q ‖ p), not −Σ q log p (kernels: kKl)
+  float grad_multiplier = 1.0f;       // grad_scale ÷ the fixed divisor of the reduction
+  std::int64_t* grad_count = nullptr; // or: also ÷ *grad_count (0 → a zero gradient); reset to 0 by the last block
+  // Reduction (all null for none):
+  double loss_divisor = 1.0;          // reduced_loss = Σ ℓ ÷ this, or ÷ the count when divide_by_count
+  bool loss_divide_by_count = false;
+  float* tile_loss = nullptr;         // one float per tile
+  std::int32_t* tile_count = nullptr; // one count per tile
+  unsigned int* blocks_done = nullptr;  // 0 before launch; the last block resets it
+  double* reduced_loss = nullptr;
+  std::int64_t* counted_rows = nullptr;  // rows not ignored (every row for probability rows)
+};
+
+/// A target probability as the loss sees it: PyTorch smooths probability
+/// rows before the loss, q ← (1 − ε)·q + ε/V (one fused rounding here).
+template <class T, class Target>
+__host__ __device__ __forceinline__ float softmax_soft_target(const SoftmaxRowsParams<T, Target>& p, float q) {
+  if (p.soft_smoothing == 0.0f) return q;
+  return fmaf(1.0f - p.soft_smoothing, q, p.soft_smoothing / static_cast<float>(p.classes));
+}
+
+/// What multiplies every gradient element: grad_multiplier, ÷ the count of
+/// rows not ignored where the mean needs it (one rounding, in double; 0 when
+/// every row is ignored, whose gradients are all 0 anyway: no 0·inf).
+template <class T, class Target>
+__device__ __forceinline__ float softmax_grad_multiplier(const SoftmaxRowsParams<T, Target>& p) {
+  if (p.grad_count == nullptr) return p.grad_multiplier;
+  const std::int64_t count = *p.grad_count;
+  return count > 0 ? static_cast<float>(static_cast<double>(p.grad_multiplier) / static_cast<double>(count)) : 0.0f;
+}
+
+/// The row's loss from its state: KL (kKl), soft-target or hard-label
+/// cross-entropy (ε and c for the latter; z_t is the target's logit).
+template <bool kKl, class T, class Target>
+__device__ __forceinline__ float softmax_row_loss(const SoftmaxRowsParams<T, Target>& p, const SoftmaxRowState& state,
+                                                  const LogSumExp& lse, float z_t) {
+  if constexpr (kSoftTargets<Target>) {
+    return kKl ? kl_div_row_loss(state, lse) : softmax_ce_soft_loss(state, lse);
+  } else {
+    return softmax_ce_hard_loss(state, lse, z_t, p.ce);
+  }
+}
+
+/// Shared memory of the reduction, for a block of kThreads.
+template <int kThreads>
+union SoftmaxReductionStorage {
+  typename cub::BlockReduce<float, kThreads>::TempStorage as_float;
+  typename cub::BlockReduce<int, kThreads>::TempStorage as_int;
+  typename cub::BlockReduce<double, kThreads>::TempStorage as_double;
+  typename cub::BlockReduce<long long, kThreads>::TempStorage as_count;
+};
+
+/// The block's sums of its threads' (loss, count) for tile `tile`, written
+/// to the tile's slots. Every thread of the block calls it.
+template <int kThreads, class T, class Target>
+__device__ __forceinline__ void write_softmax_tile_partials(const SoftmaxRowsParams<T, Target>& p, std::int64_t tile,
+                                                            float loss, int count,
+                                                            SoftmaxReductionStorage<kThreads>& temp, int thread) {
+  const float tile_sum = cub::BlockReduce<float, kThreads>(temp.as_float).Sum(loss);
+  __syncthreads();  // as_float and as_int share storage
+  const int tile_rows = cub::BlockReduce<int, kThreads>(temp.as_int).Sum(count);
+  if (thread == 0) {
+    p.tile_loss[tile] = tile_sum;
+    p.tile_count[tile] = tile_rows;
+  }
+  __syncthreads();  // temp is reused by the next tile's reduction
+}
+
+/// Called by every block after its tiles: the last block to arrive sums all
+/// tile partials (loss in double, count in int64) in an order fixed by the
+/// tile count alone, divides, and resets the counters for the next call.
+template <int kThreads, class T, class Target>
+__device__ __forceinline__ void finish_softmax_reduction(const SoftmaxRowsParams<T, Target>& p,
+                                                         std::int64_t num_tiles,
+                                                         SoftmaxReductionStorage<kThreads>& temp,
+                                                         bool& is_last_block, int thread) {
+  __threadfence();  // this block's partials visible before its ticket
+  if (thread == 0) is_last_block = atomicAdd(p.blocks_done, 1u) == gridDim.x - 1;
+  __syncthreads();
+  if (!is_last_block) return;
+  __threadfence();
+  // volatile: read what the other blocks wrote, not a copy in this SM's L1.
+  const volatile float* losses = p.tile_loss;
+  const volatile std::int32_t* counts = p.tile_count;
+  double sum = 0.0;
+  long long count = 0;
+  for (std::int64_t t = thread; t < num_tiles; t += kThreads) {
+    sum += losses[t];
+    count += counts[t];
+  }
+  const double total = cub::BlockReduce<double, kThreads>(temp.as_double).Sum(sum);
+  __syncthreads();  // as_double and as_count share storage
+  const long long total_count = cub::BlockReduce<long long, kThreads>(temp.as_count).Sum(count);
+  if (thread == 0) {
+    // Every row ignored: 0 ÷ 0 = NaN, PyTorch's mean of nothing.
+    *p.reduced_loss = total / (p.loss_divide_by_count ? static_cast<double>(total_count) : p.loss_divisor);
+    if (p.counted_rows != nullptr) *p.counted_rows = total_count;
+    // Ready for the next launch without a memset: every other block has
+    // read the count (before its ticket).
+    *p.blocks_done = 0;
+    if (p.grad_count != nullptr) *p.grad_count = 0;
+  }
+}
+
+}  // namespace LOSSBENCH_KERNEL_NAMESPACE
+}  // namespace lossbench::kernels
