@@ -8,7 +8,9 @@
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/train/train_step.hpp"
+#include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/verify/verify.hpp"
+#include "lossbench/verify/verify_softmax.hpp"
 #include "lossbench/verify/verify_train_step.hpp"
 
 namespace lossbench::cli {
@@ -73,24 +75,52 @@ std::size_t run_loss_cases(const std::vector<VerifyCase>& cases, Backend backend
   return failures;
 }
 
-// A backend without the training step fails each of its cases, saying so,
-// rather than passing a sweep it never ran.
-std::size_t fail_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
-                                  ProgressTicker& ticker) {
-  out << "\ntraining step: " << cases.size() << " cases\n\n";
-  for (const TrainStepVerifyCase& c : cases) {
+// A backend without a facility fails each of its cases, saying so, rather
+// than passing a sweep it never ran.
+template <class Case>
+std::size_t fail_cases(const std::vector<Case>& cases, const char* facility, Backend backend, std::ostream& out,
+                       ProgressTicker& ticker) {
+  out << "\n" << facility << ": " << cases.size() << " cases\n\n";
+  for (const Case& c : cases) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-40s  FAIL: backend %s has no training step in this build\n",
-                  c.name().c_str(), std::string(to_string(backend)).c_str());
+    std::snprintf(line, sizeof line, "%-40s  FAIL: backend %s has no %s in this build\n", c.name().c_str(),
+                  std::string(to_string(backend)).c_str(), facility);
     out << line;
     ticker.done_one();
   }
   return cases.size();
 }
 
+std::size_t run_softmax_cases(const std::vector<SoftmaxVerifyCase>& cases, Backend backend, std::ostream& out,
+                              ProgressTicker& ticker) {
+  if (!has_softmax_loss(backend)) return fail_cases(cases, "softmax loss", backend, out, ticker);
+  out << "\nsoftmax loss: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/softmax_bounds.hpp):\n"
+      << "  each output derived term by term from the float math's roundings, plus one rounding to the\n"
+      << "  output type; H: the entropy output\n\n";
+  char line[320];
+  std::snprintf(line, sizeof line, "%-56s %10s %10s %10s %8s %6s  %s\n", "case", "grad err", "loss err", "H err",
+                "written", "same", "result");
+  out << line;
+  std::size_t failures = 0;
+  for (const SoftmaxVerifyCase& c : cases) {
+    const SoftmaxVerifyResult r = verify_softmax_case(c, backend);
+    std::snprintf(line, sizeof line, "%-56s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(), r.grad_error,
+                  r.loss_error, r.entropy_error, r.all_written ? "yes" : "NO", r.deterministic ? "yes" : "NO",
+                  r.passed() ? "PASS" : "FAIL");
+    out << line;
+    if (!r.passed()) {
+      ++failures;
+      print_failure(out, r.log, c.seed);
+    }
+    ticker.done_one();
+  }
+  return failures;
+}
+
 std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
                                  ProgressTicker& ticker) {
-  if (!has_train_step(backend)) return fail_train_step_cases(cases, backend, out, ticker);
+  if (!has_train_step(backend)) return fail_cases(cases, "training step", backend, out, ticker);
   out << "\ntraining step: " << cases.size() << " cases\n"
       << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/train/train_step_bounds.hpp):\n"
       << "  dW, db: Higham's gamma of the kernel's float sums times the magnitude of their terms;\n"
@@ -120,7 +150,8 @@ std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, 
 CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
-      "Check the fused loss kernels (loss × dtype × reduction × option × size × pointer offset) and the fused "
+      "Check the fused loss kernels (loss × dtype × reduction × option × size × pointer offset), the softmax "
+      "losses (cross-entropy with class indices or probabilities, KL; V from 1 to 131072) and the fused "
       "training step (loss × batch shape × alignment of X) against the double-precision CPU reference, that "
       "every output element is written and nothing next to it, and that two runs give the same bits. Exits 0 "
       "when every case passes, 3 when one fails (its first few mismatches are printed), 2 on bad input, 1 when "
@@ -130,9 +161,10 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options) {
                   "ref checks the reference against itself (default: cuda when a GPU is usable, else emu)")
       ->check(CLI::IsMember({"emu", "cuda", "cpu", "ref"}));
   cmd->add_flag("--quick", options.quick,
-                "Skip the loss's 10^6 + 3 size and one random size, and the larger training-step shapes");
+                "Skip the loss's 10^6 + 3 size and one random size, softmax rows of 32768 classes and more, and "
+                "the larger training-step shapes");
   cmd->add_option("--filter", options.filter,
-                  "Only the cases whose name contains this, e.g. bce/f16/mean or train/bce/n=65");
+                  "Only the cases whose name contains this, e.g. bce/f16/mean, kl/bf16 or train/bce/n=65");
   cmd->add_option("--seed", options.seed, "Seed of the random inputs and sizes")->capture_default_str();
   return cmd;
 }
@@ -161,7 +193,11 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
       train_cases.push_back(c);
     }
   }
-  const std::size_t total = loss_cases.size() + train_cases.size();
+  std::vector<SoftmaxVerifyCase> softmax_cases;
+  for (const SoftmaxVerifyCase& c : standard_softmax_verify_cases(options.quick, options.seed)) {
+    if (selected(c, options.filter)) softmax_cases.push_back(c);
+  }
+  const std::size_t total = loss_cases.size() + softmax_cases.size() + train_cases.size();
   if (total == 0) {
     const std::string within =
         beyond_limits > 0 ? " within backend " + std::string(to_string(backend)) + "'s limits" : "";
@@ -169,7 +205,8 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   }
 
   out << "lossbench verify on backend " << to_string(backend) << ": " << total << " cases (" << loss_cases.size()
-      << " fused loss, " << train_cases.size() << " training step), seed " << options.seed << "\n";
+      << " fused loss, " << softmax_cases.size() << " softmax loss, " << train_cases.size()
+      << " training step), seed " << options.seed << "\n";
   if (beyond_limits > 0) {
     out << beyond_limits << " training-step cases left out: beyond backend " << to_string(backend)
         << "'s limits (d <= " << limits.max_inputs << ", k <= " << limits.max_outputs << ")\n";
@@ -178,6 +215,7 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   const auto start = Clock::now();
   std::size_t failures = 0;
   if (!loss_cases.empty()) failures += run_loss_cases(loss_cases, backend, out, ticker);
+  if (!softmax_cases.empty()) failures += run_softmax_cases(softmax_cases, backend, out, ticker);
   if (!train_cases.empty()) failures += run_train_step_cases(train_cases, backend, out, ticker);
   const std::chrono::duration<double> elapsed = Clock::now() - start;
   out << "\n" << total - failures << " passed, " << failures << " failed (" << elapsed.count() << " s)\n";

@@ -182,6 +182,12 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& 
   return softmax_ce_scaled_prob(lse, z_j, params) - share;
 }
 
+/// PyTorch's label smoothing of a probability row, q ← (1 − ε)·q + ε/V,
+/// done as the target is read (one fused rounding).
+__host__ __device__ __forceinline__ float softmax_smoothed_target(float q, float eps, float classes) {
+  return eps == 0.0f ? q : fmaf(1.0f - eps, q, eps / classes);
+}
+
 /// Soft targets: ℓ = Σq·log s + Σ q_j (m − z_j), both non-negative. (PyTorch's
 /// label smoothing of soft targets is q ← (1 − ε)·q + ε/V, done by the caller.)
 __host__ __device__ __forceinline__ float softmax_ce_soft_loss(const SoftmaxRowState& row, const LogSumExp& lse) {

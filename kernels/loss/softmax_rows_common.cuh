@@ -63,12 +63,10 @@ struct SoftmaxRowsParams {
   std::int64_t* counted_rows = nullptr;  // rows not ignored (every row for probability rows)
 };
 
-/// A target probability as the loss sees it: PyTorch smooths probability
-/// rows before the loss, q ← (1 − ε)·q + ε/V (one fused rounding here).
+/// A target probability as the loss sees it (softmax_smoothed_target).
 template <class T, class Target>
 __host__ __device__ __forceinline__ float softmax_soft_target(const SoftmaxRowsParams<T, Target>& p, float q) {
-  if (p.soft_smoothing == 0.0f) return q;
-  return fmaf(1.0f - p.soft_smoothing, q, p.soft_smoothing / static_cast<float>(p.classes));
+  return softmax_smoothed_target(q, p.soft_smoothing, static_cast<float>(p.classes));
 }
 
 /// What multiplies every gradient element: grad_multiplier, ÷ the count of

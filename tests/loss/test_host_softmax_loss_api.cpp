@@ -241,25 +241,6 @@ TEST_F(HostSoftmaxLossApi, RefRefusesAnOutOfRangeIndexBeforeReadingIt) {
                               "a class index out of range");
 }
 
-TEST_F(HostSoftmaxLossApi, BackendsWithoutASoftmaxKernelSaySo) {
-  for (const Backend backend : {Backend::emu, Backend::cpu, Backend::cuda}) {
-    SCOPED_TRACE(to_string(backend));
-    try {
-      (void)softmax_loss_workspace_size(call, backend);
-      ADD_FAILURE() << "a workspace size for a backend without the facility";
-    } catch (const BackendError& e) {
-      EXPECT_NE(std::string(e.what()).find("cannot run softmax_loss"), std::string::npos) << e.what();
-    }
-    if (!backend_availability(backend).available) continue;  // that is reported first, and tested elsewhere
-    try {
-      softmax_loss(call, backend, nullptr, 0);
-      ADD_FAILURE() << "ran softmax_loss";
-    } catch (const BackendError& e) {
-      EXPECT_EQ(std::string(e.what()), "backend " + std::string(to_string(backend)) + " cannot run softmax_loss");
-    }
-  }
-}
-
 TEST_F(HostSoftmaxLossApi, MeanOverOnlyIgnoredRowsIsNaNWithZeroGradient) {
   t = {-100, -100, -100, -100};
   std::fill(g.begin(), g.end(), 7.0f);

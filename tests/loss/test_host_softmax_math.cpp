@@ -20,17 +20,17 @@
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
-#include "softmax_test_rows.hpp"
+#include "verify/softmax_logit_rows.hpp"
 
 namespace lossbench {
 namespace {
 
 namespace k = kernels;
 namespace ref = reference;
-using testing::kMinusInf;
-using testing::kRowKinds;
-using testing::make_row;
-using testing::RowKind;
+using detail::kMinusInf;
+using detail::kRowKinds;
+using detail::make_row;
+using detail::RowKind;
 
 constexpr std::uint64_t kSeeds[] = {1, 20261124, 424242};
 constexpr std::int64_t kClassCounts[] = {1, 2, 10, 33, 1000};

@@ -25,7 +25,7 @@
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
 #include "lossbench/reference/softmax_reference.hpp"
-#include "softmax_test_rows.hpp"
+#include "verify/softmax_logit_rows.hpp"
 #include "lossbench/verify/mismatch_log.hpp"
 
 namespace lossbench {
@@ -33,10 +33,10 @@ namespace {
 
 namespace k = kernels;
 namespace ref = reference;
-using testing::kMinusInf;
-using testing::kRowKinds;
-using testing::make_row;
-using testing::RowKind;
+using detail::kMinusInf;
+using detail::kRowKinds;
+using detail::make_row;
+using detail::RowKind;
 
 constexpr std::int64_t kTile = k::kSoftmaxSmallRowsTileRows;
 constexpr std::int64_t kIgnore = -100;

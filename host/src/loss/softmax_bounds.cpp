@@ -24,6 +24,10 @@ std::int64_t pairwise_depth(std::int64_t classes) {
   return depth;
 }
 
+std::int64_t softmax_backend_depth(std::int64_t classes) {
+  return (classes + 15) / 16 + pairwise_depth(classes) + 2;
+}
+
 double softmax_log_s_error_bound(const SoftmaxBoundRow& row) {
   const double k = static_cast<double>(row.depth);
   return float_gamma(6.0 * k + 3.0 * std::log(static_cast<double>(row.classes)) + 4.0);

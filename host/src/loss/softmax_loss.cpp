@@ -31,6 +31,11 @@ std::string_view to_string(SoftmaxTargets targets) {
   return "unknown";
 }
 
+bool has_softmax_loss(Backend backend) {
+  const detail::BackendEntry& entry = detail::backend_entry(backend);
+  return entry.softmax_loss != nullptr && entry.softmax_loss_workspace != nullptr;
+}
+
 void softmax_loss(const SoftmaxLossCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
                   void* stream) {
   validate(call);

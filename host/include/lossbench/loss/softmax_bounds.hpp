@@ -64,6 +64,13 @@ double float_gamma(double n);
 std::int64_t sequential_depth(std::int64_t classes);
 /// k for a pairwise tree of softmax_combine over V single-logit states.
 std::int64_t pairwise_depth(std::int64_t classes);
+/// The k every backend's softmax_loss() keeps to, which `lossbench verify`
+/// checks it by: a row reduced as chunks of at most ⌈V/16⌉ logits each,
+/// then a tree of depth at most ⌈log2 V⌉ + 2 (rescales included).
+std::int64_t softmax_backend_depth(std::int64_t classes);
+/// Rows whose float losses a backend may add before it adds in double: the
+/// reduced loss's bound charges γ(this + 12) of Σ|ℓ| (a block's tree of 12 levels).
+inline constexpr std::int64_t kSoftmaxFloatSumRows = 1024;
 
 /// What every softmax bound needs to know of a row, from the reference.
 struct SoftmaxBoundRow {

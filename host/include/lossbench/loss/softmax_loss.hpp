@@ -89,6 +89,9 @@ struct SoftmaxLossCall {
   float grad_scale = 1.0f;
 };
 
+/// Whether `backend` has softmax_loss() in this build (available or not).
+bool has_softmax_loss(Backend backend);
+
 /// Bytes of workspace the call needs on `backend` (none on ref), from its
 /// shape and options alone: the pointers are not read. Zero the workspace
 /// once after allocating it; every call leaves it zeroed for the next.

@@ -17,8 +17,8 @@ const BackendEntry& cpu_backend() {
       .host_addressable = true,
       .fused_loss_workspace = fused_loss_cpu_workspace,
       .fused_loss = fused_loss_cpu,
-      .softmax_loss_workspace = nullptr,
-      .softmax_loss = nullptr,
+      .softmax_loss_workspace = softmax_loss_cpu_workspace,
+      .softmax_loss = softmax_loss_cpu,
       .gaussian_nll_workspace = nullptr,
       .gaussian_nll = nullptr,
       // Any d (a tile's rows are staged in memory of its own); k within the

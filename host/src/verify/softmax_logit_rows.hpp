@@ -1,14 +1,15 @@
 #pragma once
-// Rows of logits for the softmax tests, ordinary and extreme (|z| up to
-// 1e4, −inf but one or a few, all equal, one confident logit, far from 0):
-// one generator for the math's tests and the kernels'.
+// Rows of logits for verifying the softmax losses, ordinary and extreme (|z|
+// up to 1e4, −inf but one or a few, all equal, one confident logit, far
+// from 0): one generator for `lossbench verify` and the math's and kernels'
+// tests.
 #include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <random>
 #include <vector>
 
-namespace lossbench::testing {
+namespace lossbench::detail {
 
 inline constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
 
@@ -51,4 +52,4 @@ inline std::vector<float> make_row(RowKind kind, std::size_t v, std::mt19937_64&
   return z;
 }
 
-}  // namespace lossbench::testing
+}  // namespace lossbench::detail

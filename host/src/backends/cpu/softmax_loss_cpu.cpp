@@ -1,0 +1,199 @@
+// The cpu backend of softmax_loss(): the float32 row math of
+// kernels/loss/softmax_math.cuh on the host, rows threaded over fixed tiles
+// (parallel_tiles.hpp) whose partial sums are added in tile order in double,
+// so the results have the same bits for every thread count.
+//
+// A row: its logits (and targets) are converted to float once, into a
+// thread's scratch; its max m is taken first, so that every logit's state
+// about m needs one exponential and no rescale; the states are summed in
+// L = min(16, bit_ceil(V)) interleaved lanes, then the lanes pairwise: a
+// chain of ⌈V/L⌉ adds and a tree of log2 L, within softmax_backend_depth
+// (softmax_bounds.hpp), which `verify --backend cpu` checks it by. Then the
+// gradient, from the scratch copy: in place over the logits is safe.
+//
+// Scalar code: the row math's branches (−inf logits, zero targets) and the
+// lanes' exponentials are left to the compiler. Bytes per element as the
+// GPU kernels (read z, write g; + q for probability rows); what it reaches
+// is in docs/PERF.md.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "backends/cpu/cpu_backend.hpp"
+#include "backends/cpu/parallel_tiles.hpp"
+#include "backends/launch/storage_type.hpp"
+#include "kernels/common/element_types.cuh"
+#include "kernels/loss/softmax_math.cuh"
+
+namespace lossbench::detail {
+namespace {
+
+namespace k = kernels;
+
+/// Rows per tile: about 8192 elements, at least one row.
+std::int64_t cpu_softmax_tile_rows(std::int64_t classes) { return std::max<std::int64_t>(1, 8192 / classes); }
+
+constexpr int kMaxLanes = 16;
+
+/// The typed view of a call: T the storage type, Target int32, int64 or T.
+template <class T, class Target>
+struct RowsView {
+  const T* logits;
+  const Target* targets;
+  T* grad;
+  T* row_loss;
+  T* element_loss;
+  T* entropy;
+  std::int64_t classes;
+  std::int64_t ignore_index;
+  k::SoftmaxCeParams ce;
+  float soft_smoothing;
+  bool kl;
+  float multiplier;
+};
+
+/// A row's state: the max first, then every logit's state about it summed in
+/// interleaved lanes, then the lanes pairwise.
+k::SoftmaxRowState row_state(const float* z, const float* q, std::int64_t classes) {
+  float m = -INFINITY;
+  for (std::int64_t j = 0; j < classes; ++j) m = std::fmax(m, z[j]);
+  const int lanes = static_cast<int>(std::min<std::int64_t>(kMaxLanes, std::bit_ceil(static_cast<std::uint64_t>(classes))));
+  k::SoftmaxRowState lane[kMaxLanes];
+  for (std::int64_t j = 0; j < classes; ++j) {
+    k::SoftmaxRowState& s = lane[j % lanes];
+    s = k::softmax_combine(s, k::softmax_rescale(k::softmax_single(z[j], q != nullptr ? q[j] : 0.0f), m));
+  }
+  for (int width = 1; width < lanes; width *= 2) {
+    for (int l = 0; l + width < lanes; l += 2 * width) lane[l] = k::softmax_combine(lane[l], lane[l + width]);
+  }
+  return lane[0];
+}
+
+/// One row: its outputs written, its loss returned; `counted` says whether
+/// it enters the reduction. z, q: the thread's scratch of V floats.
+template <class T, class Target>
+float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, float* q, bool& counted) {
+  constexpr bool kSoft = !std::is_integral_v<Target>;
+  const std::int64_t classes = v.classes;
+  const std::int64_t first = row * classes;
+  for (std::int64_t j = 0; j < classes; ++j) z[j] = k::to_float(v.logits[first + j]);
+  if constexpr (kSoft) {
+    for (std::int64_t j = 0; j < classes; ++j) {
+      q[j] = k::softmax_smoothed_target(k::to_float(v.targets[first + j]), v.soft_smoothing,
+                                        static_cast<float>(classes));
+    }
+  }
+  const k::SoftmaxRowState state = row_state(z, kSoft ? q : nullptr, classes);
+  const k::LogSumExp lse = k::softmax_lse(state);
+  float loss;
+  if constexpr (kSoft) {
+    counted = true;
+    loss = v.kl ? k::kl_div_row_loss(state, lse) : k::softmax_ce_soft_loss(state, lse);
+    for (std::int64_t j = 0; j < classes; ++j) {
+      if (v.grad != nullptr) {
+        v.grad[first + j] = k::from_float<T>(k::softmax_soft_grad(lse, z[j], q[j], state.q_sum) * v.multiplier);
+      }
+      if (v.element_loss != nullptr) v.element_loss[first + j] = k::from_float<T>(k::kl_div_element(lse, z[j], q[j]));
+    }
+  } else {
+    const auto t = static_cast<std::int64_t>(v.targets[row]);
+    const bool ignored = t == v.ignore_index;
+    const bool valid = t >= 0 && t < classes;
+    counted = !ignored;
+    loss = ignored ? 0.0f : valid ? k::softmax_ce_hard_loss(state, lse, z[valid ? t : 0], v.ce) : NAN;
+    if (v.grad != nullptr) {
+      const auto classes_f = static_cast<float>(classes);
+      for (std::int64_t j = 0; j < classes; ++j) {
+        const float g = ignored ? 0.0f : valid ? k::softmax_ce_hard_grad(lse, z[j], j == t, classes_f, v.ce) : NAN;
+        v.grad[first + j] = k::from_float<T>(g * v.multiplier);
+      }
+    }
+  }
+  if (v.row_loss != nullptr) v.row_loss[row] = k::from_float<T>(loss);
+  if (v.entropy != nullptr) v.entropy[row] = k::from_float<T>(k::softmax_entropy(state, lse));
+  return loss;
+}
+
+template <class Target>
+std::int64_t rows_not_ignored(const Target* labels, std::int64_t rows, std::int64_t ignore_index) {
+  std::int64_t count = 0;
+  for (std::int64_t r = 0; r < rows; ++r) count += static_cast<std::int64_t>(labels[r]) != ignore_index;
+  return count;
+}
+
+template <class T, class Target>
+void softmax_loss_typed(const SoftmaxLossCall& call) {
+  constexpr bool kSoft = !std::is_integral_v<Target>;
+  const std::int64_t rows = call.rows;
+  const std::int64_t classes = call.classes;
+  const auto* targets = static_cast<const Target*>(call.targets);
+  std::int64_t counted = rows;
+  if constexpr (!kSoft) counted = rows_not_ignored(targets, rows, call.ignore_index);
+
+  // PyTorch's divisors (softmax_loss.hpp); one rounding of grad_scale ÷ it, in double.
+  double divisor = 1.0;
+  if (call.reduction == SoftmaxReduction::batchmean) divisor = static_cast<double>(rows);
+  if (call.reduction == SoftmaxReduction::mean) {
+    divisor = call.loss == SoftmaxLoss::kl ? static_cast<double>(rows) * static_cast<double>(classes)
+                                           : static_cast<double>(counted);
+  }
+  RowsView<T, Target> v;
+  v.logits = static_cast<const T*>(call.logits);
+  v.targets = targets;
+  v.grad = static_cast<T*>(call.grad);
+  T* unreduced = static_cast<T*>(call.unreduced_loss);
+  v.row_loss = call.loss == SoftmaxLoss::kl ? nullptr : unreduced;
+  v.element_loss = call.loss == SoftmaxLoss::kl ? unreduced : nullptr;
+  v.entropy = static_cast<T*>(call.entropy);
+  v.classes = classes;
+  v.ignore_index = call.ignore_index;
+  v.ce = kSoft ? k::SoftmaxCeParams{} : k::SoftmaxCeParams{call.label_smoothing, call.z_loss};
+  v.soft_smoothing = kSoft && call.loss != SoftmaxLoss::kl ? call.label_smoothing : 0.0f;
+  v.kl = call.loss == SoftmaxLoss::kl;
+  // Every row ignored: their gradients are 0 already; no 0·inf.
+  v.multiplier = counted == 0 && divisor == 0.0 ? 0.0f : static_cast<float>(call.grad_scale / divisor);
+
+  const std::int64_t tile_rows = rows == 0 ? 1 : cpu_softmax_tile_rows(classes);
+  const std::int64_t tiles = (rows + tile_rows - 1) / tile_rows;
+  std::vector<double> partial(static_cast<std::size_t>(tiles), 0.0);
+  for_each_tile(tiles, [&](std::int64_t tile) {
+    // The thread's scratch for one row, kept between its tiles.
+    thread_local std::vector<float> z;
+    thread_local std::vector<float> q;
+    z.resize(static_cast<std::size_t>(classes));
+    if (kSoft) q.resize(static_cast<std::size_t>(classes));
+    double sum = 0.0;
+    const std::int64_t end = std::min(rows, (tile + 1) * tile_rows);
+    for (std::int64_t row = tile * tile_rows; row < end; ++row) {
+      bool row_counted = false;
+      const float loss = compute_row(v, row, z.data(), q.data(), row_counted);
+      if (row_counted) sum += loss;
+    }
+    partial[static_cast<std::size_t>(tile)] = sum;
+  });
+  if (call.counted_rows != nullptr) *call.counted_rows = counted;
+  if (call.reduced_loss != nullptr) {
+    double total = 0.0;
+    for (const double p : partial) total += p;  // tile order: the same bits for every thread count
+    *call.reduced_loss = total / divisor;      // 0 ÷ 0 = NaN: the mean of no rows, as PyTorch
+  }
+}
+
+}  // namespace
+
+std::size_t softmax_loss_cpu_workspace(const SoftmaxLossCall&) { return 0; }
+
+void softmax_loss_cpu(const SoftmaxLossCall& call, void*, void*) {
+  kernels::with_storage_type(call.dtype, [&]<class T>() {
+    switch (call.targets_kind) {
+      case SoftmaxTargets::class_index_i32: return softmax_loss_typed<T, std::int32_t>(call);
+      case SoftmaxTargets::class_index_i64: return softmax_loss_typed<T, std::int64_t>(call);
+      case SoftmaxTargets::probabilities: return softmax_loss_typed<T, T>(call);
+    }
+  });
+}
+
+}  // namespace lossbench::detail
