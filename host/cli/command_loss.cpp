@@ -141,7 +141,7 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   }
   // No kernel stores float64: such logits compute in float32 unless --dtype says otherwise.
   call.dtype = !options.dtype.empty() ? parse_dtype(options.dtype)
-               : logits.type == npy::FloatType::f16 ? DType::f16 : DType::f32;
+               : logits.type == npy::ElementType::f16 ? DType::f16 : DType::f32;
   call.n = logits.size();
   const bool validate = !options.skip_target_validation;
   const std::vector<unsigned char> z_input = converted(logits, call.dtype, options.logits_path, validate);
@@ -208,7 +208,7 @@ void run_loss_command(const LossCommandOptions& options, std::ostream& out) {
   if (!options.loss_out_path.empty()) {
     if (reduced_loss) {
       npy::Array scalar;  // 0-d float64: the reduced loss exactly
-      scalar.type = npy::FloatType::f64;
+      scalar.type = npy::ElementType::f64;
       scalar.bytes.resize(sizeof(double));
       std::memcpy(scalar.bytes.data(), &*reduced_loss, sizeof(double));
       write_unplaced(loss_file, options.loss_out_path, scalar);
