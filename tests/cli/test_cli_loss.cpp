@@ -21,7 +21,7 @@
 #include "../data/file_size_limit.hpp"
 #include "cli.hpp"
 #include "command_loss.hpp"
-#include "common/test_directory.hpp"
+#include "loss_cli_fixture.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/npy.hpp"
 
@@ -30,26 +30,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class CliLoss : public ::testing::Test {
+class CliLoss : public testing::LossCliFixture {
  protected:
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  std::string write_array(const std::string& name, DType dtype, const std::vector<double>& values,
-                          std::vector<std::int64_t> shape = {}) {
-    std::vector<unsigned char> bytes(values.size() * dtype_size(dtype));
-    for (std::size_t i = 0; i < values.size(); ++i) store_from_double(bytes.data(), dtype, i, values[i]);
-    npy::write(path(name), npy::from_dtype(std::move(bytes), dtype, shape_of(values, shape)));
-    return path(name);
-  }
-
   // A float64 file, as np.save() writes np.random.randn(n), or big-endian ('>f8').
   std::string write_f64(const std::string& name, const std::vector<double>& values,
                         npy::ByteOrder order = npy::ByteOrder::little, std::vector<std::int64_t> shape = {}) {
     npy::Array a;
     a.type = npy::ElementType::f64;
     a.byte_order = order;
-    a.shape = shape_of(values, shape);
+    a.shape = shape_of(values.size(), shape);
     for (const double v : values) {
       auto b = std::bit_cast<std::array<unsigned char, 8>>(v);
       if (order == npy::ByteOrder::big) std::reverse(b.begin(), b.end());
@@ -58,33 +47,6 @@ class CliLoss : public ::testing::Test {
     npy::write(path(name), a);
     return path(name);
   }
-
-  static std::vector<std::int64_t> shape_of(const std::vector<double>& values, std::vector<std::int64_t> shape) {
-    return shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(values.size())} : shape;
-  }
-
-  void put(const std::string& name, const std::string& text) const { dir_.put(name, text); }
-  std::string contents(const std::string& name) const { return dir_.contents(name); }
-  std::vector<std::string> listing() const { return dir_.listing(); }
-
-  int run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return cli::run(args, out_, err_);
-  }
-
-  // Runs and expects exit status 2 with `needle` in the error message.
-  void expect_bad_input(const std::vector<std::string>& args, const std::string& needle) {
-    std::string command;
-    for (const auto& a : args) command += a + " ";
-    EXPECT_EQ(run(args), cli::kExitBadInput) << command << "\nstderr: " << err_.str();
-    EXPECT_NE(err_.str().find(needle), std::string::npos)
-        << command << "\nstderr: " << err_.str() << "\nexpected to contain: " << needle;
-  }
-
-  testing::TestDirectory dir_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 // The seed's definitions, evaluated naively in long double: accurate for
