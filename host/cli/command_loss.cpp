@@ -9,7 +9,8 @@ namespace lossbench::cli {
 CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "loss",
-      "Loss and gradient with respect to the logits for .npy inputs. Prints the reduced loss as JSON "
+      "Loss and gradient with respect to the logits for .npy inputs: sigmoid bce and mse, softmax cross-entropy "
+      "and KL, Gaussian NLL. Prints the reduced loss as JSON "
       "({\"loss\", \"n\", \"backend\", ...}; loss is null for --reduction none) and writes the gradient.");
   cmd->add_option("--loss", options.loss,
                   "mse: ½(y − σ(z))²;  bce: binary cross-entropy from logits;  softmax-ce: cross-entropy of "
