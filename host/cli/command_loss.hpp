@@ -1,17 +1,20 @@
 #pragma once
-// `lossbench loss`: loss and gradient of .npy logits and targets.
+// `lossbench loss`: loss and gradient of .npy inputs, for every loss the C++
+// API computes: sigmoid bce/mse (fused_loss), softmax cross-entropy and KL
+// (softmax_loss), and the Gaussian NLL (gaussian_nll).
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
 namespace lossbench::cli {
 
 struct LossCommandOptions {
-  std::string loss = "bce";
+  std::string loss = "bce";  // bce | mse | softmax-ce | kl | gaussian-nll
   std::string reduction = "mean";
-  std::string logits_path;
-  std::string targets_path;
+  std::string logits_path;   // z; μ for gaussian-nll
+  std::string targets_path;  // y; class indices or probabilities for the softmax losses
   std::string grad_out_path;
   std::string loss_out_path;
   std::string backend = "ref";
@@ -20,15 +23,29 @@ struct LossCommandOptions {
   float grad_scale = 1.0f;
   bool in_place = false;
   bool skip_target_validation = false;
-  int repeats = 1;  // timed fused calls, after one untimed warm-up
+  int repeats = 1;  // timed calls, after one untimed warm-up
+
+  // softmax-ce and kl (PyTorch's defaults; an option is "given" when it
+  // differs from its default, as the API judges its own options).
+  float label_smoothing = 0.0f;
+  std::int64_t ignore_index = -100;
+  float z_loss = 0.0f;
+  std::string entropy_out_path;
+
+  // gaussian-nll.
+  std::string var_path;
+  std::string var_grad_out_path;
+  float eps = 1e-6f;
+  bool full = false;
 };
 
 /// Registers the subcommand and binds its options to `options`.
 CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options);
 
 /// Runs it: prints {"loss", "n", "backend", "time_ms", "times_ms", ...} as
-/// JSON on `out`, writes the requested .npy outputs. Throws InputError on bad input, BackendError when
-/// the backend cannot run.
+/// JSON on `out`, writes the requested .npy outputs. Throws InputError on bad
+/// input (a file, a value, an option its loss does not take), BackendError
+/// when the backend cannot run.
 void run_loss_command(const LossCommandOptions& options, std::ostream& out);
 
 }  // namespace lossbench::cli

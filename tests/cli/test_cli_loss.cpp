@@ -21,7 +21,7 @@
 #include "../data/file_size_limit.hpp"
 #include "cli.hpp"
 #include "command_loss.hpp"
-#include "common/test_directory.hpp"
+#include "loss_cli_fixture.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/data/npy.hpp"
 
@@ -30,26 +30,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class CliLoss : public ::testing::Test {
+class CliLoss : public testing::LossCliFixture {
  protected:
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  std::string write_array(const std::string& name, DType dtype, const std::vector<double>& values,
-                          std::vector<std::int64_t> shape = {}) {
-    std::vector<unsigned char> bytes(values.size() * dtype_size(dtype));
-    for (std::size_t i = 0; i < values.size(); ++i) store_from_double(bytes.data(), dtype, i, values[i]);
-    npy::write(path(name), npy::from_dtype(std::move(bytes), dtype, shape_of(values, shape)));
-    return path(name);
-  }
-
   // A float64 file, as np.save() writes np.random.randn(n), or big-endian ('>f8').
   std::string write_f64(const std::string& name, const std::vector<double>& values,
                         npy::ByteOrder order = npy::ByteOrder::little, std::vector<std::int64_t> shape = {}) {
     npy::Array a;
-    a.type = npy::FloatType::f64;
+    a.type = npy::ElementType::f64;
     a.byte_order = order;
-    a.shape = shape_of(values, shape);
+    a.shape = shape_of(values.size(), shape);
     for (const double v : values) {
       auto b = std::bit_cast<std::array<unsigned char, 8>>(v);
       if (order == npy::ByteOrder::big) std::reverse(b.begin(), b.end());
@@ -58,33 +47,6 @@ class CliLoss : public ::testing::Test {
     npy::write(path(name), a);
     return path(name);
   }
-
-  static std::vector<std::int64_t> shape_of(const std::vector<double>& values, std::vector<std::int64_t> shape) {
-    return shape.empty() ? std::vector<std::int64_t>{static_cast<std::int64_t>(values.size())} : shape;
-  }
-
-  void put(const std::string& name, const std::string& text) const { dir_.put(name, text); }
-  std::string contents(const std::string& name) const { return dir_.contents(name); }
-  std::vector<std::string> listing() const { return dir_.listing(); }
-
-  int run(const std::vector<std::string>& args) {
-    out_.str("");
-    err_.str("");
-    return cli::run(args, out_, err_);
-  }
-
-  // Runs and expects exit status 2 with `needle` in the error message.
-  void expect_bad_input(const std::vector<std::string>& args, const std::string& needle) {
-    std::string command;
-    for (const auto& a : args) command += a + " ";
-    EXPECT_EQ(run(args), cli::kExitBadInput) << command << "\nstderr: " << err_.str();
-    EXPECT_NE(err_.str().find(needle), std::string::npos)
-        << command << "\nstderr: " << err_.str() << "\nexpected to contain: " << needle;
-  }
-
-  testing::TestDirectory dir_;
-  std::ostringstream out_;
-  std::ostringstream err_;
 };
 
 // The seed's definitions, evaluated naively in long double: accurate for
@@ -138,7 +100,7 @@ TEST_F(CliLoss, MatchesAnIndependentComputationOnFloat32) {
       // within half an ulp of the exact value (plus the long double's own error).
       EXPECT_EQ(json["input_dtype"], (nlohmann::json{{"logits", "f32"}, {"targets", "f32"}}));
       const npy::Array g = npy::read(path("g.npy"));
-      ASSERT_EQ(g.type, npy::FloatType::f32);
+      ASSERT_EQ(g.type, npy::ElementType::f32);
       ASSERT_EQ(g.size(), static_cast<std::int64_t>(n));
       for (std::size_t i = 0; i < n; ++i) {
         const double exact = static_cast<double>(grads[i]);
@@ -176,12 +138,12 @@ TEST_F(CliLoss, Float16InputsGiveAFloat16GradientAndAScalarLossFile) {
   EXPECT_EQ(json["dtype"], "f16");
   EXPECT_EQ(json["input_dtype"], (nlohmann::json{{"logits", "f16"}, {"targets", "f16"}}));
   const npy::Array g = npy::read(path("g.npy"));
-  EXPECT_EQ(g.type, npy::FloatType::f16);
+  EXPECT_EQ(g.type, npy::ElementType::f16);
   EXPECT_EQ(npy::load_as_double(g, 0), -0.125);  // (½ − 1)·¼
   // The reduced loss as a 0-d float64 array: the printed double, exactly.
   const npy::Array l = npy::read(path("l.npy"));
   EXPECT_TRUE(l.shape.empty());
-  EXPECT_EQ(l.type, npy::FloatType::f64);
+  EXPECT_EQ(l.type, npy::ElementType::f64);
   ASSERT_EQ(l.size(), 1);
   EXPECT_EQ(npy::load_as_double(l, 0), json["loss"].get<double>());
 }
@@ -201,7 +163,7 @@ TEST_F(CliLoss, BadInputsExitTwoWithAMessageNamingTheProblem) {
   const std::string y_short = write_array("y2.npy", DType::f32, {1.0, 0.0});
   const std::string y_bad = write_array("ybad.npy", DType::f32, {1.0, 1.5, 0.0});
 
-  // A file that is not .npy, one with a dtype we do not take, one cut short.
+  // A file that is not .npy, integers where floats are expected, one cut short.
   const std::string not_npy = path("text.npy");
   { std::ofstream(not_npy) << "z,y\n1,2\n"; }
   npy::Array i4;
@@ -219,7 +181,9 @@ TEST_F(CliLoss, BadInputsExitTwoWithAMessageNamingTheProblem) {
   { std::ofstream(truncated_path, std::ios::binary).write(reinterpret_cast<const char*>(truncated.data()), static_cast<std::streamsize>(truncated.size())); }
 
   expect_bad_input({"loss", "--logits", not_npy, "--targets", yf}, "not a .npy file");
-  expect_bad_input({"loss", "--logits", i4_path, "--targets", yf}, i4_path + ": unsupported dtype '<i4'");
+  expect_bad_input({"loss", "--logits", i4_path, "--targets", yf},
+                   i4_path + ": holds i32 integers where floats are expected");
+  expect_bad_input({"loss", "--logits", zf, "--targets", i4_path}, i4_path + ": holds i32 integers");
   expect_bad_input({"loss", "--logits", truncated_path, "--targets", yf}, "truncated .npy file");
   expect_bad_input({"loss", "--logits", zf, "--targets", y_short}, "shape (3,) but targets");
   expect_bad_input({"loss", "--logits", zf, "--targets", y_bad}, "targets[1] = 1.5");
@@ -305,7 +269,7 @@ TEST_F(CliLoss, Bfloat16ComputationWritesItsGradientAsFloat32) {
       << err_.str();
   EXPECT_EQ(nlohmann::json::parse(out_.str())["dtype"], "bf16");
   const npy::Array g = npy::read(path("g.npy"));
-  EXPECT_EQ(g.type, npy::FloatType::f32);
+  EXPECT_EQ(g.type, npy::ElementType::f32);
   EXPECT_EQ(npy::load_as_double(g, 0), -0.5);
 }
 

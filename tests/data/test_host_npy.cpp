@@ -1,5 +1,6 @@
 // .npy parsing and writing: round trips, files as NumPy writes them (float16,
-// float32, float64, either byte order), a clear InputError for every
+// float32, float64, either byte order; int32 and int64 class indices,
+// little-endian), a clear InputError for every
 // malformed, unsupported or truncated file; and the conversion to a
 // computation's dtype: byte swaps, one rounding to nearest even, overflow.
 #include <gtest/gtest.h>
@@ -56,7 +57,7 @@ void expect_rejected(const std::vector<unsigned char>& contents, const std::stri
 TEST(HostNpy, ParsesTheHeaderNumPyWrites) {
   const auto file = npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }     ", floats({1, -2, 0.5f}));
   const npy::Array a = npy::parse(file, "input.npy");
-  EXPECT_EQ(a.type, npy::FloatType::f32);
+  EXPECT_EQ(a.type, npy::ElementType::f32);
   EXPECT_EQ(a.byte_order, npy::ByteOrder::little);
   EXPECT_EQ(a.shape, std::vector<std::int64_t>{3});
   ASSERT_EQ(a.size(), 3);
@@ -101,7 +102,9 @@ TEST(HostNpy, RejectsBadMagicAndVersion) {
 
 TEST(HostNpy, RejectsDtypesItDoesNotTake) {
   // '<f16' is NumPy's 16-byte long double, not float16; '=' appears only in memory.
-  for (const std::string descr : {"<i4", "|b1", "<c8", "<f16", "=f4", "|f4", "<V8", "f4"}) {
+  // Integers other than little-endian int32 and int64 are refused too ('<u4' unsigned, '|i1' one byte).
+  for (const std::string descr : {"<i2", "<u4", "<u8", "|i1", "=i8", "i4", "|b1", "<c8", "<f16", "=f4", "|f4", "<V8",
+                                  "f4"}) {
     expect_rejected(npy_file("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (1,)}", floats({1})),
                     "unsupported dtype '" + descr + "'");
   }
@@ -145,7 +148,7 @@ TEST(HostNpy, BFloat16IsWrittenAsFloat32) {
   store_from_double(b.data(), DType::bf16, 0, 1.5);
   store_from_double(b.data(), DType::bf16, 1, -0x1p100);
   const npy::Array a = npy::from_dtype(b, DType::bf16, {2});
-  EXPECT_EQ(a.type, npy::FloatType::f32);
+  EXPECT_EQ(a.type, npy::ElementType::f32);
   EXPECT_EQ(npy::load_as_double(a, 0), 1.5);
   EXPECT_EQ(npy::load_as_double(a, 1), -0x1p100);
 }
@@ -198,7 +201,7 @@ TEST(HostNpy, ParsesFloat64AndBigEndianFilesAsNumPyWritesThem) {
   const auto le8 = numpy_saved("<f8", 3, f64({1.0, -2.5, 0.1}));
   ASSERT_EQ(le8.size(), 128u + 24u);  // NumPy's header for this array is 128 bytes
   const npy::Array a = npy::parse(le8, "z.npy");
-  EXPECT_EQ(a.type, npy::FloatType::f64);
+  EXPECT_EQ(a.type, npy::ElementType::f64);
   EXPECT_EQ(a.byte_order, npy::ByteOrder::little);
   EXPECT_EQ(a.descr(), "<f8");
   EXPECT_EQ(npy::load_as_double(a, 2), 0.1);
@@ -211,13 +214,13 @@ TEST(HostNpy, ParsesFloat64AndBigEndianFilesAsNumPyWritesThem) {
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(npy::load_as_double(b8, i), npy::load_as_double(a, i));
 
   const npy::Array b4 = npy::parse(numpy_saved(">f4", 2, {0x3f, 0x80, 0x00, 0x00, 0xc0, 0x20, 0x00, 0x00}), "b4.npy");
-  EXPECT_EQ(b4.type, npy::FloatType::f32);
+  EXPECT_EQ(b4.type, npy::ElementType::f32);
   EXPECT_EQ(b4.descr(), ">f4");
   EXPECT_EQ(npy::load_as_double(b4, 0), 1.0);
   EXPECT_EQ(npy::load_as_double(b4, 1), -2.5);
 
   const npy::Array b2 = npy::parse(numpy_saved(">f2", 2, {0x3c, 0x00, 0xc1, 0x00}), "b2.npy");
-  EXPECT_EQ(b2.type, npy::FloatType::f16);
+  EXPECT_EQ(b2.type, npy::ElementType::f16);
   EXPECT_EQ(npy::load_as_double(b2, 0), 1.0);
   EXPECT_EQ(npy::load_as_double(b2, 1), -2.5);
 
@@ -230,6 +233,63 @@ TEST(HostNpy, SerializeKeepsTypeAndByteOrder) {
   const npy::Array b = npy::parse(npy::serialize(a), "round-trip");
   EXPECT_EQ(b.descr(), ">f8");
   EXPECT_EQ(b.bytes, a.bytes);
+}
+
+// ---- Integer files: class indices ------------------------------------------
+// np.save('t.npy', np.array([3, -100, 0])) writes '<i8' on a little-endian
+// machine; .astype(np.int32) writes '<i4'.
+
+TEST(HostNpy, ParsesLittleEndianInt32AndInt64AsNumPyWritesThem) {
+  const npy::Array a = npy::parse(numpy_saved("<i8", 3, encoded<std::int64_t>({3, -100, 0x123456789ab}, false)),
+                                  "t.npy");
+  EXPECT_EQ(a.type, npy::ElementType::i64);
+  EXPECT_TRUE(npy::is_integer(a.type));
+  EXPECT_EQ(a.descr(), "<i8");
+  EXPECT_EQ(a.shape, std::vector<std::int64_t>{3});
+  EXPECT_EQ(npy::load_as_int64(a, 0), 3);
+  EXPECT_EQ(npy::load_as_int64(a, 1), -100);
+  EXPECT_EQ(npy::load_as_int64(a, 2), 0x123456789ab);  // beyond 32 bits
+
+  const npy::Array b = npy::parse(numpy_saved("<i4", 2, encoded<std::int32_t>({7, -2147483647 - 1}, false)), "t.npy");
+  EXPECT_EQ(b.type, npy::ElementType::i32);
+  EXPECT_EQ(npy::element_size(b.type), 4u);
+  EXPECT_EQ(npy::load_as_int64(b, 0), 7);
+  EXPECT_EQ(npy::load_as_int64(b, 1), -2147483648LL);  // sign-extended
+
+  // Multi-dimensional and round-tripped through serialize, as the tests write them.
+  const npy::Array c = npy::parse(
+      npy_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 1)}", encoded<std::int32_t>({1, 2}, false)),
+      "t.npy");
+  EXPECT_EQ(c.shape, (std::vector<std::int64_t>{2, 1}));
+  const npy::Array d = npy::parse(npy::serialize(c), "round-trip");
+  EXPECT_EQ(d.descr(), "<i4");
+  EXPECT_EQ(d.bytes, c.bytes);
+}
+
+TEST(HostNpy, RejectsBigEndianIntegersFortranOrderAndTruncatedIntegerFiles) {
+  expect_rejected(numpy_saved(">i8", 1, encoded<std::int64_t>({1}, true)),
+                  "unsupported dtype '>i8': lossbench reads integers little-endian only");
+  expect_rejected(numpy_saved(">i4", 1, encoded<std::int32_t>({1}, true)), "astype('<i4')");
+  expect_rejected(npy_file("{'descr': '<i8', 'fortran_order': True, 'shape': (1,)}", encoded<std::int64_t>({1}, false)),
+                  "Fortran-order");
+  const auto whole = numpy_saved("<i8", 3, encoded<std::int64_t>({1, 2, 3}, false));
+  expect_rejected({whole.begin(), whole.end() - 5}, "truncated .npy file: shape (3,) of i64 needs 24 data bytes");
+  const auto whole32 = numpy_saved("<i4", 3, encoded<std::int32_t>({1, 2, 3}, false));
+  expect_rejected({whole32.begin(), whole32.end() - 4}, "truncated .npy file: shape (3,) of i32 needs 12 data bytes");
+}
+
+TEST(HostNpy, IntegerAndFloatArraysAreNotReadAsEachOther) {
+  const npy::Array ints = npy::parse(numpy_saved("<i4", 1, encoded<std::int32_t>({1}, false)), "t.npy");
+  EXPECT_THROW(npy::load_as_double(ints, 0), InputError);
+  EXPECT_THROW(npy::load_as_int64(npy::parse(numpy_saved("<f8", 1, f64({1.0})), "z.npy"), 0), InputError);
+  // Converting class indices to a compute dtype is the caller's mistake, named with the file.
+  try {
+    npy::to_dtype(ints, DType::f32, "t.npy");
+    ADD_FAILURE() << "converted int32 to f32";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.npy: holds i32 integers where floats are expected"), std::string::npos)
+        << e.what();
+  }
 }
 
 // ---- Conversion to the computation's dtype --------------------------------

@@ -138,7 +138,7 @@ const T& require_key(const std::map<std::string, HeaderValue>& dict, const std::
 static_assert(std::endian::native == std::endian::little, "lossbench assumes a little-endian host");
 
 struct Descr {
-  FloatType type;
+  ElementType type;
   ByteOrder byte_order;
 };
 
@@ -146,13 +146,23 @@ Descr parse_descr(const std::string& descr, std::string_view source) {
   // NumPy writes '<' or '>' for these types ('=' and '|' only in memory or for single bytes).
   if (descr.size() == 3 && (descr[0] == '<' || descr[0] == '>') && descr[1] == 'f') {
     const ByteOrder order = descr[0] == '<' ? ByteOrder::little : ByteOrder::big;
-    if (descr[2] == '2') return {FloatType::f16, order};
-    if (descr[2] == '4') return {FloatType::f32, order};
-    if (descr[2] == '8') return {FloatType::f64, order};
+    if (descr[2] == '2') return {ElementType::f16, order};
+    if (descr[2] == '4') return {ElementType::f32, order};
+    if (descr[2] == '8') return {ElementType::f64, order};
+  }
+  if (descr.size() == 3 && (descr[0] == '<' || descr[0] == '>') && descr[1] == 'i' &&
+      (descr[2] == '4' || descr[2] == '8')) {
+    // Class indices go to the backends as the file stores them, so they
+    // must already be in the host's (little-endian) order.
+    if (descr[0] == '>') {
+      fail(source, "unsupported dtype '" + descr + "': lossbench reads integers little-endian only ('<i4', '<i8'); "
+                   "save them with array.astype('<i" + descr[2] + "')");
+    }
+    return {descr[2] == '4' ? ElementType::i32 : ElementType::i64, ByteOrder::little};
   }
   fail(source, "unsupported dtype '" + descr +
                    "': lossbench reads float16, float32 or float64 ('<f2', '<f4', '<f8', or big-endian '>f2', "
-                   "'>f4', '>f8')");
+                   "'>f4', '>f8') and int32 or int64 class indices ('<i4', '<i8')");
 }
 
 // Element i's bytes in the host's (little-endian) order.
@@ -164,35 +174,42 @@ void load_element(const Array& array, std::size_t i, unsigned char (&out)[Size])
 
 }  // namespace
 
-std::size_t float_type_size(FloatType type) {
+std::size_t element_size(ElementType type) {
   switch (type) {
-    case FloatType::f16: return 2;
-    case FloatType::f32: return 4;
-    case FloatType::f64: return 8;
+    case ElementType::f16: return 2;
+    case ElementType::f32: return 4;
+    case ElementType::f64: return 8;
+    case ElementType::i32: return 4;
+    case ElementType::i64: return 8;
   }
-  throw InputError("float_type_size: unknown type value " + std::to_string(static_cast<int>(type)));
+  throw InputError("element_size: unknown type value " + std::to_string(static_cast<int>(type)));
 }
 
-std::string_view to_string(FloatType type) {
+bool is_integer(ElementType type) { return type == ElementType::i32 || type == ElementType::i64; }
+
+std::string_view to_string(ElementType type) {
   switch (type) {
-    case FloatType::f16: return "f16";
-    case FloatType::f32: return "f32";
-    case FloatType::f64: return "f64";
+    case ElementType::f16: return "f16";
+    case ElementType::f32: return "f32";
+    case ElementType::f64: return "f64";
+    case ElementType::i32: return "i32";
+    case ElementType::i64: return "i64";
   }
   return "unknown";
 }
 
-FloatType float_type_of(DType dtype) {
+ElementType float_type_of(DType dtype) {
   switch (dtype) {
-    case DType::f32: return FloatType::f32;
-    case DType::f16: return FloatType::f16;
+    case DType::f32: return ElementType::f32;
+    case DType::f16: return ElementType::f16;
     case DType::bf16: break;
   }
   throw InputError(".npy has no standard bfloat16 dtype: write float32 or float16 instead");
 }
 
 std::string Array::descr() const {
-  return std::string(byte_order == ByteOrder::little ? "<" : ">") + "f" + std::to_string(float_type_size(type));
+  return std::string(byte_order == ByteOrder::little ? "<" : ">") + (is_integer(type) ? "i" : "f") +
+         std::to_string(element_size(type));
 }
 
 std::int64_t Array::size() const {
@@ -245,7 +262,7 @@ Array parse(std::span<const unsigned char> contents, std::string_view source) {
   }
   array.shape = require_key<std::vector<std::int64_t>>(dict, "shape", "a tuple", source);
 
-  const auto item_size = static_cast<std::int64_t>(float_type_size(array.type));
+  const auto item_size = static_cast<std::int64_t>(element_size(array.type));
   std::int64_t elements = 1;
   for (const std::int64_t d : array.shape) {
     if (d != 0 && elements > std::numeric_limits<std::int64_t>::max() / item_size / d) {
@@ -279,29 +296,56 @@ Array read(const std::filesystem::path& path) {
 
 double load_as_double(const Array& array, std::size_t i) {
   switch (array.type) {
-    case FloatType::f16: {
+    case ElementType::f16: {
       unsigned char b[2];
       load_element(array, i, b);
       return half_to_float(Half{static_cast<std::uint16_t>(b[0] | b[1] << 8)});
     }
-    case FloatType::f32: {
+    case ElementType::f32: {
       unsigned char b[4];
       load_element(array, i, b);
       return std::bit_cast<float>(b);
     }
-    case FloatType::f64: {
+    case ElementType::f64: {
       unsigned char b[8];
       load_element(array, i, b);
       return std::bit_cast<double>(b);
     }
+    case ElementType::i32:
+    case ElementType::i64: break;
   }
-  throw InputError("npy::load_as_double: unknown type value " + std::to_string(static_cast<int>(array.type)));
+  throw InputError("npy::load_as_double: the array holds " + std::string(to_string(array.type)) +
+                   " values, not floats (see load_as_int64)");
+}
+
+std::int64_t load_as_int64(const Array& array, std::size_t i) {
+  switch (array.type) {
+    case ElementType::i32: {
+      unsigned char b[4];
+      load_element(array, i, b);
+      return std::bit_cast<std::int32_t>(b);
+    }
+    case ElementType::i64: {
+      unsigned char b[8];
+      load_element(array, i, b);
+      return std::bit_cast<std::int64_t>(b);
+    }
+    case ElementType::f16:
+    case ElementType::f32:
+    case ElementType::f64: break;
+  }
+  throw InputError("npy::load_as_int64: the array holds " + std::string(to_string(array.type)) +
+                   " values, not integers (see load_as_double)");
 }
 
 std::vector<unsigned char> to_dtype(const Array& array, DType dtype, std::string_view source, Overflow overflow) {
+  if (is_integer(array.type)) {
+    fail(source, "holds " + std::string(to_string(array.type)) +
+                     " integers where floats are expected (float16, float32 or float64)");
+  }
   const auto n = static_cast<std::size_t>(array.size());
-  const bool same_type = (array.type == FloatType::f32 && dtype == DType::f32) ||
-                         (array.type == FloatType::f16 && dtype == DType::f16);
+  const bool same_type = (array.type == ElementType::f32 && dtype == DType::f32) ||
+                         (array.type == ElementType::f16 && dtype == DType::f16);
   if (same_type && array.byte_order == ByteOrder::little) return array.bytes;
   std::vector<unsigned char> out(n * dtype_size(dtype));
   if (same_type) {  // big-endian: the same bits, each element's bytes reversed
@@ -332,7 +376,7 @@ Array from_dtype(std::vector<unsigned char> bytes, DType dtype, std::vector<std:
   array.shape = std::move(shape);
   if (dtype == DType::bf16) {
     const std::size_t n = bytes.size() / dtype_size(DType::bf16);
-    array.type = FloatType::f32;
+    array.type = ElementType::f32;
     array.bytes.resize(n * 4);
     for (std::size_t i = 0; i < n; ++i) {
       store_from_double(array.bytes.data(), DType::f32, i, lossbench::load_as_double(bytes.data(), DType::bf16, i));
@@ -353,7 +397,7 @@ std::vector<unsigned char> serialize(const Array& array) {
   header.append((64 - unpadded % 64) % 64, ' ');
   header.push_back('\n');
   if (header.size() > 0xffff) throw InputError("shape " + shape_to_string(array.shape) + " makes too long a header");
-  const auto expected = static_cast<std::size_t>(array.size()) * float_type_size(array.type);
+  const auto expected = static_cast<std::size_t>(array.size()) * element_size(array.type);
   if (array.bytes.size() != expected) {
     throw InputError("npy::serialize: shape " + shape_to_string(array.shape) + " needs " +
                      std::to_string(expected) + " bytes but the array holds " + std::to_string(array.bytes.size()));
