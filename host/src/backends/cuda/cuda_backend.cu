@@ -59,7 +59,7 @@ const BackendEntry& cuda_backend() {
       .host_addressable = false,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = fused_loss_cuda,
-      .softmax_loss_workspace = softmax_loss_cuda_workspace,
+      .softmax_loss_workspace = kernels::softmax_loss_workspace_bytes,
       .softmax_loss = softmax_loss_cuda,
       .gaussian_nll_workspace = nullptr,
       .gaussian_nll = nullptr,

@@ -6,7 +6,6 @@
 namespace lossbench::detail {
 
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream);
-std::size_t softmax_loss_cuda_workspace(const SoftmaxLossCall& call);
 void softmax_loss_cuda(const SoftmaxLossCall& call, void* workspace, void* stream);
 void train_step_cuda(const TrainStepCall& call, void* workspace, void* stream);
 void evaluate_cuda(const EvaluateCall& call, void* workspace, void* stream);

@@ -18,7 +18,7 @@ const BackendEntry& cuda_backend() {
       .host_addressable = false,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = nullptr,
-      .softmax_loss_workspace = nullptr,
+      .softmax_loss_workspace = kernels::softmax_loss_workspace_bytes,
       .softmax_loss = nullptr,
       .gaussian_nll_workspace = nullptr,
       .gaussian_nll = nullptr,

@@ -9,10 +9,6 @@
 
 namespace lossbench::detail {
 
-std::size_t softmax_loss_cuda_workspace(const SoftmaxLossCall& call) {
-  return kernels::softmax_loss_workspace_bytes(call);
-}
-
 void softmax_loss_cuda(const SoftmaxLossCall& call, void* workspace, void* stream) {
   const nvtx3::scoped_range range{"lossbench::softmax_loss"};
   int device = 0;

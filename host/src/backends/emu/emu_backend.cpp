@@ -16,7 +16,7 @@ const BackendEntry& emu_backend() {
       .host_addressable = true,
       .fused_loss_workspace = kernels::fused_loss_workspace_bytes,
       .fused_loss = fused_loss_emu,
-      .softmax_loss_workspace = softmax_loss_emu_workspace,
+      .softmax_loss_workspace = kernels::softmax_loss_workspace_bytes,
       .softmax_loss = softmax_loss_emu,
       .gaussian_nll_workspace = nullptr,
       .gaussian_nll = nullptr,

@@ -6,7 +6,6 @@
 namespace lossbench::detail {
 
 void fused_loss_emu(const FusedLossCall& call, void* workspace, void* stream);
-std::size_t softmax_loss_emu_workspace(const SoftmaxLossCall& call);
 void softmax_loss_emu(const SoftmaxLossCall& call, void* workspace, void* stream);
 void train_step_emu(const TrainStepCall& call, void* workspace, void* stream);
 void evaluate_emu(const EvaluateCall& call, void* workspace, void* stream);

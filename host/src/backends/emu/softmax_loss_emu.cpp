@@ -5,10 +5,6 @@
 
 namespace lossbench::detail {
 
-std::size_t softmax_loss_emu_workspace(const SoftmaxLossCall& call) {
-  return kernels::softmax_loss_workspace_bytes(call);
-}
-
 void softmax_loss_emu(const SoftmaxLossCall& call, void* workspace, void*) {
   // The pretend device of fused_loss_emu: up to 8 resident blocks, so that
   // several blocks share the tiles and the last-block reduction is exercised.

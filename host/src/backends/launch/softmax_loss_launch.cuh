@@ -21,11 +21,6 @@
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-/// Bytes of workspace a call needs on emu and cuda (zeroed once by the caller).
-inline std::size_t softmax_loss_workspace_bytes(const SoftmaxLossCall& call) {
-  return softmax_workspace_layout(softmax_tile_count(call.rows, call.classes)).total_bytes;
-}
-
 /// What the reduction divides the summed loss by: PyTorch's meaning of each
 /// reduction (softmax_loss.hpp), a fixed number or the rows not ignored
 /// (known only on the device for class indices).
