@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kernels/loss/fused_loss_tiling.hpp"
+#include "kernels/loss/gaussian_nll_tiling.hpp"
 #include "kernels/train/train_step_tiling.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/train/train_step.hpp"
@@ -15,6 +16,11 @@ namespace lossbench::kernels {
 /// One float partial per tile and a counter; nothing for reduction none.
 inline std::size_t fused_loss_workspace_bytes(std::int64_t n, Reduction reduction) {
   return reduction == Reduction::none ? 0 : fused_loss_workspace_layout(n).total_bytes;
+}
+
+/// One float partial per tile and a counter; nothing for reduction none.
+inline std::size_t gaussian_nll_workspace_bytes(std::int64_t n, Reduction reduction) {
+  return reduction == Reduction::none ? 0 : gaussian_nll_workspace_layout(n).total_bytes;
 }
 
 /// Per-block partials of dW, db and the loss.
