@@ -9,8 +9,9 @@
 // BlockReduce sums the threads, and the tile's partial goes to
 // tile_partials[tile]. The last block to finish (a ticket from an atomic counter on
 // integers, never floats) sums the partials in double in a fixed order that
-// depends only on the number of tiles, and writes the reduced loss. So the
-// result has the same bits on every run and for every grid size.
+// depends only on the number of tiles (last_block_sum.cuh), and writes the
+// reduced loss. So the result has the same bits on every run and for every
+// grid size.
 //
 // Bytes per element (T = storage type, 4 or 2 bytes):
 //   forward only, reduced:        read z, y            = 2·sizeof(T)
@@ -21,6 +22,7 @@
 
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/common/element_types.cuh"
+#include "kernels/common/last_block_sum.cuh"
 #include "kernels/loss/fused_loss_tiling.hpp"
 #include "kernels/loss/loss_math.cuh"
 
@@ -113,35 +115,11 @@ __device__ __forceinline__ float process_tile_by_element(const FusedLossParams<T
   return sum;
 }
 
-// Called by every block after its tiles: the last block to arrive sums all
-// tile partials in double, in an order fixed by the tile count alone.
-template <class T, class TempStorage>
-__device__ __forceinline__ void finish_reduction(const FusedLossParams<T>& p, std::int64_t num_tiles,
-                                                 TempStorage& temp, bool& is_last_block, int thread) {
-  __threadfence();  // make this block's tile partials visible before taking a ticket
-  if (thread == 0) {
-    const unsigned int ticket = atomicAdd(p.blocks_done, 1u);
-    is_last_block = ticket == gridDim.x - 1;
-  }
-  __syncthreads();
-  if (!is_last_block) return;
-  __threadfence();
-  // volatile: read what the other blocks wrote, not a copy cached in this SM's L1.
-  const volatile float* partials = p.tile_partials;
-  double sum = 0.0;
-  for (std::int64_t t = thread; t < num_tiles; t += kBlockThreads) sum += partials[t];
-  const double total = cub::BlockReduce<double, kBlockThreads>(temp.as_double).Sum(sum);
-  if (thread == 0) {
-    *p.reduced_loss = total * p.reduction_multiplier;
-    *p.blocks_done = 0;  // ready for the next launch without a memset
-  }
-}
-
 template <class Loss, class T, bool kWriteGrad, bool kWriteElementLoss, bool kReduce>
 __global__ void __launch_bounds__(kBlockThreads, kMinBlocksPerSm) fused_loss_kernel(FusedLossParams<T> p) {
   union SharedStorage {
     typename cub::BlockReduce<float, kBlockThreads>::TempStorage as_float;
-    typename cub::BlockReduce<double, kBlockThreads>::TempStorage as_double;
+    LastBlockSumStorage<kBlockThreads> as_double;
   };
   LOSSBENCH_SHARED(SharedStorage, temp);
   LOSSBENCH_SHARED(bool, is_last_block);
@@ -161,7 +139,14 @@ __global__ void __launch_bounds__(kBlockThreads, kMinBlocksPerSm) fused_loss_ker
       __syncthreads();  // temp is reused by the next tile's reduction
     }
   }
-  if constexpr (kReduce) finish_reduction(p, num_tiles, temp, is_last_block, thread);
+  if constexpr (kReduce) {
+    double total = 0.0;
+    if (sum_partials_in_last_block<kBlockThreads>(p.tile_partials, num_tiles, p.blocks_done, temp.as_double,
+                                                  is_last_block, thread, total) &&
+        thread == 0) {
+      *p.reduced_loss = total * p.reduction_multiplier;
+    }
+  }
 }
 
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE

@@ -30,4 +30,16 @@ double gaussian_nll_grad_var_error_bound(const GaussianNllBoundInput& e, double 
          kFloatMathUnderflow;
 }
 
+double gaussian_nll_output_error_bound(double float_bound, double ref, double multiplier, DType dtype) {
+  const double scaled = std::fabs(multiplier * ref);
+  const double scaling = multiplier == 1.0 ? 0.0 : float_gamma(2.0) * scaled + kFloatMathUnderflow;
+  return std::fabs(multiplier) * float_bound + scaling + output_rounding(dtype) * scaled + output_underflow(dtype);
+}
+
+double gaussian_nll_reduced_loss_error_bound(double sum_of_loss_bounds, double sum_of_abs_losses, std::int64_t n,
+                                             Reduction reduction) {
+  const double sums = float_gamma(kGaussianNllFloatSumDepth) + static_cast<double>(n) * 0x1p-53;
+  return (sum_of_loss_bounds + sums * sum_of_abs_losses) * reduction_multiplier(reduction, n);
+}
+
 }  // namespace lossbench

@@ -56,8 +56,13 @@ struct GaussianNllCall {
 };
 
 /// Bytes of workspace a call of n elements with `reduction` needs on
-/// `backend` (none on ref). Throws InputError for n < 0 or an unknown
-/// reduction, BackendError "backend X cannot run gaussian_nll" where it has no kernel.
+/// `backend` (none on ref, none for reduction none): on emu and cuda one
+/// float per tile of 4096 elements plus a counter, on cpu one double per
+/// tile of 8192 elements. Zero the workspace once after allocating it; every
+/// call leaves it zeroed again for the next. Calls that may run concurrently
+/// need separate workspaces. Asks nothing of the device. Throws InputError
+/// for n < 0 or an unknown reduction, BackendError "backend X cannot run
+/// gaussian_nll" where it has no kernel.
 std::size_t gaussian_nll_workspace_size(std::int64_t n, Reduction reduction, Backend backend);
 
 /// Checks the call and throws InputError naming the first problem: an unknown
@@ -71,8 +76,11 @@ void validate(const GaussianNllCall& call);
 void validate_gaussian_nll_var(const GaussianNllCall& call);
 
 /// Validates, then computes on `backend`. Where the backend's memory is host
-/// memory (ref) var is checked first. Throws InputError for a bad call,
-/// BackendError when the backend is unavailable or cannot run gaussian_nll.
+/// memory (ref, emu, cpu) var is checked first; on cuda it is not read on
+/// the host, and a negative var is clamped to eps like any var below it.
+/// The reduced loss has the same bits for every grid size (emu, cuda) and
+/// thread count (cpu). Throws InputError for a bad call, BackendError when
+/// the backend is unavailable or cannot run gaussian_nll.
 void gaussian_nll(const GaussianNllCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
                   void* stream = nullptr);
 

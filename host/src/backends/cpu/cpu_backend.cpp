@@ -19,8 +19,8 @@ const BackendEntry& cpu_backend() {
       .fused_loss = fused_loss_cpu,
       .softmax_loss_workspace = softmax_loss_cpu_workspace,
       .softmax_loss = softmax_loss_cpu,
-      .gaussian_nll_workspace = nullptr,
-      .gaussian_nll = nullptr,
+      .gaussian_nll_workspace = gaussian_nll_cpu_workspace,
+      .gaussian_nll = gaussian_nll_cpu,
       // Any d (a tile's rows are staged in memory of its own); k within the
       // register blocks of train_tile_simd.hpp.
       .train_step_limits = {std::numeric_limits<int>::max(), kCpuMaxOutputs},

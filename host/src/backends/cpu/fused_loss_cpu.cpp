@@ -3,8 +3,9 @@
 //
 // Bytes per element as on the GPU (fused_loss.cuh): read z and y, write g
 // (and ℓ for reduction none). The reduced loss: each tile sums its losses
-// per lane in float over runs of kFloatRun vectors, then in double, and
-// writes one double partial; the partials are added in tile order in double.
+// per lane in float over runs of kFloatRun vectors, then in double
+// (tile_loss_sum_simd.hpp), and writes one double partial; the partials are
+// added in tile order in double.
 // The partial of a tile depends on the tile alone, so the result has the same
 // bits for every thread count (and, on one CPU, every run).
 //
@@ -21,6 +22,7 @@
 #include "backends/cpu/loss_math_simd.hpp"
 #include "backends/cpu/parallel_tiles.hpp"
 #include "backends/cpu/storage_simd.hpp"
+#include "backends/cpu/tile_loss_sum_simd.hpp"
 #include "lossbench/core/loss_kind.hpp"
 
 #ifndef LOSSBENCH_FUSED_LOSS_CPU_CONSTANTS
@@ -29,9 +31,6 @@ namespace lossbench::detail {
 /// 8192 elements: 96 KiB of z, y and g at f32, a share of L2 per tile, and
 /// thousands of tiles at the sizes where threads pay.
 inline constexpr std::int64_t kCpuTileElements = 8192;
-/// Float sums of at most this many losses per lane before they go to double:
-/// Higham's γ_16 ≈ 1e-6, well inside the reduced loss's 1e-5 bound.
-inline constexpr int kFloatRun = 16;
 
 /// Everything a tile needs, the same for every target.
 struct CpuLossArgs {
@@ -63,15 +62,6 @@ HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, 
   }
 }
 
-// sum + v's lanes, in lane order, in double.
-template <class D>
-HWY_INLINE double AddLanesAsDoubles(D d, double sum, hn::Vec<D> v) {
-  HWY_ALIGN float lanes[hn::MaxLanes(d)];
-  hn::Store(v, d, lanes);
-  for (std::size_t j = 0; j < hn::Lanes(d); ++j) sum += lanes[j];
-  return sum;
-}
-
 // Elements [begin, end) of one tile; returns their loss sum (0 without a
 // reduction). count < lanes only for the call's last vector.
 template <Loss kLoss, class T>
@@ -87,15 +77,9 @@ double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end
     const auto r = EvalAt<kLoss, T>(d, args, i, count);
     if (args.grad != nullptr) StoreFloats<T>(d, hn::Mul(r.grad, multiplier), static_cast<T*>(args.grad) + i, count);
     if (args.elementwise_loss != nullptr) StoreFloats<T>(d, r.loss, static_cast<T*>(args.elementwise_loss) + i, count);
-    if (args.tile_partials == nullptr) continue;
-    float_sum = hn::Add(float_sum, hn::IfThenElseZero(hn::FirstN(d, static_cast<std::size_t>(count)), r.loss));
-    if (++run == kFloatRun) {
-      double_sum = AddLanesAsDoubles(d, double_sum, float_sum);
-      float_sum = hn::Zero(d);
-      run = 0;
-    }
+    if (args.tile_partials != nullptr) AddLosses(d, r.loss, count, float_sum, run, double_sum);
   }
-  return AddLanesAsDoubles(d, double_sum, float_sum);
+  return FinishLossSum(d, float_sum, double_sum);
 }
 
 template <Loss kLoss, class T>

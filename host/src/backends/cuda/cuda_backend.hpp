@@ -7,6 +7,7 @@ namespace lossbench::detail {
 
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream);
 void softmax_loss_cuda(const SoftmaxLossCall& call, void* workspace, void* stream);
+void gaussian_nll_cuda(const GaussianNllCall& call, void* workspace, void* stream);
 void train_step_cuda(const TrainStepCall& call, void* workspace, void* stream);
 void evaluate_cuda(const EvaluateCall& call, void* workspace, void* stream);
 std::size_t unfused_cuda_temp_bytes(std::int64_t n);

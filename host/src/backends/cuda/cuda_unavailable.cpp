@@ -20,7 +20,7 @@ const BackendEntry& cuda_backend() {
       .fused_loss = nullptr,
       .softmax_loss_workspace = kernels::softmax_loss_workspace_bytes,
       .softmax_loss = nullptr,
-      .gaussian_nll_workspace = nullptr,
+      .gaussian_nll_workspace = kernels::gaussian_nll_workspace_bytes,
       .gaussian_nll = nullptr,
       .train_step_limits = kernels::kTrainStepKernelLimits,
       .train_step_workspace = kernels::train_step_workspace_bytes,

@@ -3,8 +3,7 @@
 #include <nvtx3/nvtx3.hpp>
 
 #include "backends/cuda/cuda_backend.hpp"
-#include "backends/cuda/cuda_check.hpp"
-#include "backends/cuda/device_capacity.hpp"
+#include "backends/cuda/kernel_capacity.hpp"
 #include "backends/launch/fused_loss_launch.cuh"
 
 namespace lossbench::detail {
@@ -12,10 +11,8 @@ namespace lossbench::detail {
 void fused_loss_cuda(const FusedLossCall& call, void* workspace, void* stream) {
   // A named range per call for Nsight Systems; costs nothing without a tool attached.
   const nvtx3::scoped_range range{"lossbench::fused_loss"};
-  int device = 0;
-  LOSSBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  const auto capacity_of = [device](auto kernel) {
-    return cached_device_capacity(device, reinterpret_cast<const void*>(kernel), kernels::kBlockThreads, 0);
+  const auto capacity_of = [](auto kernel) {
+    return kernel_capacity(reinterpret_cast<const void*>(kernel), kernels::kBlockThreads);
   };
   kernels::launch_fused_loss(call, workspace, static_cast<cudaStream_t>(stream), capacity_of);
 }

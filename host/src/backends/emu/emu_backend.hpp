@@ -7,6 +7,7 @@ namespace lossbench::detail {
 
 void fused_loss_emu(const FusedLossCall& call, void* workspace, void* stream);
 void softmax_loss_emu(const SoftmaxLossCall& call, void* workspace, void* stream);
+void gaussian_nll_emu(const GaussianNllCall& call, void* workspace, void* stream);
 void train_step_emu(const TrainStepCall& call, void* workspace, void* stream);
 void evaluate_emu(const EvaluateCall& call, void* workspace, void* stream);
 std::size_t unfused_emu_temp_bytes(std::int64_t n);

@@ -7,6 +7,7 @@
 
 #include "kernels/loss/fused_loss_tiling.hpp"
 #include "kernels/loss/softmax_loss_tiling.hpp"
+#include "kernels/loss/gaussian_nll_tiling.hpp"
 #include "kernels/train/train_step_tiling.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
@@ -23,6 +24,11 @@ inline std::size_t fused_loss_workspace_bytes(std::int64_t n, Reduction reductio
 /// (reduction none still counts the rows when asked).
 inline std::size_t softmax_loss_workspace_bytes(const SoftmaxLossCall& call) {
   return softmax_workspace_layout(softmax_tile_count(call.rows, call.classes)).total_bytes;
+}
+
+/// One float partial per tile and a counter; nothing for reduction none.
+inline std::size_t gaussian_nll_workspace_bytes(std::int64_t n, Reduction reduction) {
+  return reduction == Reduction::none ? 0 : gaussian_nll_workspace_layout(n).total_bytes;
 }
 
 /// Per-block partials of dW, db and the loss.

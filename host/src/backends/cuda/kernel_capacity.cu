@@ -1,4 +1,4 @@
-#include "backends/cuda/device_capacity.hpp"
+#include "backends/cuda/kernel_capacity.hpp"
 
 #include <cuda_runtime.h>
 
@@ -10,8 +10,9 @@
 
 namespace lossbench::detail {
 
-kernels::DeviceCapacity cached_device_capacity(int device, const void* kernel, int block_threads,
-                                               std::size_t dynamic_shared) {
+kernels::DeviceCapacity kernel_capacity(const void* kernel, int block_threads, std::size_t dynamic_shared) {
+  int device = 0;
+  LOSSBENCH_CUDA_CHECK(cudaGetDevice(&device));
   static std::mutex mutex;
   static std::map<std::tuple<int, const void*, int, std::size_t>, kernels::DeviceCapacity> cache;
   std::lock_guard lock(mutex);
