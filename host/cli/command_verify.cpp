@@ -8,8 +8,10 @@
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/train/train_step.hpp"
+#include "lossbench/loss/gaussian_nll.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/verify/verify.hpp"
+#include "lossbench/verify/verify_gaussian_nll.hpp"
 #include "lossbench/verify/verify_softmax.hpp"
 #include "lossbench/verify/verify_train_step.hpp"
 
@@ -91,6 +93,33 @@ std::size_t fail_cases(const std::vector<Case>& cases, const char* facility, Bac
   return cases.size();
 }
 
+std::size_t run_gaussian_nll_cases(const std::vector<GaussianNllVerifyCase>& cases, Backend backend,
+                                  std::ostream& out, ProgressTicker& ticker) {
+  if (!has_gaussian_nll(backend)) return fail_cases(cases, "gaussian nll", backend, out, ticker);
+  out << "\ngaussian nll: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/gaussian_nll_bounds.hpp),\n"
+      << "  the largest over the gradients and the loss\n\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-48s %8s %10s %8s %6s  %s\n", "case", "n", "max err", "written", "same",
+                "result");
+  out << line;
+  std::size_t failures = 0;
+  for (const GaussianNllVerifyCase& c : cases) {
+    const GaussianNllVerifyResult r = verify_gaussian_nll_case(c, backend);
+    std::snprintf(line, sizeof line, "%-48s %8lld %10.3g %8s %6s  %s\n", c.name().c_str(),
+                  static_cast<long long>(c.n), r.log.max_error(),
+                  r.log.unwritten_elements() == 0 && r.log.guards_intact() ? "yes" : "NO",
+                  r.log.same_bits() ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
+    out << line;
+    if (!r.passed()) {
+      ++failures;
+      print_failure(out, r.log, c.seed);
+    }
+    ticker.done_one();
+  }
+  return failures;
+}
+
 std::size_t run_softmax_cases(const std::vector<SoftmaxVerifyCase>& cases, Backend backend, std::ostream& out,
                               ProgressTicker& ticker) {
   if (!has_softmax_loss(backend)) return fail_cases(cases, "softmax loss", backend, out, ticker);
@@ -151,8 +180,8 @@ CLI::App* add_verify_command(CLI::App& app, VerifyCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "verify",
       "Check the fused loss kernels (loss × dtype × reduction × option × size × pointer offset), the softmax "
-      "losses (cross-entropy with class indices or probabilities, KL; V from 1 to 131072) and the fused "
-      "training step (loss × batch shape × alignment of X) against the double-precision CPU reference, that "
+      "losses (cross-entropy with class indices or probabilities, KL; V from 1 to 131072), the Gaussian NLL "
+      "and the fused training step (loss × batch shape × alignment of X) against the double-precision CPU reference, that "
       "every output element is written and nothing next to it, and that two runs give the same bits. Exits 0 "
       "when every case passes, 3 when one fails (its first few mismatches are printed), 2 on bad input, 1 when "
       "the backend cannot run.");
@@ -197,7 +226,11 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   for (const SoftmaxVerifyCase& c : standard_softmax_verify_cases(options.quick, options.seed)) {
     if (selected(c, options.filter)) softmax_cases.push_back(c);
   }
-  const std::size_t total = loss_cases.size() + softmax_cases.size() + train_cases.size();
+  std::vector<GaussianNllVerifyCase> gaussian_cases;
+  for (const GaussianNllVerifyCase& c : standard_gaussian_nll_cases(options.quick, options.seed)) {
+    if (selected(c, options.filter)) gaussian_cases.push_back(c);
+  }
+  const std::size_t total = loss_cases.size() + softmax_cases.size() + gaussian_cases.size() + train_cases.size();
   if (total == 0) {
     const std::string within =
         beyond_limits > 0 ? " within backend " + std::string(to_string(backend)) + "'s limits" : "";
@@ -205,8 +238,8 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   }
 
   out << "lossbench verify on backend " << to_string(backend) << ": " << total << " cases (" << loss_cases.size()
-      << " fused loss, " << softmax_cases.size() << " softmax loss, " << train_cases.size()
-      << " training step), seed " << options.seed << "\n";
+      << " fused loss, " << softmax_cases.size() << " softmax loss, " << gaussian_cases.size() << " gaussian nll, "
+      << train_cases.size() << " training step), seed " << options.seed << "\n";
   if (beyond_limits > 0) {
     out << beyond_limits << " training-step cases left out: beyond backend " << to_string(backend)
         << "'s limits (d <= " << limits.max_inputs << ", k <= " << limits.max_outputs << ")\n";
@@ -216,6 +249,7 @@ bool run_verify_command(const VerifyCommandOptions& options, std::ostream& out, 
   std::size_t failures = 0;
   if (!loss_cases.empty()) failures += run_loss_cases(loss_cases, backend, out, ticker);
   if (!softmax_cases.empty()) failures += run_softmax_cases(softmax_cases, backend, out, ticker);
+  if (!gaussian_cases.empty()) failures += run_gaussian_nll_cases(gaussian_cases, backend, out, ticker);
   if (!train_cases.empty()) failures += run_train_step_cases(train_cases, backend, out, ticker);
   const std::chrono::duration<double> elapsed = Clock::now() - start;
   out << "\n" << total - failures << " passed, " << failures << " failed (" << elapsed.count() << " s)\n";

@@ -17,14 +17,15 @@ namespace {
 class CliVerify : public testing::CliFixture {};
 
 // Every loss case is named <loss>/<dtype>/<reduction>/...: the three
-// reductions together are the whole fused-loss sweep, and no training case.
+// reductions together are the whole fused-loss sweep (and the softmax and
+// Gaussian NLL sweeps), and no training case.
 TEST_F(CliVerify, CpuBackendPassesTheFusedLossSweep) {
   for (const std::string reduction : {"/none/", "/sum/", "/mean/"}) {
     ASSERT_EQ(run({"verify", "--backend", "cpu", "--quick", "--filter", reduction}), cli::kExitOk)
         << reduction << "\n" << out_.str() << err_.str();
     const std::string out = out_.str();
     EXPECT_EQ(out.rfind("lossbench verify on backend cpu: ", 0), 0u) << out;
-    EXPECT_NE(out.find(" fused loss, 0 training step)"), std::string::npos) << out;
+    EXPECT_NE(out.find(" gaussian nll, 0 training step)"), std::string::npos) << out;
     EXPECT_NE(out.find("bf16" + reduction + "grad-inplace/off=1"), std::string::npos) << out;
     EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
   }

@@ -8,6 +8,11 @@
 
 namespace lossbench {
 
+bool has_gaussian_nll(Backend backend) {
+  const detail::BackendEntry& entry = detail::backend_entry(backend);
+  return entry.gaussian_nll != nullptr && entry.gaussian_nll_workspace != nullptr;
+}
+
 void gaussian_nll(const GaussianNllCall& call, Backend backend, void* workspace, std::size_t workspace_bytes,
                   void* stream) {
   validate(call);

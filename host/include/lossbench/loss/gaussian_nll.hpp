@@ -55,6 +55,9 @@ struct GaussianNllCall {
   float grad_scale = 1.0f;
 };
 
+/// Whether `backend` has gaussian_nll() in this build (available or not).
+bool has_gaussian_nll(Backend backend);
+
 /// Bytes of workspace a call of n elements with `reduction` needs on
 /// `backend` (none on ref, none for reduction none): on emu and cuda one
 /// float per tile of 4096 elements plus a counter, on cpu one double per
