@@ -78,7 +78,7 @@ struct RowTeam {
 template <int kTeam, class T>
 __global__ void __launch_bounds__(kSoftmaxUnfusedBlockThreads)
     log_softmax_rows_kernel(const T* __restrict__ z, T* __restrict__ log_p, std::int64_t rows, std::int64_t classes) {
-  LOSSBENCH_SHARED(MaxAndSum[kSoftmaxUnfusedBlockThreads / 32], shared);
+  LOSSBENCH_SHARED_ARRAY(MaxAndSum, shared, kSoftmaxUnfusedBlockThreads / 32);
   const RowTeam<kTeam> team;
   for (std::int64_t row = team.first_row; row < rows; row += team.row_stride) {
     const T* in = z + row * classes;
