@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("cpu_threads", std::to_string(cpu_threads));
   lossbench::bench::register_cpu_benchmarks(cpu_peak);
   lossbench::bench::register_cpu_train_step_benchmarks(cpu_peak);
+  lossbench::bench::register_cpu_softmax_benchmarks(cpu_peak);
 
   std::string why_not;
   const bool gpu = lossbench::bench::register_gpu_benchmarks(why_not);

@@ -19,6 +19,11 @@ void register_cpu_benchmarks(double cpu_copy_bytes_per_second);
 /// emulated fused kernel at n = 64, d = 784, k = 10.
 void register_cpu_train_step_benchmarks(double cpu_copy_bytes_per_second);
 
+/// Softmax cross-entropy (int64 labels, mean, loss and gradient) on the cpu
+/// backend, cpu_softmax_ce/fused/<dtype>/N=../V=.., f32 and bf16, at the
+/// smaller shapes of softmax_bench_shapes().
+void register_cpu_softmax_benchmarks(double cpu_copy_bytes_per_second);
+
 /// The GPU benchmarks (fused and unfused kernels, the training step fused and with cuBLAS), or false with the reason
 /// when there is no GPU or no CUDA backend in this build.
 bool register_gpu_benchmarks(std::string& why_not);

@@ -3,8 +3,9 @@
 // back-to-back launches per sample), timed with CUDA events; and the unfused
 // baseline the way an eager framework runs it. Each reports bytes/s,
 // elements/s and % of the device-to-device copy bandwidth measured at start,
-// as the median of 5 repetitions. Then the training step, fused against
-// the cuBLAS baseline (gpu_train_step_benchmarks.cu).
+// as the median of 5 repetitions. Then the training step, fused against the
+// cuBLAS baseline (gpu_train_step_benchmarks.cu), and softmax cross-entropy,
+// fused against its unfused baseline (gpu_softmax_benchmarks.cu).
 #include <benchmark/benchmark.h>
 #include <cuda_profiler_api.h>
 #include <nvtx3/nvtx3.hpp>
@@ -14,6 +15,7 @@
 #include "benchmark_registry.hpp"
 #include "measure/bench_case.hpp"
 #include "gpu_samples.cuh"
+#include "gpu_softmax_benchmarks.cuh"
 #include "measure/gpu_timing.cuh"
 #include "gpu_train_step_benchmarks.cuh"
 #include "lossbench/core/backend_buffer.hpp"
@@ -93,6 +95,7 @@ bool register_gpu_benchmarks(std::string& why_not) {
     }
   }
   register_gpu_train_step_benchmarks(flusher, peak);
+  register_gpu_softmax_benchmarks(flusher, peak);
   return true;
 }
 

@@ -13,6 +13,16 @@ void require_valid(const TrafficCase& c) {
   if (c.n < 0) throw InputError("traffic: n must be >= 0, got " + std::to_string(c.n));
 }
 
+void require_valid(const SoftmaxTrafficCase& c) {
+  if (c.rows < 0 || c.classes < 1) {
+    throw InputError("traffic: softmax needs rows >= 0 and classes >= 1, got rows = " + std::to_string(c.rows) +
+                     ", classes = " + std::to_string(c.classes));
+  }
+  if (c.label_bytes != 4 && c.label_bytes != 8) {
+    throw InputError("traffic: labels are int32 (4) or int64 (8), got " + std::to_string(c.label_bytes));
+  }
+}
+
 void require_valid(const TrainStepShape& s) {
   if (s.n < 1 || s.d < 1 || s.k < 1) {
     throw InputError("traffic: a training step needs n, d, k >= 1, got n = " + std::to_string(s.n) +
@@ -53,6 +63,26 @@ std::int64_t unfused_bytes(const TrafficCase& c) {
   per_element += kLossBytes;                         // reduction: read ℓ
   if (c.pass != Pass::forward) per_element += 3 * t;  // gradient: read a, y, write g
   return per_element * c.n;
+}
+
+std::int64_t softmax_fused_bytes(const SoftmaxTrafficCase& c) {
+  require_valid(c);
+  const std::int64_t row = c.classes * element_size(c.dtype);
+  return c.rows * (2 * row + c.label_bytes);  // read z and the label, write g
+}
+
+std::int64_t softmax_unfused_bytes(const SoftmaxTrafficCase& c) {
+  require_valid(c);
+  const std::int64_t t = element_size(c.dtype);
+  const std::int64_t row = c.classes * t;
+  const std::int64_t label = c.label_bytes;
+  constexpr std::int64_t kLossBytes = 4;  // ℓ is float32 whatever the dtype
+  std::int64_t per_row = 2 * row;          // log_softmax: read z, write log p
+  per_row += label + t + kLossBytes;       // NLL gather: read t, log p[t], write ℓ
+  per_row += label;                        // count of rows not ignored: read t
+  per_row += kLossBytes;                   // reduction: read ℓ
+  per_row += label + 2 * row;              // backward: read t, log p, write g
+  return c.rows * per_row;
 }
 
 std::int64_t fused_train_step_bytes(const TrainStepShape& s) {

@@ -31,6 +31,31 @@ std::int64_t fused_bytes(const TrafficCase& c);
 /// gradient kernel (read a, y, write g: 3T). Only mean and sum.
 std::int64_t unfused_bytes(const TrafficCase& c);
 
+/// Softmax cross-entropy with class indices, mean, loss and gradient:
+/// rows × classes logits of `dtype`, one label of `label_bytes` per row.
+struct SoftmaxTrafficCase {
+  std::int64_t rows = 0;
+  std::int64_t classes = 0;
+  DType dtype = DType::f32;
+  int label_bytes = 8;  // int64 class indices
+};
+
+/// The fused kernel's compulsory traffic, T = sizeof(dtype), L = label
+/// bytes: read z (V·T) and the label (L), write g (V·T), per row:
+/// 2·V·T + L. What a fused kernel re-reads (the labels counted for the
+/// mean's divisor, its tile partials) is left out: it is not compulsory,
+/// so it shows as a lower % of the copy bandwidth.
+std::int64_t softmax_fused_bytes(const SoftmaxTrafficCase& c);
+
+/// The unfused baseline (kernels/loss/softmax_unfused_baseline.cuh), each
+/// kernel moving what it must, per row: log_softmax reads z, writes log p
+/// (2·V·T); the NLL gather reads the label, log p at it and writes ℓ in
+/// float (L + T + 4); the count of rows not ignored reads the label (L);
+/// the reduction reads ℓ (4); the backward reads the label and log p and
+/// writes g (L + 2·V·T). In all 4·V·T + 3·L + T + 8; the few per-call
+/// scalars (sum, count, multiplier) are left out.
+std::int64_t softmax_unfused_bytes(const SoftmaxTrafficCase& c);
+
 /// One training step of the single-layer model (train_step.hpp): X n × d,
 /// Y n × k, W d × k; X float32 (4 bytes) or uint8 pixels (1), the rest float32.
 /// The trainer's steps (trainer.hpp) read their rows through an index each

@@ -31,6 +31,29 @@ TEST(BenchTraffic, UnfusedBytesPerElementAsDocumented) {
   EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 1 << 20}) / (12 << 20), 3);
 }
 
+// Softmax cross-entropy, counted by hand per row (int64 labels: L = 8).
+TEST(BenchTraffic, SoftmaxFusedReadsLogitsAndLabelWritesGradient) {
+  // f32, V = 10: z 40 + label 8 + g 40 = 88 bytes a row.
+  EXPECT_EQ(softmax_fused_bytes({1 << 22, 10, DType::f32}), 88 * (std::int64_t{1} << 22));
+  // bf16, V = 32768: 2·65536 + 8 = 131080 bytes a row.
+  EXPECT_EQ(softmax_fused_bytes({4096, 32768, DType::bf16}), 4096 * std::int64_t{131080});
+  EXPECT_EQ(softmax_fused_bytes({512, 262144, DType::f32, 4}), 512 * (8 * std::int64_t{262144} + 4));
+  EXPECT_EQ(softmax_fused_bytes({0, 10, DType::f32}), 0);
+  EXPECT_THROW(softmax_fused_bytes({4, 0, DType::f32}), InputError);
+  EXPECT_THROW(softmax_fused_bytes({4, 10, DType::f32, 2}), InputError);
+}
+
+TEST(BenchTraffic, SoftmaxUnfusedWritesLogProbsAndReadsThemTwice) {
+  // f32, V = 10: log_softmax 80, gather 8 + 4 + 4, count 8, reduce 4, backward 8 + 80 = 196 a row.
+  EXPECT_EQ(softmax_unfused_bytes({1 << 22, 10, DType::f32}), 196 * (std::int64_t{1} << 22));
+  // bf16, V = 1024: log_softmax 4096, gather 8 + 2 + 4, count 8, reduce 4, backward 8 + 4096 = 8226.
+  EXPECT_EQ(softmax_unfused_bytes({1 << 16, 1024, DType::bf16}), 8226 * (std::int64_t{1} << 16));
+  // At large V the unfused baseline moves twice the fused kernel's bytes, nearly.
+  const SoftmaxTrafficCase wide{512, 262144, DType::f32};
+  EXPECT_NEAR(static_cast<double>(softmax_unfused_bytes(wide)) / static_cast<double>(softmax_fused_bytes(wide)), 2.0,
+              1e-4);
+}
+
 TEST(BenchTraffic, FusedTrainStepReadsXOncePlusPerBlockParameters) {
   // One block (n ≤ 64 rows): X and Y, W and b read, partials written and read, results written.
   const std::int64_t d = 784, k = 10, parameters = 4 * (d * k + k);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "kernels/loss/softmax_unfused_baseline_buffers.hpp"
 #include "kernels/loss/unfused_baseline_buffers.hpp"
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/loss_kind.hpp"
@@ -35,6 +36,9 @@ struct BackendMemory {
 
 /// Where the unfused baseline keeps its intermediates.
 using UnfusedBuffers = kernels::UnfusedIntermediates;
+
+/// Where the unfused softmax cross-entropy baseline keeps its intermediates.
+using SoftmaxUnfusedBuffers = kernels::SoftmaxUnfusedIntermediates;
 
 /// The framework-style step of train_step_baseline.hpp: where its
 /// intermediates live in its workspace.
@@ -95,6 +99,10 @@ struct BackendEntry {
   // The unfused baseline of fused_loss() (null: not on this backend).
   std::size_t (*unfused_temp_bytes)(std::int64_t n);
   void (*unfused)(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream);
+
+  // The unfused baseline of softmax_loss() (null: not on this backend).
+  std::size_t (*softmax_unfused_temp_bytes)(std::int64_t rows);
+  void (*softmax_unfused)(const SoftmaxLossCall& call, const SoftmaxUnfusedBuffers& buffers, void* stream);
 
   // The cuBLAS baseline of train_step() (null: not on this backend). The
   // handle is a cublasHandle_t: fp32 math without TF32, host scalars.

@@ -31,6 +31,8 @@ const BackendEntry& cpu_backend() {
       .sequences = {},
       .unfused_temp_bytes = nullptr,
       .unfused = nullptr,
+      .softmax_unfused_temp_bytes = nullptr,
+      .softmax_unfused = nullptr,
       .blas_create = nullptr,
       .blas_destroy = nullptr,
       .train_step_baseline = nullptr,

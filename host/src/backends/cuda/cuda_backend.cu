@@ -72,6 +72,8 @@ const BackendEntry& cuda_backend() {
                     kernels::end_capture, kernels::replay, kernels::destroy_sequence, kernels::synchronize_stream},
       .unfused_temp_bytes = unfused_cuda_temp_bytes,
       .unfused = unfused_cuda,
+      .softmax_unfused_temp_bytes = softmax_unfused_cuda_temp_bytes,
+      .softmax_unfused = softmax_unfused_cuda,
       .blas_create = blas_create,
       .blas_destroy = blas_destroy,
       .train_step_baseline = train_step_baseline_cuda,

@@ -29,6 +29,8 @@ const BackendEntry& emu_backend() {
                     kernels::end_capture, kernels::replay, kernels::destroy_sequence, kernels::synchronize_stream},
       .unfused_temp_bytes = unfused_emu_temp_bytes,
       .unfused = unfused_emu,
+      .softmax_unfused_temp_bytes = softmax_unfused_emu_temp_bytes,
+      .softmax_unfused = softmax_unfused_emu,
       .blas_create = nullptr,
       .blas_destroy = nullptr,
       .train_step_baseline = nullptr,

@@ -12,5 +12,7 @@ void train_step_emu(const TrainStepCall& call, void* workspace, void* stream);
 void evaluate_emu(const EvaluateCall& call, void* workspace, void* stream);
 std::size_t unfused_emu_temp_bytes(std::int64_t n);
 void unfused_emu(const FusedLossCall& call, const UnfusedBuffers& buffers, void* stream);
+std::size_t softmax_unfused_emu_temp_bytes(std::int64_t rows);
+void softmax_unfused_emu(const SoftmaxLossCall& call, const SoftmaxUnfusedBuffers& buffers, void* stream);
 
 }  // namespace lossbench::detail

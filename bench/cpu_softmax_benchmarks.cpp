@@ -1,0 +1,56 @@
+// Softmax cross-entropy on the cpu backend, with the same counters as the
+// GPU cases: the shapes of softmax_bench_shapes() up to 2^26 logits (the
+// larger ones take seconds a call on a CPU and say nothing new).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include "benchmark_registry.hpp"
+#include "counters.hpp"
+#include "lossbench/loss/softmax_loss.hpp"
+#include "measure/softmax_bench_case.hpp"
+#include "measure/traffic.hpp"
+
+namespace lossbench::bench {
+namespace {
+
+constexpr std::int64_t kMaxCpuLogits = std::int64_t{1} << 26;
+
+void run_cpu_softmax(benchmark::State& state, DType dtype, SoftmaxShape shape, double peak) {
+  try {
+    SoftmaxBenchCase c(Backend::cpu, dtype, shape.rows, shape.classes);
+    const auto call = [&] { softmax_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
+    call();  // untimed: starts the threads and touches the gradient's pages
+    double seconds = 0;
+    for (auto _ : state) {
+      const auto start = std::chrono::steady_clock::now();
+      call();
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+      state.SetIterationTime(elapsed.count());
+      seconds += elapsed.count();
+    }
+    set_throughput_counters(state, softmax_fused_bytes({shape.rows, shape.classes, dtype}),
+                            shape.rows * shape.classes, seconds, peak);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+}  // namespace
+
+void register_cpu_softmax_benchmarks(double cpu_copy_bytes_per_second) {
+  for (const DType dtype : {DType::f32, DType::bf16}) {
+    for (const SoftmaxShape shape : softmax_bench_shapes()) {
+      if (shape.rows * shape.classes > kMaxCpuLogits) continue;
+      const std::string name = "cpu_softmax_ce/fused/" + std::string(to_string(dtype)) +
+                               "/N=" + std::to_string(shape.rows) + "/V=" + std::to_string(shape.classes);
+      benchmark::RegisterBenchmark(name.c_str(), run_cpu_softmax, dtype, shape, cpu_copy_bytes_per_second)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseManualTime();
+    }
+  }
+}
+
+}  // namespace lossbench::bench

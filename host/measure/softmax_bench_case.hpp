@@ -1,0 +1,30 @@
+#pragma once
+// One softmax cross-entropy benchmark case set up on a backend: logits and
+// int64 labels filled, the gradient, loss and workspace allocated, the
+// SoftmaxLossCall (mean, loss and gradient) ready to run again and again.
+#include <cstdint>
+#include <vector>
+
+#include "lossbench/core/backend_buffer.hpp"
+#include "lossbench/loss/softmax_loss.hpp"
+
+namespace lossbench::measure {
+
+/// The shapes issue 13 benchmarks, (rows, classes): from many short rows
+/// (V = 10, as MNIST) to a few rows of a large vocabulary (V = 2^18).
+struct SoftmaxShape {
+  std::int64_t rows;
+  std::int64_t classes;
+};
+const std::vector<SoftmaxShape>& softmax_bench_shapes();
+
+struct SoftmaxBenchCase {
+  /// Allocates and fills; the workspace for softmax_loss() where the
+  /// backend has it (empty otherwise: the baseline needs none).
+  SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes);
+
+  BackendBuffer z, labels, g, reduced, workspace;
+  SoftmaxLossCall call;
+};
+
+}  // namespace lossbench::measure
