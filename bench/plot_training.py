@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Plot the curves that `lossbench train --csv FILE` writes.
 
-Training runs (one CSV per run; e.g. one with --loss mse, one with --loss bce):
+Training runs (one CSV per run; e.g. one with --loss mse, one with --loss bce,
+one with --loss softmax-ce):
 
     lossbench train --loss bce --init saturated --epochs 10 --csv bce.csv
     lossbench train --loss mse --init saturated --epochs 10 --csv mse.csv
@@ -9,8 +10,8 @@ Training runs (one CSV per run; e.g. one with --loss mse, one with --loss bce):
 
   draws the training loss per epoch, one panel per loss function (MSE's and
   cross-entropy's values are on different scales, so they do not share an
-  axis), and the test accuracy of every run on one shared panel, where mse and
-  bce compare directly.
+  axis), and the test accuracy of every run on one shared panel, where mse,
+  bce and softmax-ce compare directly.
 
 The single-neuron experiment:
 
@@ -33,10 +34,10 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 TRAINING_COLUMNS = ["epoch", "loss_function", "train_loss", "test_accuracy", "seconds", "samples_per_second"]
 NEURON_COLUMNS = ["epoch", "loss_function", "output", "cost"]
-COLOURS = {"mse": "tab:red", "bce": "tab:blue"}
+COLOURS = {"mse": "tab:red", "bce": "tab:blue", "softmax-ce": "tab:green"}
 # Runs of the same loss share its colour and differ by line style.
 LINE_STYLES = ["-", "--", ":", "-."]
-NAMES = {"mse": "MSE", "bce": "cross-entropy"}
+NAMES = {"mse": "MSE", "bce": "cross-entropy", "softmax-ce": "softmax cross-entropy"}
 
 
 def read_rows(path, columns):
