@@ -10,6 +10,7 @@
 //     bit_ceil(K) lanes, which the group butterfly of softmax_small_rows.cuh
 //     reduces (log2 of the group's width shuffle steps; every lane ends with
 //     the same bits of the row's state, so no broadcast).
+#include <bit>
 #include <type_traits>
 
 #include "kernels/common/cuda_compat.cuh"
@@ -30,12 +31,7 @@ inline constexpr bool kRowLoss = std::is_same_v<Loss, SoftmaxCeRows>;
 /// K for the elementwise losses; the power of two at or above K for a row
 /// loss, so that the row's group is one butterfly (K ≤ 16: two rows fit a warp).
 template <class Loss, int K>
-constexpr int train_row_lanes() {
-  if constexpr (!kRowLoss<Loss>) return K;
-  int lanes = 1;
-  while (lanes < K) lanes *= 2;
-  return lanes;
-}
+inline constexpr int kTrainRowLanes = kRowLoss<Loss> ? static_cast<int>(std::bit_ceil(static_cast<unsigned>(K))) : K;
 
 /// The row's softmax-ce loss (the same in every lane of the group) and this
 /// lane's dℓ/dz_j, for a row held one output per lane by groups of kLanes

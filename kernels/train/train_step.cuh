@@ -222,14 +222,14 @@ struct TrainStepShared {
 /// whose lane l holds value l = r·K + j of the reduce-scatter (the even
 /// warp's half of logit j of row r). Elementwise losses: lane l < 2K owns
 /// that output itself. A row loss (softmax-ce): lane L owns output
-/// j = L mod G of row L / G, G = train_row_lanes (bit_ceil K), and fetches
+/// j = L mod G of row L / G, G = kTrainRowLanes (bit_ceil K), and fetches
 /// its value from lane r·K + j; each group then reduces its row, and the
 /// row's first lane adds the row's loss.
 template <class Loss, int K, bool kStoreLogits>
 __device__ __forceinline__ void pair_outputs(const TrainStepParams& p, const TrainStepShared<K>& s,
                                              const std::int32_t* indices, std::int64_t row0, int rows, int first_row,
                                              float logit, float bias_of_lane_output, int lane, double& loss_sum) {
-  constexpr int kRowLanes = train_row_lanes<Loss, K>();
+  constexpr int kRowLanes = kTrainRowLanes<Loss, K>;
   const int pair = first_row / 2;
   const int r = first_row + lane / kRowLanes;
   const int j = lane % kRowLanes;
@@ -376,7 +376,7 @@ __device__ __forceinline__ float stage_weights(const TrainStepParams& p, const T
         j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
   }
   // Lane l of an even warp evaluates output l mod (its row's lanes) (see pair_outputs).
-  const int lane_output = lane % train_row_lanes<Loss, K>();
+  const int lane_output = lane % kTrainRowLanes<Loss, K>;
   return lane_output < p.k ? p.bias[lane_output] : 0.0f;
 }
 
