@@ -1,16 +1,18 @@
 #!/usr/bin/python3
 """Plot the curves that `lossbench train --csv FILE` writes.
 
-Training runs (one CSV per run; e.g. one with --loss mse, one with --loss bce):
+Training runs (one CSV per run; e.g. one with --loss mse, one with --loss bce,
+one with --loss softmax-ce):
 
     lossbench train --loss bce --init saturated --epochs 10 --csv bce.csv
     lossbench train --loss mse --init saturated --epochs 10 --csv mse.csv
-    bench/plot_training.py training bce.csv mse.csv --out training.png [--label NAME ...] [--title "..."]
+    bench/plot_training.py training bce.csv mse.csv --out training.png [--label NAME ...] [--title "..."] \
+        [--accuracy-range LOW HIGH]
 
   draws the training loss per epoch, one panel per loss function (MSE's and
   cross-entropy's values are on different scales, so they do not share an
-  axis), and the test accuracy of every run on one shared panel, where mse and
-  bce compare directly.
+  axis), and the test accuracy of every run on one shared panel, where mse,
+  bce and softmax-ce compare directly.
 
 The single-neuron experiment:
 
@@ -33,25 +35,26 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 TRAINING_COLUMNS = ["epoch", "loss_function", "train_loss", "test_accuracy", "seconds", "samples_per_second"]
 NEURON_COLUMNS = ["epoch", "loss_function", "output", "cost"]
-COLOURS = {"mse": "tab:red", "bce": "tab:blue"}
+COLOURS = {"mse": "tab:red", "bce": "tab:blue", "softmax-ce": "tab:green"}
 # Runs of the same loss share its colour and differ by line style.
 LINE_STYLES = ["-", "--", ":", "-."]
-NAMES = {"mse": "MSE", "bce": "cross-entropy"}
+NAMES = {"mse": "MSE", "bce": "cross-entropy", "softmax-ce": "softmax cross-entropy"}
 
 
 def read_rows(path, columns):
-    """The rows of a CSV as dicts, after checking its header is `columns`."""
+    """The rows of a CSV as dicts, after checking its header starts with `columns`
+    (later versions of `lossbench train --csv` append columns: test_loss, host_copies)."""
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != columns:
-            sys.exit(f"{path}: expected the columns {','.join(columns)}, got {','.join(reader.fieldnames or [])}")
+        if (reader.fieldnames or [])[:len(columns)] != columns:
+            sys.exit(f"{path}: expected the columns {','.join(columns)} first, got {','.join(reader.fieldnames or [])}")
         rows = list(reader)
     if not rows:
         sys.exit(f"{path}: no rows")
     return rows
 
 
-def plot_training(paths, labels, out, title):
+def plot_training(paths, labels, out, title, accuracy_range):
     if labels and len(labels) != len(paths):
         sys.exit(f"{len(labels)} --label for {len(paths)} CSVs: give one per CSV, or none")
     runs = []  # (label, loss function, line style, epochs, train losses, accuracies in %)
@@ -86,7 +89,7 @@ def plot_training(paths, labels, out, title):
     ax.set_title("test accuracy")
     ax.set_xlabel("epoch")
     ax.set_ylabel("% of test examples classified right")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(*accuracy_range)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     finish(fig, out, title)
@@ -133,6 +136,8 @@ def main():
     training.add_argument("csv", nargs="+", help="CSVs of `lossbench train --csv`, one run each")
     training.add_argument("--label", action="append", default=[],
                           help="name of a run in the legends, once per CSV in order (default: the file names)")
+    training.add_argument("--accuracy-range", type=float, nargs=2, default=[0, 100], metavar=("LOW", "HIGH"),
+                          help="the accuracy panel's y range in %% (default 0 100): zoom in when runs are close")
     neuron = modes.add_parser("neuron", help="the single-neuron experiment: output and cost per epoch")
     neuron.add_argument("csv", help="CSV of `lossbench train --experiment neuron --csv`")
     for mode in (training, neuron):
@@ -140,7 +145,7 @@ def main():
         mode.add_argument("--title", default="", help="title above the panels")
     args = parser.parse_args()
     if args.mode == "training":
-        plot_training(args.csv, args.label, args.out, args.title)
+        plot_training(args.csv, args.label, args.out, args.title, args.accuracy_range)
     else:
         plot_neuron(args.csv, args.out, args.title)
 

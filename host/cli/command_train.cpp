@@ -20,12 +20,16 @@ namespace lossbench::cli {
 CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "train",
-      "Train a single sigmoid layer (z = xW + b, one output per class) by minibatch SGD with the fused training "
-      "step, and print the training loss and test accuracy per epoch. Data: Fashion-MNIST from --data, or from " +
+      "Train a single layer (z = xW + b, one output per class; sigmoid outputs for mse and bce, a softmax for "
+      "softmax-ce) by minibatch SGD with the fused training step, and print the training loss and test accuracy "
+      "per epoch. Data: Fashion-MNIST from --data, or from " +
           std::string(kFashionMnistDefaultDirectory) +
           " when present, else a synthetic data set of Gaussian classes. --experiment neuron runs the seed's "
           "single-neuron experiment instead.");
-  cmd->add_option("--loss", options.loss, "mse: ½(y − σ(z))²;  bce: binary cross-entropy from logits")
+  cmd->add_option("--loss", options.loss,
+                  "mse: ½(y − σ(z))² per output;  bce: binary cross-entropy from logits per output (both summed "
+                  "over the outputs);  softmax-ce: cross-entropy of the softmax over a row's outputs, −log p_label "
+                  "(PyTorch's F.cross_entropy)")
       ->capture_default_str();
   cmd->add_option("--epochs", options.epochs, "Passes over the training set (default 5; 300 for --experiment neuron)");
   cmd->add_option("--batch", options.batch, "Examples per SGD step")->capture_default_str();
@@ -170,7 +174,8 @@ void run_train_command(const TrainCommandOptions& options, std::ostream& out, st
     throw InputError("--x-dtype u8 needs data read from images (Fashion-MNIST IDX files); " + data.source +
                      " has no pixels: use --x-dtype f32");
   }
-  out << "model: single sigmoid layer; loss " << to_string(trainer.loss) << ", init " << to_string(trainer.init)
+  out << "model: single " << (trainer.loss == Loss::softmax_ce ? "softmax" : "sigmoid") << " layer; loss "
+      << to_string(trainer.loss) << ", init " << to_string(trainer.init)
       << ", backend " << to_string(trainer.backend) << ", batch " << trainer.batch << ", lr " << trainer.learning_rate
       << ", seed " << trainer.seed << ", " << trainer.epochs << " epochs, X as " << to_string(trainer.input_type)
       << "\n";

@@ -1,6 +1,6 @@
 #pragma once
-// Evaluation of the single-layer sigmoid model on a data set, forward only:
-// the mean loss L = (1/n) Σ_i Σ_j ℓ(z_ij, y_ij) and the number of rows whose
+// Evaluation of the single-layer model on a data set, forward only: the
+// mean loss L = (1/n) Σ_i ℓ_i (the step's row loss) and the number of rows whose
 // predicted class, the argmax of z_i, is their class, the argmax of y_i
 // (the label, for one-hot targets); the lowest index wins a tie, as in
 // predicted_class (sigmoid_model.hpp).
@@ -55,7 +55,7 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   const int thread = static_cast<int>(threadIdx.x);
   const int warp = thread / 32;
   const int lane = thread % 32;
-  const float bias = stage_weights<K>(p, s, thread, lane);
+  const float bias = stage_weights<Loss, K>(p, s, thread, lane);
   double loss_sum = 0.0;
   double correct = 0.0;
 

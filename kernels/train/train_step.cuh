@@ -1,8 +1,10 @@
 #pragma once
-// The fused training step of a single-layer sigmoid model: for a batch X
-// (n × d, row-major), weights W (d × k) and bias b, one pass over X computes
-// z = XW + b, the loss summed over outputs and averaged over the batch, and
-// dL/dW = Xᵀ·dZ / n and dL/db, where dZ_ij = dℓ/dz_ij (see train_step.hpp).
+// The fused training step of a single-layer model: for a batch X (n × d,
+// row-major), weights W (d × k) and bias b, one pass over X computes
+// z = XW + b, the loss of each row (sigmoid + mse or bce summed over its
+// outputs, or softmax-ce over them: train_losses.cuh) averaged over the
+// batch, and dL/dW = Xᵀ·dZ / n and dL/db, where dZ_ij = dℓ_i/dz_ij (see
+// train_step.hpp).
 //
 // Why one pass suffices: the backward product Xᵀ·dZ needs row i of X only
 // together with row i of dZ, which the forward pass has just computed from
@@ -18,7 +20,9 @@
 //             bank conflicts, and each load serves both rows. A warp reduce-scatter sums the 2·K partial
 //             logits (lane l gets value l), the odd warp hands its half to
 //             the even one through shared memory, and lane l of the even
-//             warp evaluates output l mod K of row l / K of the pair.
+//             warp evaluates output l mod K of row l / K of the pair (a
+//             softmax row: output l mod G of row l / G, in a group of
+//             G = bit_ceil(K) lanes that reduces the row by shuffles).
 //   backward: thread t owns the columns c ≡ t (mod 256) of dW for the whole
 //             block and accumulates x_ic·dz_ij in registers, reading each
 //             row's dZ once as float4 broadcasts; threads j < k accumulate db_j.
@@ -45,6 +49,7 @@
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/loss/loss_math.cuh"
 #include "kernels/train/train_inputs.cuh"
+#include "kernels/train/train_losses.cuh"
 #include "kernels/train/train_step_tiling.hpp"
 
 namespace lossbench::kernels {
@@ -213,14 +218,56 @@ struct TrainStepShared {
         weights(xs + kTrainTileRows * d) {}
 };
 
+/// The loss and dZ of a row pair's outputs, in the even warp of the pair,
+/// whose lane l holds value l = r·K + j of the reduce-scatter (the even
+/// warp's half of logit j of row r). Elementwise losses: lane l < 2K owns
+/// that output itself. A row loss (softmax-ce): lane L owns output
+/// j = L mod G of row L / G, G = kTrainRowLanes (bit_ceil K), and fetches
+/// its value from lane r·K + j; each group then reduces its row, and the
+/// row's first lane adds the row's loss.
+template <class Loss, int K, bool kStoreLogits>
+__device__ __forceinline__ void pair_outputs(const TrainStepParams& p, const TrainStepShared<K>& s,
+                                             const std::int32_t* indices, std::int64_t row0, int rows, int first_row,
+                                             float logit, float bias_of_lane_output, int lane, double& loss_sum) {
+  constexpr int kRowLanes = kTrainRowLanes<Loss, K>;
+  const int pair = first_row / 2;
+  const int r = first_row + lane / kRowLanes;
+  const int j = lane % kRowLanes;
+  const int value = (lane / kRowLanes) * K + j;  // this output's index in the reduce-scatter's layout
+  const bool holds_output = lane < 2 * kRowLanes && j < K && r < rows;
+  if constexpr (kRowLanes != K) logit = __shfl_sync(0xffffffffu, logit, holds_output ? value : lane);
+  const bool in_row = holds_output && j < p.k;
+  float z = 0.0f;
+  float y = 0.0f;
+  if (in_row) {
+    z = logit + s.pair_partials[pair * 32 + value] + bias_of_lane_output;
+    y = p.targets[batch_source_row(indices, row0 + r) * p.k + j];
+  }
+  LossAndGrad result{0.0f, 0.0f};
+  if constexpr (kRowLoss<Loss>) {
+    result = softmax_ce_row_output<kRowLanes>(z, y, in_row);  // every lane of the warp takes part
+    if (j != 0) result.loss = 0.0f;                           // the row's loss, once
+  } else if (in_row) {
+    result = Loss::eval(z, y, LossParams{});
+  }
+  if (!holds_output) return;
+  float* dz = s.dzs + r * TrainStepShared<K>::kDzStride;
+  if (!in_row) {
+    dz[j] = 0.0f;  // padded output: adds nothing to dW
+    return;
+  }
+  loss_sum += result.loss;
+  dz[j] = kStoreLogits ? z : result.grad * p.grad_multiplier;
+}
+
 /// Forward pass of one tile. Rows are taken in pairs, each pair by two warps
 /// that split the columns between them (warp 2p + h takes the 32-column
 /// chunks with index ≡ h mod 2): every load of Wᵀ from shared memory then
 /// serves two rows, which halves the forward pass's dominant shared-memory
 /// traffic. A lane accumulates the 2·K logits of its pair over its columns,
 /// the warp reduce-scatters them (lane l ends with value l = r·K + j), and
-/// the even warp adds the odd warp's half and evaluates the loss: lane l < 2k
-/// owns output j = l mod K of row 2p + l / K.
+/// the even warp adds the odd warp's half and evaluates the loss
+/// (pair_outputs).
 /// kStoreLogits (evaluation): the tile's logits z go where dZ would, and no
 /// gradient is formed.
 template <class Loss, int K, bool kStoreLogits = false>
@@ -263,20 +310,9 @@ LOSSBENCH_UNROLL
     if (chunk_parity == 1) s.pair_partials[pair * 32 + lane] = logit;
   }
   __syncthreads();  // the odd warps' halves are in shared memory
-  if (first_row >= rows || chunk_parity == 1 || lane >= 2 * K) return;
-  const int r = first_row + lane / K;
-  const int j = lane % K;
-  if (r >= rows) return;
-  float* dz = s.dzs + r * TrainStepShared<K>::kDzStride;
-  if (j >= p.k) {
-    dz[j] = 0.0f;  // padded output: adds nothing to dW
-    return;
-  }
-  const float z = logit + s.pair_partials[pair * 32 + lane] + bias_of_lane_output;
-  const float y = p.targets[batch_source_row(indices, row0 + r) * p.k + j];
-  const LossAndGrad result = Loss::eval(z, y, LossParams{});
-  loss_sum += result.loss;
-  dz[j] = kStoreLogits ? z : result.grad * p.grad_multiplier;
+  if (first_row >= rows || chunk_parity == 1) return;  // warp-uniform
+  pair_outputs<Loss, K, kStoreLogits>(p, s, indices, row0, rows, first_row, logit, bias_of_lane_output, lane,
+                                      loss_sum);
 }
 
 /// dZ[r][j] for the db accumulation of thread j < k (warp 0 only): a plain
@@ -329,7 +365,7 @@ constexpr int train_step_min_blocks_per_sm() {
 
 /// W (d × k in memory) into shared memory with the padded row stride, and
 /// the bias of the output that lane `lane` of an even warp evaluates.
-template <int K>
+template <class Loss, int K>
 __device__ __forceinline__ float stage_weights(const TrainStepParams& p, const TrainStepShared<K>& s, int thread,
                                                int lane) {
   // Consecutive threads copy consecutive words.
@@ -339,8 +375,8 @@ __device__ __forceinline__ float stage_weights(const TrainStepParams& p, const T
     s.weights[c * TrainStepShared<K>::kWeightStride + j] =
         j < p.k ? p.weights[static_cast<std::int64_t>(c) * p.k + j] : 0.0f;
   }
-  // Lane l of an even warp evaluates output l mod K (see forward_tile).
-  const int lane_output = lane % K;
+  // Lane l of an even warp evaluates output l mod (its row's lanes) (see pair_outputs).
+  const int lane_output = lane % kTrainRowLanes<Loss, K>;
   return lane_output < p.k ? p.bias[lane_output] : 0.0f;
 }
 
@@ -375,7 +411,7 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   const int thread = static_cast<int>(threadIdx.x);
   const int warp = thread / 32;
   const int lane = thread % 32;
-  const float bias = stage_weights<K>(p, s, thread, lane);
+  const float bias = stage_weights<Loss, K>(p, s, thread, lane);
   const std::int32_t* indices = batch_indices(p);
 
   float dw[kTrainColumnsPerThread][K];

@@ -88,6 +88,30 @@ TEST_F(CliTrain, SyntheticRunPrintsTheDataThenOneLinePerEpoch) {
   EXPECT_EQ(err_.str().find('\r'), std::string::npos) << "no redrawn bar when stderr is not a terminal";
 }
 
+// softmax-ce trains a softmax layer: the model line says so, the CSV names
+// the loss, the separable classes are learnt, and --help lists it.
+TEST_F(CliTrain, SoftmaxCeTrainsASoftmaxLayer) {
+  const std::string csv = path("softmax.csv");
+  ASSERT_EQ(run({"--synthetic", "--epochs", "3", "--batch", "32", "--loss", "softmax-ce", "--csv", csv}),
+            cli::kExitOk)
+      << err_.str();
+  const std::string out = out_.str();
+  EXPECT_NE(out.find("model: single softmax layer; loss softmax-ce"), std::string::npos) << out;
+  const auto rows = table_rows(out);
+  ASSERT_EQ(rows.size(), 3u) << out;
+  EXPECT_GT(std::stod(rows[2][2]), 95.0) << "separable classes must be learnt:\n" << out;
+  EXPECT_LT(std::stod(rows[2][1]), std::stod(rows[0][1])) << "the training loss must fall:\n" << out;
+  std::ifstream file(csv);
+  std::stringstream text;
+  text << file.rdbuf();
+  const auto lines = split(text.str(), '\n');
+  ASSERT_EQ(lines.size(), 4u) << text.str();
+  EXPECT_EQ(split(lines[1], ',')[1], "softmax-ce") << lines[1];
+
+  ASSERT_EQ(run({"--help"}), cli::kExitOk);
+  EXPECT_NE(out_.str().find("softmax-ce: cross-entropy of the softmax"), std::string::npos) << out_.str();
+}
+
 TEST_F(CliTrain, PixelInputsNeedDataThatHasPixels) {
   EXPECT_EQ(run({"--synthetic", "--epochs", "1", "--x-dtype", "u8"}), cli::kExitBadInput);
   EXPECT_NE(err_.str().find("has no pixels: use --x-dtype f32"), std::string::npos) << err_.str();

@@ -44,6 +44,18 @@ TEST_F(HostFusedLossApi, AcceptsAWellFormedCallAndComputesOnRef) {
   EXPECT_FLOAT_EQ(g[3], static_cast<float>((1.0 / (1.0 + std::exp(-0.5)) - 1.0) / 16.0));
 }
 
+// softmax-ce is a Loss (the training step takes it) but a row's loss, not an
+// element's: fused_loss says so and where to go instead, on every backend.
+TEST_F(HostFusedLossApi, RejectsSoftmaxCeAsNotElementwise) {
+  FusedLossCall bad = call;
+  bad.loss = Loss::softmax_ce;
+  expect_rejected(bad, "softmax-ce is not an elementwise loss");
+  expect_rejected(bad, "softmax_loss (softmax_loss.hpp)");
+  for (const Backend backend : {Backend::ref, Backend::emu, Backend::cpu}) {
+    EXPECT_THROW(fused_loss(bad, backend, nullptr, 0), InputError) << to_string(backend);
+  }
+}
+
 TEST_F(HostFusedLossApi, RejectsUnknownEnumsAndNegativeSize) {
   FusedLossCall bad = call;
   bad.loss = static_cast<Loss>(7);

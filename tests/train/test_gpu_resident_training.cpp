@@ -26,7 +26,7 @@ class GpuResidentTraining : public ::testing::Test {
 
 TEST_F(GpuResidentTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference) {
   const Dataset data = testing::random_pixel_dataset(2048, 784, 10, kSeed);
-  for (const Loss loss : {Loss::bce, Loss::mse}) {
+  for (const Loss loss : {Loss::bce, Loss::mse, Loss::softmax_ce}) {
     testing::TrajectorySpec spec;
     spec.loss = loss;
     spec.batch = 100;  // 20 full steps and one of 48

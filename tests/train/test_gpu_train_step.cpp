@@ -46,7 +46,8 @@ constexpr Shape kLargerShapes[] = {{4097, 784, 16}, {16385, 784, 10}, {70001, 78
 std::vector<TrainStepVerifyCase> gpu_cases() {
   std::vector<TrainStepVerifyCase> cases = standard_train_step_verify_cases(/*quick=*/false, kSeed);
   for (const Shape& s : kLargerShapes) {
-    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, kSeed + 1000);
+    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce, Loss::softmax_ce}, false,
+                                   kSeed + 1000);
   }
   return cases;
 }
@@ -73,6 +74,7 @@ TEST_F(GpuTrainStep, FusedMatchesReference) {
 
 TEST_F(GpuTrainStep, BaselineMatchesReference) {
   for (const TrainStepVerifyCase& c : gpu_cases()) {
+    if (!is_elementwise(c.loss)) continue;  // its loss is fused_loss(): mse and bce only
     const TrainStepVerifyResult r = verify_baseline(c);
     EXPECT_TRUE(r.passed()) << "baseline " << c.name() << " seed=" << c.seed << ":\n" << r.log.report();
   }
@@ -102,6 +104,13 @@ TEST_F(GpuTrainStep, BaselineRejectsAnotherShape) {
   TrainStepCall other = call;
   other.n = 99;
   TrainStepBaseline baseline(other);
+  EXPECT_THROW(baseline.run(call, nullptr), InputError);
+}
+
+TEST_F(GpuTrainStep, BaselineRejectsSoftmaxCe) {
+  const TrainStepBuffers arrays(Backend::cuda, 100, 20, 3);
+  const TrainStepCall call = arrays.call(Loss::softmax_ce, 100);
+  TrainStepBaseline baseline(call);
   EXPECT_THROW(baseline.run(call, nullptr), InputError);
 }
 

@@ -8,9 +8,10 @@
 // kernels' 1024, k from 1 to 16, n around the tile and the rounds of 64
 // tiles; X one element off alignment. The same bits for 1 to 4 threads and
 // on every SIMD target this CPU runs; k = 17 refused; evaluation against the
-// reference backend.
+// reference backend. Every loss: mse, bce and softmax-ce.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -62,15 +63,18 @@ TEST_F(HostCpuTrainStep, EdgeShapesMatchReference) {
   for (const int d : {1, 7, 784, 1025}) {
     for (const int k : {1, 10, 16}) {
       for (const std::int64_t n : {std::int64_t{1}, kTile - 1, kTile, kTile + 1, 5 * kTile + 3}) {
-        append_train_step_verify_cases(cases, n, d, k, {Loss::mse, Loss::bce}, false, kSeed + cases.size());
+        append_train_step_verify_cases(cases, n, d, k, {Loss::mse, Loss::bce, Loss::softmax_ce}, false,
+                                       kSeed + cases.size());
       }
-      append_train_step_verify_cases(cases, kTile + 1, d, k, {Loss::bce}, false, kSeed + cases.size(),
-                                     /*trainer=*/true);
+      append_train_step_verify_cases(cases, kTile + 1, d, k, {Loss::bce, Loss::softmax_ce}, false,
+                                     kSeed + cases.size(), /*trainer=*/true);
     }
   }
-  append_train_step_verify_cases(cases, kRoundTiles * kTile + 1, 33, 10, {Loss::mse, Loss::bce}, false, kSeed);
+  append_train_step_verify_cases(cases, kRoundTiles * kTile + 1, 33, 10, {Loss::mse, Loss::bce, Loss::softmax_ce},
+                                 false, kSeed);
   append_train_step_verify_cases(cases, kRoundTiles * kTile + 1, 33, 10, {Loss::bce}, false, kSeed, true);
-  append_train_step_verify_cases(cases, 3 * kTile, 784, 16, {Loss::mse, Loss::bce}, /*saturated=*/true, kSeed);
+  append_train_step_verify_cases(cases, 3 * kTile, 784, 16, {Loss::mse, Loss::bce, Loss::softmax_ce},
+                                 /*saturated=*/true, kSeed);
   for (const TrainStepVerifyCase& c : cases) expect_passes(c);
 }
 
@@ -84,8 +88,10 @@ TEST_F(HostCpuTrainStep, WideRowsTakeSeveralSmallRounds) {
 
 TEST_F(HostCpuTrainStep, SameBitsForOneToFourThreads) {
   std::vector<TrainStepVerifyCase> cases;
-  append_train_step_verify_cases(cases, kRoundTiles * kTile + 37, 784, 10, {Loss::mse, Loss::bce}, false, kSeed);
-  append_train_step_verify_cases(cases, 5 * kTile + 3, 784, 10, {Loss::bce}, false, kSeed, /*trainer=*/true);
+  append_train_step_verify_cases(cases, kRoundTiles * kTile + 37, 784, 10, {Loss::mse, Loss::bce, Loss::softmax_ce},
+                                 false, kSeed);
+  append_train_step_verify_cases(cases, 5 * kTile + 3, 784, 10, {Loss::bce, Loss::softmax_ce}, false, kSeed,
+                                 /*trainer=*/true);
   for (const TrainStepVerifyCase& c : cases) {
     set_cpu_threads(1);
     const TrainStepVerifyResult one = verify_train_step_case(c, Backend::cpu);
@@ -103,8 +109,10 @@ TEST_F(HostCpuTrainStep, SameBitsForOneToFourThreads) {
 // scalar fallback, ...) passes: the fallbacks are what older CPUs run.
 TEST_F(HostCpuTrainStep, EverySimdTargetOfThisCpuMatchesReference) {
   std::vector<TrainStepVerifyCase> cases;
-  append_train_step_verify_cases(cases, 2 * kTile + 3, 37, 10, {Loss::mse, Loss::bce}, false, kSeed);
-  append_train_step_verify_cases(cases, kTile + 1, 33, 5, {Loss::bce}, false, kSeed, /*trainer=*/true);
+  append_train_step_verify_cases(cases, 2 * kTile + 3, 37, 10, {Loss::mse, Loss::bce, Loss::softmax_ce}, false,
+                                 kSeed);
+  append_train_step_verify_cases(cases, kTile + 1, 33, 5, {Loss::bce, Loss::softmax_ce}, false, kSeed,
+                                 /*trainer=*/true);
   const std::int64_t supported = hwy::SupportedTargets();
   int targets = 0;
   for (std::int64_t bit = 1; bit != 0 && bit <= supported; bit <<= 1) {
@@ -168,7 +176,8 @@ TEST_F(HostCpuTrainStep, EvaluationMatchesTheReference) {
           set_cpu_threads(threads);
           double out[2] = {NAN, NAN};
           EvaluateCall call;
-          call.loss = d % 2 == 0 ? Loss::mse : Loss::bce;
+          // Every loss among the shapes and offsets.
+          call.loss = std::array{Loss::mse, Loss::bce, Loss::softmax_ce}[(static_cast<std::size_t>(d) + offset) % 3];
           call.inputs = x_begin;
           call.input_type = type;
           call.targets = data.targets.data();

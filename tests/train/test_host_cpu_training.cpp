@@ -35,7 +35,8 @@ TEST_F(HostCpuTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference) {
     std::size_t offset;
   };
   for (const Case c : {Case{Loss::bce, InputType::u8, 64, 0}, Case{Loss::mse, InputType::f32, 100, 0},
-                       Case{Loss::bce, InputType::f32, 100, 1}, Case{Loss::mse, InputType::u8, 64, 1}}) {
+                       Case{Loss::bce, InputType::f32, 100, 1}, Case{Loss::mse, InputType::u8, 64, 1},
+                       Case{Loss::softmax_ce, InputType::u8, 64, 0}, Case{Loss::softmax_ce, InputType::f32, 100, 1}}) {
     testing::TrajectorySpec spec;
     spec.loss = c.loss;
     spec.input_type = c.type;
@@ -55,7 +56,7 @@ TEST_F(HostCpuTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference) {
 
 TEST_F(HostCpuTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
   const DatasetSplit data = testing::random_pixel_split(2048, 1000, 784, 10, kSeed);
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const Loss loss : {Loss::mse, Loss::bce, Loss::softmax_ce}) {
     TrainerOptions options;
     options.loss = loss;
     options.epochs = 2;

@@ -67,7 +67,7 @@ TEST_F(HostTrainStepApi, AcceptsAWellFormedCallAndComputesOnRef) {
 TEST_F(HostTrainStepApi, RejectsAnUnknownLossAndEmptyShapes) {
   TrainStepCall bad = call;
   bad.loss = static_cast<Loss>(7);
-  expect_rejected(bad, "unknown loss value 7 (expected mse or bce)");
+  expect_rejected(bad, "unknown loss value 7 (expected mse, bce or softmax-ce)");
   bad = call;
   bad.n = 0;
   expect_rejected(bad, "n (rows in the batch) must be >= 1, got 0");

@@ -101,7 +101,7 @@ TEST(HostTrainer, TheSameSeedGivesTheSameNumbersAndAnotherSeedDoesNot) {
 // losses agree closely and the models classify the same way.
 TEST(HostTrainer, EmulatedKernelTrainsLikeTheReference) {
   const DatasetSplit data = separable(256, 20, 4);
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const Loss loss : {Loss::mse, Loss::bce, Loss::softmax_ce}) {
     TrainerOptions options;
     options.loss = loss;
     options.epochs = 2;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "emu/options.hpp"
@@ -35,7 +36,8 @@ TEST(KernelsResidentTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference
     InputType type;
     std::size_t batch;  // 64: 32 full steps; 100: 20 full steps and one of 48
   };
-  for (const Case c : {Case{Loss::bce, InputType::u8, 64}, Case{Loss::mse, InputType::f32, 100}}) {
+  for (const Case c : {Case{Loss::bce, InputType::u8, 64}, Case{Loss::mse, InputType::f32, 100},
+                       Case{Loss::softmax_ce, InputType::u8, 100}}) {
     testing::TrajectorySpec spec;
     spec.loss = c.loss;
     spec.input_type = c.type;
@@ -43,11 +45,11 @@ TEST(KernelsResidentTraining, EveryStepOfTwoEpochsIsWithinTheBoundOfTheReference
     spec.learning_rate = c.loss == Loss::mse ? 0.5f : 0.1f;
     spec.seed = kSeed;
     const testing::TrajectoryCheck r = testing::check_trajectory(Backend::emu, data, spec);
-    const char* name = c.loss == Loss::bce ? "bce/u8" : "mse/f32";
+    const std::string name = std::string(to_string(c.loss)) + "/" + std::string(to_string(c.type));
     EXPECT_EQ(r.steps, c.batch == 64 ? 64 : 42) << name;
     EXPECT_EQ(r.failed_steps, 0) << name << ": " << r.first_failure;
     EXPECT_LE(r.worst, 1.0) << name;
-    std::printf("%s: %d steps, worst error %.3f of the bound\n", name, r.steps, r.worst);
+    std::printf("%s: %d steps, worst error %.3f of the bound\n", name.c_str(), r.steps, r.worst);
   }
 }
 
@@ -124,17 +126,22 @@ TEST(KernelsResidentTraining, SameBitsUnderEveryScheduleAndWorkerCount) {
 
 TEST(KernelsResidentTraining, TheTrainerMatchesTheReferenceBackendOverTwoEpochs) {
   const DatasetSplit data = testing::random_pixel_split(2048, 256, 784, 10, kSeed);
-  TrainerOptions options;
-  options.epochs = 2;
-  options.input_type = InputType::u8;
-  options.backend = Backend::ref;
-  const TrainingResult ref = train(options, data.train, data.test);
-  options.backend = Backend::emu;
-  const TrainingResult emu = train(options, data.train, data.test);
-  for (std::size_t e = 0; e < ref.epochs.size(); ++e) {
-    EXPECT_NEAR(emu.epochs[e].train_loss, ref.epochs[e].train_loss, 1e-5 * ref.epochs[e].train_loss);
-    EXPECT_NEAR(emu.epochs[e].test_loss, ref.epochs[e].test_loss, 1e-5 * ref.epochs[e].test_loss);
-    EXPECT_NEAR(emu.epochs[e].test_accuracy, ref.epochs[e].test_accuracy, 2.0 / 256 + 1e-12);
+  for (const Loss loss : {Loss::bce, Loss::softmax_ce}) {
+    TrainerOptions options;
+    options.loss = loss;
+    options.epochs = 2;
+    options.input_type = InputType::u8;
+    options.backend = Backend::ref;
+    const TrainingResult ref = train(options, data.train, data.test);
+    options.backend = Backend::emu;
+    const TrainingResult emu = train(options, data.train, data.test);
+    for (std::size_t e = 0; e < ref.epochs.size(); ++e) {
+      EXPECT_NEAR(emu.epochs[e].train_loss, ref.epochs[e].train_loss, 1e-5 * ref.epochs[e].train_loss)
+          << to_string(loss);
+      EXPECT_NEAR(emu.epochs[e].test_loss, ref.epochs[e].test_loss, 1e-5 * ref.epochs[e].test_loss)
+          << to_string(loss);
+      EXPECT_NEAR(emu.epochs[e].test_accuracy, ref.epochs[e].test_accuracy, 2.0 / 256 + 1e-12) << to_string(loss);
+    }
   }
 }
 

@@ -5,7 +5,8 @@
 // over, every compiled output capacity and the k between them), aligned and
 // misaligned X, saturated logits, each output element within its bound of
 // the double-precision reference, every output written, nothing around them
-// touched, the same bits on every run, schedule and worker count. Also checks
+// touched, the same bits on every run, schedule and worker count; for every
+// loss (mse, bce, softmax-ce). Also checks
 // the partition, the refusal of shapes beyond the kernel, and the reference
 // itself against central differences of its own loss.
 #include <gtest/gtest.h>
@@ -42,6 +43,7 @@ void verify_sweep(Loss loss) {
 
 TEST(KernelsTrainStep, MseMatchesReferenceAcrossShapes) { verify_sweep(Loss::mse); }
 TEST(KernelsTrainStep, BceMatchesReferenceAcrossShapes) { verify_sweep(Loss::bce); }
+TEST(KernelsTrainStep, SoftmaxCeMatchesReferenceAcrossShapes) { verify_sweep(Loss::softmax_ce); }
 
 // The quick sweep (what `lossbench verify --quick` runs) has every edge.
 TEST(KernelsTrainStep, QuickSweepHasEveryEdgeAndBothPaths) {
@@ -65,7 +67,7 @@ TEST(KernelsTrainStep, QuickSweepHasEveryEdgeAndBothPaths) {
   for (const int k : {1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 16}) {
     EXPECT_TRUE(has([&](const TrainStepVerifyCase& c) { return c.k == k; })) << "k = " << k;
   }
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const Loss loss : {Loss::mse, Loss::bce, Loss::softmax_ce}) {
     for (const int offset : {0, 1}) {
       EXPECT_TRUE(has([&](const TrainStepVerifyCase& c) {
         return c.loss == loss && c.x_offset == offset && c.saturated;
@@ -74,28 +76,32 @@ TEST(KernelsTrainStep, QuickSweepHasEveryEdgeAndBothPaths) {
   }
 }
 
+// bce, and softmax-ce, whose rows are reduced across lanes by shuffles.
 TEST(KernelsTrainStep, SameBitsEveryRunScheduleAndWorkerCount) {
-  TrainStepVerifyCase c;
-  c.loss = Loss::bce;
-  c.n = 700;  // 11 blocks
-  c.d = 200;
-  c.k = 10;
-  c.seed = 99;
-  const TrainStepVerifyResult first = verify_train_step_case(c, Backend::emu);
-  ASSERT_TRUE(first.passed()) << first.log.report();
-  const emu::Options saved = emu::current_options();
-  for (const char* schedule : {"reverse", "random:3"}) {
-    for (const unsigned workers : {1u, 3u}) {
-      emu::set_schedule(emu::Schedule::parse(schedule));
-      emu::set_workers(workers);
-      const TrainStepVerifyResult again = verify_train_step_case(c, Backend::emu);
-      EXPECT_TRUE(again.passed()) << "schedule " << schedule << ", workers " << workers << ":\n"
-                                  << again.log.report();
-      EXPECT_EQ(again.output_bits, first.output_bits) << "schedule " << schedule << ", workers " << workers;
+  for (const Loss loss : {Loss::bce, Loss::softmax_ce}) {
+    TrainStepVerifyCase c;
+    c.loss = loss;
+    c.n = 700;  // 11 blocks
+    c.d = 200;
+    c.k = 10;
+    c.seed = 99;
+    const TrainStepVerifyResult first = verify_train_step_case(c, Backend::emu);
+    ASSERT_TRUE(first.passed()) << c.name() << ":\n" << first.log.report();
+    const emu::Options saved = emu::current_options();
+    for (const char* schedule : {"reverse", "random:3"}) {
+      for (const unsigned workers : {1u, 3u}) {
+        emu::set_schedule(emu::Schedule::parse(schedule));
+        emu::set_workers(workers);
+        const TrainStepVerifyResult again = verify_train_step_case(c, Backend::emu);
+        EXPECT_TRUE(again.passed()) << c.name() << ", schedule " << schedule << ", workers " << workers << ":\n"
+                                    << again.log.report();
+        EXPECT_EQ(again.output_bits, first.output_bits)
+            << c.name() << ", schedule " << schedule << ", workers " << workers;
+      }
     }
+    emu::set_schedule(saved.schedule);
+    emu::set_workers(saved.workers);
   }
-  emu::set_schedule(saved.schedule);
-  emu::set_workers(saved.workers);
 }
 
 TEST(KernelsTrainStep, PartitionDependsOnNOnlyAndCoversEveryRow) {
@@ -128,7 +134,7 @@ TEST(ReferenceTrainStep, GradientsAreDerivativesOfTheLoss) {
   const std::int64_t n = 5;
   const int d = 6;
   const int k = 3;
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const Loss loss : {Loss::mse, Loss::bce, Loss::softmax_ce}) {
     detail::TrainStepVerifyInputs in = detail::make_train_step_verify_inputs(n, d, k, 5, 2.0f);
     const auto step = [&] {
       return reference::train_step(loss, in.inputs.data(), in.targets.data(), in.weights.data(), in.bias.data(), n,

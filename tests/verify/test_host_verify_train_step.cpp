@@ -127,5 +127,35 @@ TEST(HostVerifyTrainStep, ASecondRunWithOtherBitsIsCaught) {
       << r.log.report();
 }
 
+// softmax-ce's bound tells losses apart: its own step passes, the same
+// step computed with sigmoid + bce fails on every output, and a gradient
+// off by 1e-4 of its magnitude fails too.
+TEST(HostVerifyTrainStep, SoftmaxCeFailsAStepOfAnotherLossOrSlightlyOff) {
+  TrainStepVerifyCase c = small_case();
+  c.loss = Loss::softmax_ce;
+  const auto verify_with = [&](Loss loss, float weight_factor) {
+    const TrainStepRunner run = [&](const TrainStepCall& call) {
+      TrainStepCall other = call;
+      other.loss = loss;
+      train_step(other, Backend::ref, nullptr, 0);
+      call.grad_weights[4] *= weight_factor;
+    };
+    return verify_train_step_case(c, Backend::ref, run, fused_train_step_sum_lengths(c.n, c.d));
+  };
+  const TrainStepVerifyResult own = verify_with(Loss::softmax_ce, 1.0f);
+  EXPECT_TRUE(own.passed()) << own.log.report();
+  EXPECT_EQ(own.config.name(), "train/softmax-ce/n=9/d=5/k=3/off=1");
+  const TrainStepVerifyResult bce = verify_with(Loss::bce, 1.0f);
+  EXPECT_FALSE(bce.passed());
+  EXPECT_GT(bce.grad_weights_error, 1.0);
+  EXPECT_GT(bce.grad_bias_error, 1.0);
+  EXPECT_GT(bce.loss_error, 1.0);
+  const TrainStepVerifyResult off = verify_with(Loss::softmax_ce, 1.0f + 1e-4f);
+  EXPECT_FALSE(off.passed());
+  EXPECT_EQ(off.log.failed_elements(), 1) << off.log.report();
+  EXPECT_NE(off.log.report().find("dW[4] (input c = 1, output j = 1; sum of |terms| "), std::string::npos)
+      << off.log.report();
+}
+
 }  // namespace
 }  // namespace lossbench

@@ -11,9 +11,12 @@ std::string_view to_string(Loss loss) {
   switch (loss) {
     case Loss::mse: return "mse";
     case Loss::bce: return "bce";
+    case Loss::softmax_ce: return "softmax-ce";
   }
   return "unknown-loss";
 }
+
+bool is_elementwise(Loss loss) { return loss == Loss::mse || loss == Loss::bce; }
 
 std::string_view to_string(Reduction reduction) {
   switch (reduction) {
@@ -27,7 +30,8 @@ std::string_view to_string(Reduction reduction) {
 Loss parse_loss(std::string_view name) {
   if (name == "mse") return Loss::mse;
   if (name == "bce") return Loss::bce;
-  throw InputError("unknown loss '" + std::string(name) + "': expected mse or bce");
+  if (name == "softmax-ce") return Loss::softmax_ce;
+  throw InputError("unknown loss '" + std::string(name) + "': expected mse, bce or softmax-ce");
 }
 
 Reduction parse_reduction(std::string_view name) {

@@ -18,7 +18,10 @@ void require(bool condition, const std::string& message) { detail::require(condi
 }  // namespace
 
 void validate(const FusedLossCall& call) {
-  require(call.loss == Loss::mse || call.loss == Loss::bce,
+  require(call.loss != Loss::softmax_ce,
+          "softmax-ce is not an elementwise loss (its loss and gradient need a whole row of logits): fused_loss "
+          "computes mse and bce; softmax_loss (softmax_loss.hpp) computes softmax cross-entropy");
+  require(is_elementwise(call.loss),
           "unknown loss value " + std::to_string(static_cast<int>(call.loss)) + " (expected mse or bce)");
   require(call.reduction == Reduction::none || call.reduction == Reduction::mean || call.reduction == Reduction::sum,
           "unknown reduction value " + std::to_string(static_cast<int>(call.reduction)));

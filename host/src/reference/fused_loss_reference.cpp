@@ -61,8 +61,10 @@ LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {
   switch (loss) {
     case Loss::mse: return mse(z, y);
     case Loss::bce: return bce_with_logits(z, y, pos_weight);
+    case Loss::softmax_ce: break;  // a row's loss: softmax_reference.hpp
   }
-  throw InputError("reference::elementwise: unknown loss value " + std::to_string(static_cast<int>(loss)));
+  throw InputError("reference::elementwise: loss value " + std::to_string(static_cast<int>(loss)) +
+                   " is not an elementwise loss (expected mse or bce)");
 }
 
 void validate_targets(ConstArrayView targets) {
@@ -96,8 +98,9 @@ double compensated_sum(const std::vector<double>& values) {
 
 Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArrayView targets,
                const Options& options) {
-  if (loss != Loss::mse && loss != Loss::bce) {
-    throw InputError("reference::compute: unknown loss value " + std::to_string(static_cast<int>(loss)));
+  if (!is_elementwise(loss)) {
+    throw InputError("reference::compute: loss value " + std::to_string(static_cast<int>(loss)) +
+                     " is not an elementwise loss (expected mse or bce)");
   }
   if (logits.size != targets.size) {
     throw InputError("logits have " + std::to_string(logits.size) + " elements but targets have " +

@@ -7,8 +7,8 @@
 namespace lossbench::detail {
 
 void require_train_kinds(std::string_view facility, Loss loss, InputType input_type) {
-  require(loss == Loss::mse || loss == Loss::bce, facility,
-          "unknown loss value " + std::to_string(static_cast<int>(loss)) + " (expected mse or bce)");
+  require(loss == Loss::mse || loss == Loss::bce || loss == Loss::softmax_ce, facility,
+          "unknown loss value " + std::to_string(static_cast<int>(loss)) + " (expected mse, bce or softmax-ce)");
   require(input_type == InputType::f32 || input_type == InputType::u8, facility,
           "unknown input type value " + std::to_string(static_cast<int>(input_type)) + " (expected f32 or u8)");
 }

@@ -93,6 +93,11 @@ void TrainStepBaseline::run(const TrainStepCall& call, void* stream) {
       call.grad_weights == nullptr) {
     throw InputError("train_step_baseline: takes a plain step (f32 X, no row indices, no update, dW and db out)");
   }
+  // Its loss is fused_loss(), which is elementwise.
+  if (!is_elementwise(call.loss)) {
+    throw InputError("train_step_baseline: takes mse or bce (the fused elementwise loss), not " +
+                     std::string(to_string(call.loss)));
+  }
   if (call.n != n_ || call.d != d_ || call.k != k_) {
     throw InputError("train_step_baseline: set up for n = " + std::to_string(n_) + ", d = " + std::to_string(d_) +
                      ", k = " + std::to_string(k_) + ", called with n = " + std::to_string(call.n) +

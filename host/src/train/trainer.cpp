@@ -49,7 +49,9 @@ double rows_of_steps(const detail::ResidentSgd& sgd, std::size_t count) {
 }  // namespace
 
 void validate(const TrainerOptions& options) {
-  if (options.loss != Loss::mse && options.loss != Loss::bce) throw InputError("unknown loss (expected mse or bce)");
+  if (options.loss != Loss::mse && options.loss != Loss::bce && options.loss != Loss::softmax_ce) {
+    throw InputError("unknown loss (expected mse, bce or softmax-ce)");
+  }
   if (options.epochs < 0) throw InputError("epochs must be >= 0, got " + std::to_string(options.epochs));
   if (options.batch < 1) throw InputError("the batch size must be >= 1, got " + std::to_string(options.batch));
   if (!std::isfinite(options.learning_rate) || options.learning_rate <= 0) {

@@ -32,7 +32,8 @@ constexpr Shape kShapes[] = {
 
 constexpr std::int64_t kTrainStepBlockCapRows = 256 * 64;
 
-// A batch of mostly saturated logits: how MSE's gradient vanishes.
+// A batch of mostly saturated logits: how MSE's gradient vanishes (and, for
+// softmax-ce, rows whose softmax is nearly one-hot: p_j underflowing).
 constexpr Shape kSaturatedShape{150, 97, 10, true};
 
 // The trainer's call: rows not a multiple of 4 pixels (element by element),
@@ -69,14 +70,15 @@ std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, st
     if (s.n > kTrainStepBlockCapRows) {
       append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::bce}, false, seed);
     } else {
-      append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, seed);
+      append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce, Loss::softmax_ce}, false, seed);
     }
   }
   const Shape& t = kSaturatedShape;
-  append_train_step_verify_cases(cases, t.n, t.d, t.k, {Loss::mse, Loss::bce}, true, seed);
+  append_train_step_verify_cases(cases, t.n, t.d, t.k, {Loss::mse, Loss::bce, Loss::softmax_ce}, true, seed);
   for (const Shape& s : kTrainerShapes) {
     if (quick && !s.in_quick) continue;
-    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce}, false, seed, /*trainer=*/true);
+    append_train_step_verify_cases(cases, s.n, s.d, s.k, {Loss::mse, Loss::bce, Loss::softmax_ce}, false, seed,
+                                   /*trainer=*/true);
   }
   return cases;
 }

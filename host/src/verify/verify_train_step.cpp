@@ -23,11 +23,13 @@ struct RunOutputs {
 };
 
 // What the bound of an element of dW or db is made of: the magnitudes of the
-// terms of its sum and of the logits' terms (train_step_bounds.hpp).
-std::string describe_sums(const std::string& where, double abs_scale, double logit_scale) {
+// terms of its sum, of what the logits' errors move and of dz's evaluation
+// error (train_step_bounds.hpp).
+std::string describe_sums(const std::string& where, const TrainStepGradScales& scales) {
   std::ostringstream s;
   s.precision(6);
-  s << where << "; sum of |terms| " << abs_scale << ", of |logit terms| " << logit_scale;
+  s << where << "; sum of |terms| " << scales.terms << ", logit sensitivity " << scales.logits
+    << ", dz evaluation error " << scales.eval;
   return s.str();
 }
 
@@ -123,31 +125,33 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
   log.check_guards("db", first.grad_bias.guards_intact);
   log.check_guards("L", first.loss.guards_intact);
   for (std::size_t e = 0; e < ref.grad_weights.size(); ++e) {
-    const double bound = train_step_grad_bound(ref.grad_weights_abs[e], ref.grad_weights_logit_scale[e],
-                                               ref.grad_weights[e], lengths);
+    const TrainStepGradScales& scales = ref.grad_weights_scales[e];
+    const double bound = train_step_grad_bound(scales, ref.grad_weights[e], lengths);
     const double error = log.check("dW", static_cast<std::int64_t>(e), load_float(first.grad_weights.payload, e),
                                    ref.grad_weights[e], bound, [&] {
                                      return describe_sums("input c = " + std::to_string(e / k) + ", output j = " +
                                                               std::to_string(e % k),
-                                                          ref.grad_weights_abs[e], ref.grad_weights_logit_scale[e]);
+                                                          scales);
                                    });
     result.grad_weights_error = std::max(result.grad_weights_error, error);
   }
   for (std::size_t j = 0; j < ref.grad_bias.size(); ++j) {
-    const double bound =
-        train_step_grad_bound(ref.grad_bias_abs[j], ref.grad_bias_logit_scale[j], ref.grad_bias[j], lengths);
+    const TrainStepGradScales& scales = ref.grad_bias_scales[j];
+    const double bound = train_step_grad_bound(scales, ref.grad_bias[j], lengths);
     const double error = log.check("db", static_cast<std::int64_t>(j), load_float(first.grad_bias.payload, j),
-                                   ref.grad_bias[j], bound, [&] {
-                                     return describe_sums("output j = " + std::to_string(j), ref.grad_bias_abs[j],
-                                                          ref.grad_bias_logit_scale[j]);
-                                   });
+                                   ref.grad_bias[j], bound,
+                                   [&] { return describe_sums("output j = " + std::to_string(j), scales); });
     result.grad_bias_error = std::max(result.grad_bias_error, error);
   }
   double got_loss;
   std::memcpy(&got_loss, first.loss.payload.data(), sizeof got_loss);
-  result.loss_error = log.check("L", 0, got_loss, ref.loss, train_step_loss_bound(ref.loss), [&] {
-    return "the mean over " + std::to_string(n) + " rows of the loss summed over " + std::to_string(k) + " outputs";
-  });
+  result.loss_error =
+      log.check("L", 0, got_loss, ref.loss, train_step_loss_bound(ref.loss, ref.loss_scales, lengths), [&] {
+        return config.loss == Loss::softmax_ce
+                   ? "the mean over " + std::to_string(n) + " rows of the softmax-ce of " + std::to_string(k) + " outputs"
+                   : "the mean over " + std::to_string(n) + " rows of the loss summed over " + std::to_string(k) +
+                         " outputs";
+      });
   log.check_same_bits("dW", first.grad_weights.payload, second.grad_weights.payload);
   log.check_same_bits("db", first.grad_bias.payload, second.grad_bias.payload);
   log.check_same_bits("L", first.loss.payload, second.loss.payload);

@@ -122,24 +122,21 @@ TrainStepVerifyResult verify_trainer_step_case(const TrainStepVerifyCase& config
   log.check_guards("step", first.cursor.guards_intact);
   // W ← fma(−η, g, W): off by η·|Δg| and the fma's rounding.
   const auto check_update = [&](const char* name, const GuardedContents& got, const std::vector<float>& start,
-                                const std::vector<double>& grad, const std::vector<double>& abs_scale,
-                                const std::vector<double>& logit_scale) {
+                                const std::vector<double>& grad, const std::vector<TrainStepGradScales>& scales) {
     double worst = 0.0;
     for (std::size_t e = 0; e < start.size(); ++e) {
       const float expected = std::fma(-kLearningRate, static_cast<float>(grad[e]), start[e]);
-      const double bound =
-          kLearningRate * train_step_grad_bound(abs_scale[e], logit_scale[e], grad[e], lengths) + ulp(expected);
+      const double bound = kLearningRate * train_step_grad_bound(scales[e], grad[e], lengths) + ulp(expected);
       worst = std::max(worst, log.check(name, static_cast<std::int64_t>(e), load<float>(got.payload, e), expected,
                                         bound));
     }
     return worst;
   };
-  result.grad_weights_error = check_update("W", first.weights, in.weights, ref.grad_weights, ref.grad_weights_abs,
-                                           ref.grad_weights_logit_scale);
-  result.grad_bias_error =
-      check_update("b", first.bias, in.bias, ref.grad_bias, ref.grad_bias_abs, ref.grad_bias_logit_scale);
-  result.loss_error =
-      log.check("L", kStep, load<double>(first.losses.payload, kStep), ref.loss, train_step_loss_bound(ref.loss));
+  result.grad_weights_error =
+      check_update("W", first.weights, in.weights, ref.grad_weights, ref.grad_weights_scales);
+  result.grad_bias_error = check_update("b", first.bias, in.bias, ref.grad_bias, ref.grad_bias_scales);
+  result.loss_error = log.check("L", kStep, load<double>(first.losses.payload, kStep), ref.loss,
+                                train_step_loss_bound(ref.loss, ref.loss_scales, lengths));
   if (!std::isnan(load<double>(first.losses.payload, 0))) log.fail("L's slot 0 was written; the cursor said slot 1");
   const std::uint32_t advanced = load<std::uint32_t>(first.cursor.payload, 0);
   if (advanced != kStep + 1) {

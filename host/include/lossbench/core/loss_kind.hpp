@@ -6,14 +6,21 @@
 namespace lossbench {
 
 /// mse: C = ½(y − a)² with a = σ(z).   bce: binary cross-entropy from logits.
-enum class Loss { mse, bce };
+/// Both are elementwise: one logit and one target per loss (fused_loss.hpp).
+/// softmax_ce: cross-entropy of softmax over a row of outputs, a loss per
+/// row, not per element: only the training step takes it (train_step.hpp;
+/// fused_loss() rejects it, softmax_loss.hpp is the general softmax API).
+enum class Loss { mse, bce, softmax_ce };
 
 /// none: one loss per element.  sum: Σ ℓ_i.  mean: (1/n) Σ ℓ_i (NaN for n = 0).
 enum class Reduction { none, mean, sum };
 
+/// "mse", "bce", "softmax-ce".
 std::string_view to_string(Loss loss);
+/// Whether the loss is elementwise (mse, bce): what fused_loss() computes.
+bool is_elementwise(Loss loss);
 std::string_view to_string(Reduction reduction);
-/// Parse "mse" | "bce"; throws InputError naming the bad value otherwise.
+/// Parse "mse" | "bce" | "softmax-ce"; throws InputError naming the bad value otherwise.
 Loss parse_loss(std::string_view name);
 /// Parse "none" | "mean" | "sum"; throws InputError naming the bad value otherwise.
 Reduction parse_reduction(std::string_view name);

@@ -26,7 +26,7 @@
 namespace lossbench {
 
 struct FusedLossCall {
-  Loss loss = Loss::bce;
+  Loss loss = Loss::bce;  // mse or bce: softmax_ce is a row loss (InputError; see softmax_loss.hpp)
   Reduction reduction = Reduction::mean;
   /// Storage type of logits, targets, grad and elementwise_loss: f32, f16 or
   /// bf16. Math and accumulation are float32 in the kernels, double in ref.

@@ -48,6 +48,7 @@ LossAndGrad mse(double z, double y);
 LossAndGrad bce_with_logits(double z, double y, double pos_weight = 1.0);
 
 /// Dispatches to mse() or bce_with_logits() (pos_weight applies to bce only).
+/// InputError for softmax_ce, a loss per row (softmax_reference.hpp).
 LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight = 1.0);
 
 /// Throws InputError naming the first element of `targets` that is NaN or
@@ -75,7 +76,8 @@ struct Result {
 };
 
 /// Computes loss and gradient for every element. logits and targets must have
-/// the same size (InputError otherwise); each may be f32, f16 or bf16.
+/// the same size (InputError otherwise); each may be f32, f16 or bf16. mse or
+/// bce only (InputError for softmax_ce, which is not elementwise).
 Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArrayView targets,
                const Options& options = {});
 

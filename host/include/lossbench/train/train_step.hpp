@@ -1,6 +1,7 @@
 #pragma once
-// One training step of a single-layer sigmoid model, fused: z = XW + b,
-// a = σ(z), the loss, dL/dW and dL/db, in one pass over X.
+// One training step of a single-layer model, fused: z = XW + b, the loss
+// (sigmoid outputs with mse or bce, or a softmax with cross-entropy), dL/dW
+// and dL/db, in one pass over X.
 //
 //   TrainStepCall call;                    // describe the step
 //   call.loss = Loss::bce; call.inputs = X; call.targets = Y; call.weights = W; call.bias = b;
@@ -11,10 +12,15 @@
 //
 // Semantics (the seed's notation; i a row of the batch, j an output):
 //   z_ij = Σ_c X_ic W_cj + b_j,   a_ij = σ(z_ij)
-//   L = (1/n) Σ_i Σ_j ℓ(z_ij, y_ij)    (summed over outputs, averaged over the batch)
-//   mse: ℓ = ½(y − a)²,  bce: ℓ = −[y ln a + (1 − y) ln(1 − a)]
-//   dL/dW_cj = (1/n) Σ_i X_ic · dℓ/dz_ij,   dL/db_j = (1/n) Σ_i dℓ/dz_ij
-// (for bce dℓ/dz = a − y: the seed's ∂C/∂w_j = (1/n) Σ x_j (σ(z) − y)).
+//   L = (1/n) Σ_i ℓ_i                  (averaged over the batch)
+//   mse: ℓ_i = Σ_j ½(y_ij − a_ij)²,  bce: ℓ_i = −Σ_j [y ln a + (1 − y) ln(1 − a)]_ij
+//     (per output, summed over the row's outputs)
+//   softmax_ce: ℓ_i = −Σ_j y_ij ln p_ij, p_i = softmax(z_i) over the row's k
+//     outputs (for a one-hot row, lse − z_label: PyTorch's F.cross_entropy
+//     with its default mean over rows); dℓ_i/dz_ij = p_ij·Σ_m y_im − y_ij
+//   dL/dW_cj = (1/n) Σ_i X_ic · dℓ_i/dz_ij,   dL/db_j = (1/n) Σ_i dℓ_i/dz_ij
+// (for bce dℓ/dz = a − y: the seed's ∂C/∂w_j = (1/n) Σ x_j (σ(z) − y); for
+// softmax_ce with one-hot y, p − y).
 //
 // Arrays are row-major: X n × d (float32, or uint8 pixels standing for
 // x = v/255), Y n × k, W d × k, b k, dW d × k, db k, all float32. The loss
@@ -53,7 +59,7 @@ struct TrainStepCall {
   Loss loss = Loss::bce;
   const void* inputs = nullptr;    // X: n × d, or input_rows × d with row_indices; of input_type
   InputType input_type = InputType::f32;
-  const float* targets = nullptr;  // Y: a row of k per row of X, each in [0, 1] (one-hot or soft)
+  const float* targets = nullptr;  // Y: a row of k per row of X, each in [0, 1] (one-hot or soft; softmax_ce: ≥ 0)
   float* weights = nullptr;        // W: d × k; updated in place when learning_rate > 0
   float* bias = nullptr;           // b: k; likewise
   std::int64_t n = 0;              // rows in the batch, ≥ 1 (64-bit: n·d may exceed 2^31)

@@ -9,6 +9,7 @@
 //   db ← dZᵀ·1           (cuBLAS SGEMV: the column sums of dZ)
 // so X is read twice (once per GEMM) where the fused kernel reads it once.
 // The results are those of train_step() (train_step.hpp), up to rounding.
+// mse and bce only: fused_loss() is elementwise (InputError for softmax_ce).
 //
 // cuda only. Deterministic on a given GPU model and toolkit: cuBLAS gives the
 // same bits run to run for the same architecture and SM count when it works

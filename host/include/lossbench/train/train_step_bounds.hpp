@@ -7,16 +7,31 @@
 // of their magnitudes, whatever the order. Applied worst-case to each sum:
 // - a logit z_ij is a dot product of `logit_terms` terms (d, the bias, and
 //   however the implementation splits them), so |Δz_ij| ≤ γ·A_ij, with A_ij
-//   the magnitude of its terms. |d²ℓ/dz²| ≤ 1/4 for bce and < 1/3 for mse,
-//   so dz_ij is off by at most |Δz_ij|/3, plus a few ulps of its evaluation;
+//   the magnitude of its terms. dz_ij = dℓ/dz_ij moves by at most γ·S_ij,
+//   S_ij = Σ_m |∂dz_ij/∂z_im|·A_im to first order (train_step_dz_error_terms);
+// - dz_ij itself, evaluated in float from those logits, is off by E_ij;
 // - dW_cj and db_j are sums of `row_terms` terms x·dz (or dz) per float
 //   accumulator, then exact-enough double sums.
-// The reference returns the magnitudes: grad_*_abs (Σ|x·dz|/n) and
-// grad_*_logit_scale (Σ|x|·A/n).
+// The reference returns, per element of dW and db, the batch means of
+// |x·dz|, |x|·S and |x|·E (TrainStepGradScales).
+//
+// The losses differ only in S and E:
+// - mse, bce (per element): |d²ℓ/dz²| ≤ 1/4 for bce and < 1/3 for mse, so
+//   S_ij = A_ij/3; E_ij = 8u·|dz_ij|, a few ulps of σ, a − y and the 1/n scale.
+// - softmax_ce (per row, dz_ij = p_ij·Σy − y_ij): ∂dz_ij/∂z_im =
+//   Σy·p_ij·([j = m] − p_im), so S_ij = Σy·p_ij·((1 − p_ij)·A_ij + Σ_{m≠j}
+//   p_im·A_im); E_ij is softmax_grad_error_bound (softmax_bounds.hpp) for a
+//   soft-target row of k classes at depth k (a sequential pass over the
+//   row, which bounds the kernel's rescale-and-butterfly too: 1 + log2
+//   bit_ceil(k) ≤ k), plus 2u·|dz_ij| for the 1/n scale. With k ≤ 16 that is
+//   p_ij·Σy·(γ(6k + 3 ln k + 4) + 2u·|log p_ij| + 6u + γ(k + 1)) + 2u·y_ij
+//   + 3u·|dz_ij|: the cancellation p·Σy − y is inherent, so the bound is
+//   relative to the terms subtracted, not to dz.
 #include <cmath>
 #include <cstdint>
 
 #include "lossbench/core/backend.hpp"
+#include "lossbench/core/loss_kind.hpp"
 
 namespace lossbench {
 
@@ -40,20 +55,56 @@ TrainStepSumLengths cpu_train_step_sum_lengths(std::int64_t n, int d);
 /// fused kernel's (emu, cuda; ref is the reference itself).
 TrainStepSumLengths train_step_sum_lengths(Backend backend, std::int64_t n, int d);
 
+/// What the bound of one element of dL/dW (input c, output j) or dL/db (j)
+/// is made of: means over the batch's rows i, which the reference computes
+/// (x_ic = 1 for db).
+struct TrainStepGradScales {
+  double terms = 0.0;   // Σ_i |x_ic·dz_ij| / n: what the rounding of a float sum is relative to
+  double logits = 0.0;  // Σ_i |x_ic|·S_ij / n: dz's change per unit γ of the logits' dot products
+  double eval = 0.0;    // Σ_i |x_ic|·E_ij / n: dz's float evaluation error at exact logits
+};
+
+/// What the bound of the loss L is made of: means over the batch's rows.
+struct TrainStepLossScales {
+  double eval = 0.0;    // Σ_i E_i / n: the float evaluation error of row i's loss at exact logits
+  double logits = 0.0;  // Σ_i Σ_j |dz_ij|·A_ij / n: the loss's change per unit γ of the logits' dot products
+};
+
+/// S_ij and E_ij of one output of a row (see the top of this file).
+struct TrainStepDzErrorTerms {
+  double logit_sensitivity;  // S
+  double eval_error;         // E
+};
+
+/// The terms of the k outputs of one row into `terms`, from the row's exact
+/// logits z, the magnitudes A of their dot products' terms, the targets y,
+/// the exact dz and the row's exact loss. Returns E_i, the bound of the
+/// float evaluation error of the row's loss: for softmax_ce the soft-target
+/// loss bound of softmax_bounds.hpp (depth k); 0 for mse and bce, whose few
+/// ulps per element the relative term of train_step_loss_bound covers.
+/// Computed in double; by the reference, for every row.
+double train_step_row_error_terms(Loss loss, const double* z, const double* logit_magnitude, const float* y,
+                                  const double* dz, double row_loss, int k, TrainStepDzErrorTerms* terms);
+
 /// |error| allowed for one element of dL/dW or dL/db whose reference value is
-/// `reference`, with the reference's magnitudes for that element.
-inline double train_step_grad_bound(double abs_scale, double logit_scale, double reference,
+/// `reference`, with the reference's scales for that element.
+inline double train_step_grad_bound(const TrainStepGradScales& scales, double reference,
                                     TrainStepSumLengths lengths) {
   const double gamma_rows = (lengths.row_terms + 8.0) * 0x1p-24;
   const double gamma_logit = lengths.logit_terms * 0x1p-24;
-  return gamma_rows * abs_scale + 8.0 * 0x1p-24 * abs_scale + gamma_logit * logit_scale / 3.0 +
-         2.0 * 0x1p-24 * std::fabs(reference) + 1e-30;
+  return gamma_rows * scales.terms + scales.eval + gamma_logit * scales.logits + 2.0 * 0x1p-24 * std::fabs(reference) +
+         1e-30;
 }
 
-/// The loss L: float per-element losses summed in double; each ℓ has a few
-/// ulps of error plus what its logit's error causes (|dℓ/dz|·|Δz|).
-inline double train_step_loss_bound(double reference_loss) {
-  return 1e-5 * std::fabs(reference_loss) + 1e-6 * (1.0 + std::fabs(reference_loss));
+/// The loss L: float per-row (per-element) losses summed in double. Each ℓ
+/// has a few ulps of error (the relative term), its evaluation error beyond
+/// that (softmax_ce's log s: scales.eval) and what its logits' errors cause,
+/// Σ_j |dℓ/dz_j|·|Δz_j| to first order (scales.logits).
+inline double train_step_loss_bound(double reference_loss, const TrainStepLossScales& scales,
+                                    TrainStepSumLengths lengths) {
+  const double gamma_logit = lengths.logit_terms * 0x1p-24;
+  return 1e-5 * std::fabs(reference_loss) + 1e-6 * (1.0 + std::fabs(reference_loss)) + scales.eval +
+         gamma_logit * scales.logits;
 }
 
 }  // namespace lossbench

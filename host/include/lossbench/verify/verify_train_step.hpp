@@ -79,7 +79,8 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
                                              const TrainStepRunner& run, TrainStepSumLengths lengths);
 
 /// The sweep `lossbench verify` runs after the loss cases, each shape with
-/// both losses at x_offset 0 and 1, seeds from `seed` up: n = 1, 7, 8, 9,
+/// every loss (mse, bce, softmax-ce; bce alone at the block cap) at
+/// x_offset 0 and 1, seeds from `seed` up: n = 1, 7, 8, 9,
 /// 63, 64, 65, 77, 1003 (one row, around the 8-row tile and the 64-row block
 /// minimum, several blocks with a partial last tile) and 16385 (the
 /// 256-block cap); d = 1, 3, 4, 5 (around the float4 width), 31, 32, 33,
@@ -91,7 +92,7 @@ TrainStepVerifyResult verify_train_step_case(const TrainStepVerifyCase& config, 
 /// (not quick) 1003 × 784 × 10. Every
 /// shape is within the kernels' train_step_limits. `quick` leaves out the
 /// four largest batches (n × d = 300 × 1024, 1003 × 129, 1003 × 784 and
-/// 16385 × 4): about 6 s under the emulator instead of 70.
+/// 16385 × 4): about 9 s under the emulator instead of 105.
 std::vector<TrainStepVerifyCase> standard_train_step_verify_cases(bool quick, std::uint64_t seed);
 
 /// The cases of one shape: each of `losses` with X aligned (the packed

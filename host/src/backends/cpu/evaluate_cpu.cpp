@@ -53,19 +53,23 @@ void EvaluateTiles(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigne
     TileLogits(xs, rows, l.padded_d, transposed, call.bias, k, z);
     double correct = 0.0;
     for (int r = 0; r < rows; ++r) correct += FirstArgmax(z + r * k, k) == FirstArgmax(y + r * k, k) ? 1.0 : 0.0;
-    tile_sums[2 * tile] = TileLosses<kLoss, false>(z, y, static_cast<std::int64_t>(rows) * k, 1.0f);
+    tile_sums[2 * tile] = TileLosses<kLoss, false>(z, y, rows, k, 1.0f);
     tile_sums[2 * tile + 1] = correct;
   });
 }
 
-void EvaluateCpu(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigned char* workspace) {
-  const bool mse = call.loss == Loss::mse;
-  if (call.input_type == InputType::u8) {
-    return mse ? EvaluateTiles<Loss::mse, std::uint8_t>(call, l, workspace)
-               : EvaluateTiles<Loss::bce, std::uint8_t>(call, l, workspace);
+template <class X>
+void EvaluateCpuOf(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigned char* workspace) {
+  switch (call.loss) {
+    case Loss::mse: return EvaluateTiles<Loss::mse, X>(call, l, workspace);
+    case Loss::bce: return EvaluateTiles<Loss::bce, X>(call, l, workspace);
+    case Loss::softmax_ce: return EvaluateTiles<Loss::softmax_ce, X>(call, l, workspace);
   }
-  return mse ? EvaluateTiles<Loss::mse, float>(call, l, workspace)
-             : EvaluateTiles<Loss::bce, float>(call, l, workspace);
+}
+
+void EvaluateCpu(const EvaluateCall& call, const CpuEvaluateLayout& l, unsigned char* workspace) {
+  if (call.input_type == InputType::u8) return EvaluateCpuOf<std::uint8_t>(call, l, workspace);
+  EvaluateCpuOf<float>(call, l, workspace);
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE

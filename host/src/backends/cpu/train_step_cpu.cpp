@@ -86,7 +86,7 @@ double StepTile(const CpuTrainStepWork& w, std::int64_t tile, std::int64_t slot)
     std::copy_n(call.targets + source * k, k, y + r * k);
   }
   TileLogits(xs, rows, l.padded_d, At<const float>(w, l.transposed_weights), call.bias, k, z);
-  const double loss = TileLosses<kLoss, true>(z, y, static_cast<std::int64_t>(rows) * k, w.grad_multiplier);
+  const double loss = TileLosses<kLoss, true>(z, y, rows, k, w.grad_multiplier);
   TileGradients(xs, rows, l.padded_d, z, k, At<float>(w, l.partials) + slot * l.partial_floats);
   return loss;
 }
@@ -159,12 +159,18 @@ double RunStep(const CpuTrainStepWork& w) {
   return loss;
 }
 
-double TrainStepTiles(const CpuTrainStepWork& w) {
-  const bool mse = w.call->loss == Loss::mse;
-  if (w.call->input_type == InputType::u8) {
-    return mse ? RunStep<Loss::mse, std::uint8_t>(w) : RunStep<Loss::bce, std::uint8_t>(w);
+template <class X>
+double TrainStepTilesOf(const CpuTrainStepWork& w) {
+  switch (w.call->loss) {
+    case Loss::mse: return RunStep<Loss::mse, X>(w);
+    case Loss::bce: return RunStep<Loss::bce, X>(w);
+    case Loss::softmax_ce: return RunStep<Loss::softmax_ce, X>(w);
   }
-  return mse ? RunStep<Loss::mse, float>(w) : RunStep<Loss::bce, float>(w);
+  return 0.0;  // unreachable: train_step() validated the loss
+}
+
+double TrainStepTiles(const CpuTrainStepWork& w) {
+  return w.call->input_type == InputType::u8 ? TrainStepTilesOf<std::uint8_t>(w) : TrainStepTilesOf<float>(w);
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE

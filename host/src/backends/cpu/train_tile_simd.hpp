@@ -7,7 +7,8 @@
 //                    the rows of Wᵀ; two rows and up to four outputs at a
 //                    time (eight accumulators: each load of Wᵀ serves both rows);
 //   TileLosses       ℓ (summed in double, in element order) and, for the
-//                    step, dℓ/dz scaled by 1/n in place of z (loss_math_simd.hpp);
+//                    step, dℓ/dz scaled by 1/n in place of z (loss_math_simd.hpp;
+//                    softmax-ce row by row, train_softmax_rows.hpp);
 //   TileGradients    the tile's dWᵀ_jc = Σ_r x_rc·dz_rj and db_j = Σ_r dz_rj,
 //                    float sums over its rows in row order, vectorized along
 //                    c, up to four outputs × two vectors at a time.
@@ -34,6 +35,7 @@
 
 #include "backends/cpu/loss_math_simd.hpp"
 #include "backends/cpu/storage_simd.hpp"
+#include "backends/cpu/train_softmax_rows.hpp"
 #include "backends/cpu/train_tiling_cpu.hpp"
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
@@ -153,11 +155,12 @@ HWY_INLINE void TileLogits(const float* xs, int rows, std::int64_t padded_d, con
   if (r < rows) LogitsOfRows<1>(xs + r * padded_d, padded_d, transposed_weights, bias, k, logits + r * k);
 }
 
-/// Σ ℓ(z, y) over `count` elements, in double in element order. With
-/// kGradients, z is replaced by dℓ/dz · multiplier (rounded as the kernels do:
-/// the float gradient times the float 1/n).
+/// Σ ℓ(z, y) over `count` elements of an elementwise loss (mse, bce), in
+/// double in element order. With kGradients, z is replaced by dℓ/dz ·
+/// multiplier (rounded as the kernels do: the float gradient times the
+/// float 1/n).
 template <Loss kLoss, bool kGradients>
-HWY_INLINE double TileLosses(float* z, const float* y, std::int64_t count, float multiplier) {
+HWY_INLINE double TileElementLosses(float* z, const float* y, std::int64_t count, float multiplier) {
   const TileTag df;
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(df));
   HWY_ALIGN float losses[hn::MaxLanes(df)];
@@ -178,6 +181,18 @@ HWY_INLINE double TileLosses(float* z, const float* y, std::int64_t count, float
     for (std::int64_t e = 0; e < here; ++e) sum += losses[e];
   }
   return sum;
+}
+
+/// The tile's loss, Σ_i ℓ_i over its `rows` rows of k logits z (rows × k),
+/// and with kGradients dℓ/dz · multiplier in place of z: elementwise on
+/// vectors, softmax-ce row by row (train_softmax_rows.hpp).
+template <Loss kLoss, bool kGradients>
+HWY_INLINE double TileLosses(float* z, const float* y, int rows, int k, float multiplier) {
+  if constexpr (kLoss == Loss::softmax_ce) {
+    return train_softmax_ce_rows(z, y, rows, k, kGradients, multiplier);
+  } else {
+    return TileElementLosses<kLoss, kGradients>(z, y, static_cast<std::int64_t>(rows) * k, multiplier);
+  }
 }
 
 /// dWᵀ rows j0 … j0 + G − 1, columns c … c + 2·lanes − 1, of the tile.

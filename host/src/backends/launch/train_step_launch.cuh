@@ -75,7 +75,7 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   p.row_indices = call.row_indices;
   p.step = call.step;
   p.step_rows = call.step_rows;
-  // L is the mean over the batch of the per-row losses (summed over outputs).
+  // L is the mean over the batch of the per-row losses (summed over outputs, or softmax-ce's).
   p.grad_multiplier = static_cast<float>(gradient_multiplier(Reduction::mean, call.n, 1.0));
   p.partials = static_cast<float*>(workspace);
   p.floats_per_block = layout.floats_per_block;
@@ -146,8 +146,12 @@ void dispatch_train_kernel(Loss loss, int k, InputType input_type, const Launch&
     }
     throw InputError("train_step: k = " + std::to_string(k) + " is outside [1, 16]");
   };
-  if (loss == Loss::mse) return with_capacity.template operator()<MseLoss>();
-  return with_capacity.template operator()<BceLoss>();
+  switch (loss) {
+    case Loss::mse: return with_capacity.template operator()<MseLoss>();
+    case Loss::bce: return with_capacity.template operator()<BceLoss>();
+    case Loss::softmax_ce: return with_capacity.template operator()<SoftmaxCeRows>();
+  }
+  throw InputError("train_step: unknown loss value " + std::to_string(static_cast<int>(loss)));
 }
 
 /// Launches the fused step and its finalize kernel (the call is validated already).

@@ -8,7 +8,6 @@
 
 #include "backends/ref/ref_backend.hpp"
 #include "kernels/train/train_inputs.cuh"
-#include "lossbench/reference/fused_loss_reference.hpp"
 #include "lossbench/reference/train_step_reference.hpp"
 
 namespace lossbench::detail {
@@ -63,16 +62,17 @@ void evaluate_ref(const EvaluateCall& call, void*, void*) {
   const auto k = static_cast<std::size_t>(call.k);
   std::vector<float> row(d);
   std::vector<double> z(k);
+  std::vector<double> dz(k);
   double loss = 0.0;
   double correct = 0.0;
   for (std::int64_t i = 0; i < call.n; ++i) {
     load_row(call.inputs, call.input_type, i, call.d, row.data());
     reference::logits_of_row(row.data(), call.weights, call.bias, call.d, call.k, z.data());
     const float* y = call.targets + static_cast<std::size_t>(i) * k;
+    loss += reference::row_loss_and_grad(call.loss, z.data(), y, call.k, dz.data());
     std::size_t predicted = 0;
     std::size_t label = 0;
     for (std::size_t j = 0; j < k; ++j) {
-      loss += reference::elementwise(call.loss, z[j], y[j]).loss;
       if (z[j] > z[predicted]) predicted = j;
       if (y[j] > y[label]) label = j;
     }
