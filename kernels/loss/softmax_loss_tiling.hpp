@@ -6,14 +6,35 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/loss/softmax_rows_tiling.hpp"
 #include "kernels/loss/softmax_small_rows_tiling.hpp"
 
 namespace lossbench::kernels {
 
+/// The kernel for rows of V classes: several rows per warp (V ≤ 32), a warp
+/// per row (V ≤ 1024), a block per row (longer), and its logits per thread
+/// (per lane group for small rows: 1).
+enum class SoftmaxRowsKernel { small_rows, warp_rows, block_rows };
+struct SoftmaxKernelChoice {
+  SoftmaxRowsKernel kernel;
+  int items;
+};
+
+constexpr SoftmaxKernelChoice softmax_kernel_for(std::int64_t classes) {
+  if (classes <= kSoftmaxSmallRowsMaxClasses) return {SoftmaxRowsKernel::small_rows, 1};
+  if (classes <= kSoftmaxWarpRowsMaxClasses) return {SoftmaxRowsKernel::warp_rows, softmax_warp_rows_items(classes)};
+  return {SoftmaxRowsKernel::block_rows, softmax_block_rows_items(classes)};
+}
+
 /// Rows per reduction tile for rows of `classes` (the kernel that V gets).
 constexpr std::int64_t softmax_tile_rows(std::int64_t classes) {
-  (void)classes;  // V ≤ 32 for now: the small-rows kernel
-  return kSoftmaxSmallRowsTileRows;
+  const SoftmaxKernelChoice choice = softmax_kernel_for(classes);
+  switch (choice.kernel) {
+    case SoftmaxRowsKernel::small_rows: return kSoftmaxSmallRowsTileRows;
+    case SoftmaxRowsKernel::warp_rows: return softmax_warp_rows_tile_rows(choice.items);
+    case SoftmaxRowsKernel::block_rows: break;
+  }
+  return softmax_block_rows_tile_rows(choice.items);
 }
 
 constexpr std::int64_t softmax_tile_count(std::int64_t rows, std::int64_t classes) {

@@ -101,6 +101,21 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_combine(SoftmaxRowSt
   return r;
 }
 
+/// The state of a and b together when both are already expressed about the
+/// same max (a.m == b.m, e.g. both rescaled to a group's max first): plain
+/// sums, no exponential. The kernels' inner loops and butterflies use this;
+/// the result is softmax_combine's, bit for bit, for any max but NaN.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_add_same_max(SoftmaxRowState a, const SoftmaxRowState& b) {
+  a.s += b.s;
+  a.count += b.count;
+  a.gap += b.gap;
+  a.tilt += b.tilt;
+  a.q_sum += b.q_sum;
+  a.q_gap += b.q_gap;
+  a.q_log_q += b.q_log_q;
+  return a;
+}
+
 /// The state of one logit z with target share q (0 for a hard-label row).
 /// A −inf logit is no evidence of a max: it adds nothing to s and +inf to
 /// the gaps (m − (−inf)), the latter only where q > 0.

@@ -93,6 +93,52 @@ __device__ __forceinline__ float softmax_row_loss(const SoftmaxRowsParams<T, Tar
   }
 }
 
+/// A row's class index as the kernels treat it (hard labels): ignore_index
+/// skips the row (loss 0, gradient 0, not counted); a label outside [0, V)
+/// that is not ignore_index (the API validates labels; the kernel must not
+/// read out of bounds for one) makes the row's loss and gradient NaN, and
+/// the row is counted. For probability rows: valid, not ignored.
+struct SoftmaxRowLabel {
+  std::int64_t t = 0;
+  bool ignored = false;
+  bool valid = true;  // t in [0, V): its logit may be read
+};
+
+template <class T, class Target>
+__device__ __forceinline__ SoftmaxRowLabel softmax_row_label(const SoftmaxRowsParams<T, Target>& p, Target label) {
+  if constexpr (kSoftTargets<Target>) {
+    return {};
+  } else {
+    const auto t = static_cast<std::int64_t>(label);
+    return {t, t == p.ignore_index, t >= 0 && t < p.classes};
+  }
+}
+
+/// The row's loss as written and summed: softmax_row_loss, 0 for an ignored
+/// row, NaN for an invalid label.
+template <bool kKl, class T, class Target>
+__device__ __forceinline__ float softmax_labelled_row_loss(const SoftmaxRowsParams<T, Target>& p,
+                                                           const SoftmaxRowState& state, const LogSumExp& lse,
+                                                           const SoftmaxRowLabel& label, float z_t) {
+  if (label.ignored) return 0.0f;
+  return label.valid ? softmax_row_loss<kKl>(p, state, lse, z_t) : NAN;
+}
+
+/// Element j's gradient of the row's loss, before the multiplier: soft
+/// targets p_j·Σq − q_j; hard labels 0 for an ignored row, NaN for an
+/// invalid label, else softmax_ce_hard_grad.
+template <class T, class Target>
+__device__ __forceinline__ float softmax_element_grad(const SoftmaxRowsParams<T, Target>& p, const LogSumExp& lse,
+                                                      float q_sum, const SoftmaxRowLabel& label, std::int64_t j,
+                                                      float z, float q) {
+  if constexpr (kSoftTargets<Target>) {
+    return softmax_soft_grad(lse, z, q, q_sum);
+  } else {
+    if (label.ignored) return 0.0f;
+    return label.valid ? softmax_ce_hard_grad(lse, z, j == label.t, static_cast<float>(p.classes), p.ce) : NAN;
+  }
+}
+
 /// Shared memory of the reduction, for a block of kThreads.
 template <int kThreads>
 union SoftmaxReductionStorage {

@@ -1,0 +1,137 @@
+#pragma once
+// A thread's share of a row in the row kernels (softmax_warp_rows.cuh: a
+// warp per row; softmax_block_rows.cuh: a block per row): kItems logits (and
+// target probabilities) of one chunk in registers, read from global or
+// shared memory, folded into the thread's SoftmaxRowState, and turned into
+// gradient elements once the row's state is known.
+//
+// Layout: G = kStride threads share a row; item i of thread r in the chunk
+// starting at column `first` is column first + i·G + r. Each item's load is
+// then one contiguous run of G elements across the threads (coalesced), and
+// a staged chunk lands in shared memory at its column, with consecutive
+// threads in consecutive banks.
+//
+// The elements are kept as stored (T), converted to float where used: a
+// chunk staged to shared memory is copied back bit for bit, and a smoothed
+// target (softmax_soft_target) is recomputed identically in the second pass.
+#include <cstdint>
+
+#include "kernels/common/cuda_compat.cuh"
+#include "kernels/common/element_types.cuh"
+#include "kernels/loss/softmax_math.cuh"
+#include "kernels/loss/softmax_rows_common.cuh"
+
+namespace lossbench::kernels {
+inline namespace LOSSBENCH_KERNEL_NAMESPACE {
+
+/// kItems logits of a thread, and as many target probabilities for
+/// probability rows (one unused slot for class indices).
+template <int kItems, class T, class Target>
+struct SoftmaxRowChunk {
+  T z[kItems];
+  T q[kSoftTargets<Target> ? kItems : 1];
+};
+
+/// What every gradient element of a row needs, the same in every thread of the row.
+struct SoftmaxRowResult {
+  LogSumExp lse;
+  float q_sum;  // probability rows: Σq (the gradient's p_j·Σq)
+  SoftmaxRowLabel label;
+};
+
+/// Reads the thread's items of the chunk at column `first` from z_row (and
+/// q_row for probability rows): a row in global memory or its staged copy
+/// in shared memory, both indexed by column. Columns ≥ V are not read.
+template <int kStride, int kItems, class T, class Target>
+__device__ __forceinline__ void load_softmax_row_chunk(SoftmaxRowChunk<kItems, T, Target>& chunk, const T* z_row,
+                                                       const T* q_row, std::int64_t classes, std::int64_t first,
+                                                       int thread_in_row) {
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kItems; ++i) {
+    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
+    const bool in_row = column < classes;
+    chunk.z[i] = in_row ? z_row[column] : T{};
+    if constexpr (kSoftTargets<Target>) chunk.q[i] = in_row ? q_row[column] : T{};
+  }
+}
+
+/// Writes the thread's items to the staging copy (the inverse of a load from it).
+template <int kStride, int kItems, class T, class Target>
+__device__ __forceinline__ void stage_softmax_row_chunk(const SoftmaxRowChunk<kItems, T, Target>& chunk, T* z_stage,
+                                                        T* q_stage, std::int64_t classes, std::int64_t first,
+                                                        int thread_in_row) {
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kItems; ++i) {
+    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
+    if (column >= classes) continue;
+    z_stage[column] = chunk.z[i];
+    if constexpr (kSoftTargets<Target>) q_stage[column] = chunk.q[i];
+  }
+}
+
+/// The thread's state with the chunk's items added: their max first, each
+/// item's one-logit state rescaled to it (one exponential per logit), summed
+/// in item order, and the sum combined into `state`. Without kEntropy the
+/// entropy's tilt is left out (0), which saves its work per logit.
+template <int kStride, bool kEntropy, int kItems, class T, class Target>
+__device__ __forceinline__ SoftmaxRowState accumulate_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
+                                                                        const SoftmaxRowChunk<kItems, T, Target>& chunk,
+                                                                        std::int64_t first, int thread_in_row,
+                                                                        SoftmaxRowState state) {
+  // fmaxf drops NaN logits here; their rescale below makes s NaN.
+  float m = -INFINITY;
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kItems; ++i) {
+    if (first + std::int64_t{i} * kStride + thread_in_row < p.classes) m = fmaxf(m, to_float(chunk.z[i]));
+  }
+  SoftmaxRowState sum;
+  sum.m = m;
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kItems; ++i) {
+    if (first + std::int64_t{i} * kStride + thread_in_row >= p.classes) continue;
+    float q = 0.0f;
+    if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
+    sum = softmax_add_same_max(sum, softmax_rescale(softmax_single(to_float(chunk.z[i]), q), m));
+  }
+  if constexpr (!kEntropy) sum.tilt = 0.0f;
+  return softmax_combine(state, sum);
+}
+
+/// The chunk's gradient elements (× multiplier) into p.grad and, for KL,
+/// its elements of the loss into p.element_loss (each where not null).
+/// Every element written was read by this thread before (in place is safe).
+template <int kStride, bool kKl, int kItems, class T, class Target>
+__device__ __forceinline__ void write_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
+                                                        const SoftmaxRowChunk<kItems, T, Target>& chunk,
+                                                        const SoftmaxRowResult& row, float multiplier,
+                                                        std::int64_t row_offset, std::int64_t first,
+                                                        int thread_in_row) {
+LOSSBENCH_UNROLL
+  for (int i = 0; i < kItems; ++i) {
+    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
+    if (column >= p.classes) continue;
+    const float z = to_float(chunk.z[i]);
+    float q = 0.0f;
+    if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
+    if (p.grad != nullptr) {
+      p.grad[row_offset + column] =
+          from_float<T>(softmax_element_grad(p, row.lse, row.q_sum, row.label, column, z, q) * multiplier);
+    }
+    if constexpr (kKl) {
+      if (p.element_loss != nullptr) p.element_loss[row_offset + column] = from_float<T>(kl_div_element(row.lse, z, q));
+    }
+  }
+}
+
+/// The row's own outputs, written by one thread: its loss (reduction none)
+/// and its entropy.
+template <class T, class Target>
+__device__ __forceinline__ void write_softmax_row_outputs(const SoftmaxRowsParams<T, Target>& p, std::int64_t row,
+                                                          float loss, const SoftmaxRowState& state,
+                                                          const LogSumExp& lse) {
+  if (p.row_loss != nullptr) p.row_loss[row] = from_float<T>(loss);
+  if (p.row_entropy != nullptr) p.row_entropy[row] = from_float<T>(softmax_entropy(state, lse));
+}
+
+}  // namespace LOSSBENCH_KERNEL_NAMESPACE
+}  // namespace lossbench::kernels
