@@ -100,7 +100,8 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
   SoftmaxRowChunk<kItems, T, Target> chunk;
   SoftmaxRowState state;
   std::int64_t last = 0;
-  const std::int64_t chunks = kChunked ? softmax_block_rows_chunks(p.classes) : 1;
+  // softmax_block_rows_chunks(V), which device code cannot call (plain C++).
+  const std::int64_t chunks = kChunked ? (p.classes + kSoftmaxBlockRowsChunk - 1) / kSoftmaxBlockRowsChunk : 1;
   for (std::int64_t c = 0; c < chunks; ++c) {
     last = c * kSoftmaxBlockRowsChunk;
     load_softmax_row_chunk<kThreads>(chunk, z_row, q_row, p.classes, last, thread);
