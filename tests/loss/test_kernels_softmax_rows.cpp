@@ -22,9 +22,12 @@
 #include <vector>
 
 #include "backends/launch/softmax_block_rows_launch.cuh"
+#include "backends/launch/softmax_loss_launch.cuh"
 #include "backends/launch/softmax_warp_rows_launch.cuh"
 #include "emu/options.hpp"
 #include "kernels/loss/softmax_loss_tiling.hpp"
+#include "lossbench/loss/softmax_loss.hpp"
+#include "lossbench/reference/softmax_reference.hpp"
 #include "softmax_kernel_cases.hpp"
 
 namespace lossbench {
@@ -265,6 +268,54 @@ TEST(KernelsSoftmaxRows, TwoPassesInPlace) {
   testing::check_case<float, std::int32_t>(o, rows_shape(o.classes), rows_launch(o, 0));
   o.eps = 0.05f;
   testing::check_case<__half, __half>(o, rows_shape(o.classes), rows_launch(o, 0));
+}
+
+// Through the launcher, as softmax_loss() on emu calls it: the kernel for V,
+// the mean over the rows not ignored (counted on the device first; the
+// gradient's multiplier reads that count), grad_scale, and the workspace's
+// counters left at 0 for the next call (a second call gives the same bits).
+TEST(KernelsSoftmaxRows, LauncherTakesTheMeanOverRowsNotIgnored) {
+  for (const std::int64_t v : {100, 5000, 40000}) {
+    CaseOptions o;
+    o.classes = v;
+    o.rows = 13;
+    o.eps = 0.05f;
+    const Inputs<float, std::int64_t> in = make_inputs<float, std::int64_t>(o);
+    const auto elements = static_cast<std::size_t>(o.rows * v);
+    std::vector<float> grad(elements), first_grad;
+    double loss = 0.0;
+    std::int64_t counted = -1;
+    SoftmaxLossCall call;
+    call.reduction = SoftmaxReduction::mean;
+    call.logits = in.logits.data();
+    call.targets = in.targets.data();
+    call.targets_kind = SoftmaxTargets::class_index_i64;
+    call.grad = grad.data();
+    call.reduced_loss = &loss;
+    call.counted_rows = &counted;
+    call.rows = o.rows;
+    call.classes = v;
+    call.label_smoothing = o.eps;
+    call.grad_scale = 2.0f;
+    std::vector<unsigned char> workspace(k::softmax_loss_workspace_bytes(call), 0);
+    const auto capacity_of = [](auto...) { return k::DeviceCapacity{4, 2}; };
+    const reference::SoftmaxBatchResult expected = reference::softmax_ce_hard(
+        in.logits_d, v, in.labels, {o.eps, 0.0, kIgnore}, Reduction::mean);
+    for (int call_index = 0; call_index < 2; ++call_index) {
+      k::launch_softmax_loss(call, workspace.data(), lossbench::default_stream(), capacity_of);
+      const std::string where = "V=" + std::to_string(v) + " call " + std::to_string(call_index);
+      EXPECT_EQ(counted, expected.counted_rows) << where;
+      EXPECT_NEAR(loss, *expected.reduced_loss, 1e-5 * std::fabs(*expected.reduced_loss)) << where;
+      // A wrong divisor or scale is off by a factor; check_case's bounds check the rest.
+      double largest = 0.0;
+      for (const double g : expected.grad) largest = std::max(largest, std::fabs(g));
+      for (std::size_t i = 0; i < elements; ++i) {
+        ASSERT_NEAR(grad[i], 2.0 * expected.grad[i], 1e-5 * largest) << where << " " << i;
+      }
+      if (call_index == 0) first_grad = grad;
+      EXPECT_EQ(grad, first_grad) << where;
+    }
+  }
 }
 
 }  // namespace
