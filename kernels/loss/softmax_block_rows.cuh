@@ -67,7 +67,7 @@ template <class T>
 struct SoftmaxRowStage {
   T* z = nullptr;
   T* q = nullptr;
-  std::int64_t chunks = 0;
+  int chunks = 0;
 };
 
 /// Bytes of dynamic shared memory for `chunks` staged chunks of rows of T
@@ -85,6 +85,7 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
                                            int parity, const SoftmaxRowStage<T>& stage, bool& counted) {
   constexpr int kThreads = kSoftmaxBlockRowsThreads;
   constexpr bool kSoft = kSoftTargets<Target>;
+  const int classes = static_cast<int>(p.classes);  // < 2^31, as the launcher checks
   const std::int64_t offset = row * p.classes;
   const T* z_row = p.logits + offset;
   const T* q_row = nullptr;
@@ -99,15 +100,15 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
   const bool entropy = p.row_entropy != nullptr;
   SoftmaxRowChunk<kItems, T, Target> chunk;
   SoftmaxRowState state;
-  std::int64_t last = 0;
+  int last = 0;
   // softmax_block_rows_chunks(V), which device code cannot call (plain C++).
-  const std::int64_t chunks = kChunked ? (p.classes + kSoftmaxBlockRowsChunk - 1) / kSoftmaxBlockRowsChunk : 1;
-  for (std::int64_t c = 0; c < chunks; ++c) {
-    last = c * kSoftmaxBlockRowsChunk;
-    load_softmax_row_chunk<kThreads>(chunk, z_row, q_row, p.classes, last, thread);
-    if (kChunked && c < stage.chunks) stage_softmax_row_chunk<kThreads>(chunk, stage.z, stage.q, p.classes, last, thread);
-    state = entropy ? accumulate_softmax_row_chunk<kThreads, true>(p, chunk, last, thread, state)
-                    : accumulate_softmax_row_chunk<kThreads, false>(p, chunk, last, thread, state);
+  const int chunks = kChunked ? static_cast<int>((p.classes + kSoftmaxBlockRowsChunk - 1) / kSoftmaxBlockRowsChunk) : 1;
+  for (int c = 0; c < chunks; ++c) {
+    last = c * static_cast<int>(kSoftmaxBlockRowsChunk);
+    load_softmax_row_chunk<kThreads>(chunk, z_row, q_row, classes, last, thread);
+    if (kChunked && c < stage.chunks) stage_softmax_row_chunk<kThreads>(chunk, stage.z, stage.q, classes, last, thread);
+    state = entropy ? accumulate_softmax_row_chunk<kThreads, true>(p, chunk, classes, last, thread, state)
+                    : accumulate_softmax_row_chunk<kThreads, false>(p, chunk, classes, last, thread, state);
   }
   state = block_reduce_state<kThreads, kSoft, kKl, true>(state, states, parity, thread);
   const SoftmaxRowResult result{softmax_lse(state), state.q_sum, label};
@@ -118,22 +119,34 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
 
   // Second pass: the chunk in registers, then the earlier ones, newest first.
   if (p.grad == nullptr && !(kKl && p.element_loss != nullptr)) return loss;
-  write_softmax_row_chunk<kThreads, kKl>(p, chunk, result, multiplier, offset, last, thread);
+  T* const grad_row = softmax_row_part(p.grad, offset);
+  T* const loss_row = softmax_row_part(p.element_loss, offset);
+  write_softmax_row_chunk<kThreads, kKl>(p, chunk, result, multiplier, grad_row, loss_row, classes, last, thread);
   if constexpr (kChunked) {
     constexpr int kReread = kSoftmaxBlockRowsRereadItems<Target>;
-    for (std::int64_t c = chunks - 2; c >= 0; --c) {
+    for (int c = chunks - 2; c >= 0; --c) {
       const bool staged = c < stage.chunks;
       for (int i = 0; i < kItems; i += kReread) {
-        const std::int64_t first = c * kSoftmaxBlockRowsChunk + std::int64_t{i} * kThreads;
+        const int first = c * static_cast<int>(kSoftmaxBlockRowsChunk) + i * kThreads;
         SoftmaxRowChunk<kReread, T, Target> part;
-        load_softmax_row_chunk<kThreads>(part, staged ? stage.z : z_row, staged ? stage.q : q_row, p.classes, first,
+        load_softmax_row_chunk<kThreads>(part, staged ? stage.z : z_row, staged ? stage.q : q_row, classes, first,
                                          thread);
-        write_softmax_row_chunk<kThreads, kKl>(p, part, result, multiplier, offset, first, thread);
+        write_softmax_row_chunk<kThreads, kKl>(p, part, result, multiplier, grad_row, loss_row, classes, first,
+                                               thread);
       }
     }
   }
   return loss;
 }
+
+/// Resident blocks per SM asked of ptxas: 2 (64 registers) while the row
+/// fits registers, so that one block's loads overlap the other's reduction
+/// and barrier (ptxas gives 40–64 registers there on sm_90 without the cap,
+/// no spills with it); 1 for the chunked variant, whose 32 logits (and 32
+/// probabilities) plus the re-read batch take 107–128 registers, and whose
+/// staging takes most of the SM's shared memory anyway.
+template <int kItems>
+inline constexpr int kSoftmaxBlockRowsMinBlocksPerSm = kItems == kSoftmaxBlockRowsMaxItems ? 1 : 2;
 
 /// kItems = softmax_block_rows_items(V) (the launcher checks); kChunked for
 /// kItems = 32, the only variant that takes V > 16384; kKl iff p.kl.
@@ -141,7 +154,7 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
 /// launch provides (softmax_block_rows_stage_bytes), 0 without kChunked. A
 /// persistent grid walks the tiles (block b: b, b + grid, ...).
 template <int kItems, bool kChunked, bool kKl, class T, class Target>
-__global__ void __launch_bounds__(kSoftmaxBlockRowsThreads)
+__global__ void __launch_bounds__(kSoftmaxBlockRowsThreads, kSoftmaxBlockRowsMinBlocksPerSm<kItems>)
     softmax_block_rows_kernel(SoftmaxRowsParams<T, Target> p, int staged_chunks) {
   static_assert(kItems >= kSoftmaxBlockRowsMinItems && kItems <= kSoftmaxBlockRowsMaxItems &&
                 (kItems & (kItems - 1)) == 0);

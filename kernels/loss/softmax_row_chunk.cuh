@@ -11,6 +11,10 @@
 // a staged chunk lands in shared memory at its column, with consecutive
 // threads in consecutive banks.
 //
+// Columns are int: the launchers take V < 2^31 (the row's offset, row·V, is
+// 64-bit and folded into the row's pointers once per row), which keeps one
+// 32-bit register per item's index instead of two.
+//
 // The elements are kept as stored (T), converted to float where used: a
 // chunk staged to shared memory is copied back bit for bit, and a smoothed
 // target (softmax_soft_target) is recomputed identically in the second pass.
@@ -44,11 +48,10 @@ struct SoftmaxRowResult {
 /// in shared memory, both indexed by column. Columns ≥ V are not read.
 template <int kStride, int kItems, class T, class Target>
 __device__ __forceinline__ void load_softmax_row_chunk(SoftmaxRowChunk<kItems, T, Target>& chunk, const T* z_row,
-                                                       const T* q_row, std::int64_t classes, std::int64_t first,
-                                                       int thread_in_row) {
+                                                       const T* q_row, int classes, int first, int thread_in_row) {
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
+    const int column = first + i * kStride + thread_in_row;
     const bool in_row = column < classes;
     chunk.z[i] = in_row ? z_row[column] : T{};
     if constexpr (kSoftTargets<Target>) chunk.q[i] = in_row ? q_row[column] : T{};
@@ -58,11 +61,10 @@ LOSSBENCH_UNROLL
 /// Writes the thread's items to the staging copy (the inverse of a load from it).
 template <int kStride, int kItems, class T, class Target>
 __device__ __forceinline__ void stage_softmax_row_chunk(const SoftmaxRowChunk<kItems, T, Target>& chunk, T* z_stage,
-                                                        T* q_stage, std::int64_t classes, std::int64_t first,
-                                                        int thread_in_row) {
+                                                        T* q_stage, int classes, int first, int thread_in_row) {
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
+    const int column = first + i * kStride + thread_in_row;
     if (column >= classes) continue;
     z_stage[column] = chunk.z[i];
     if constexpr (kSoftTargets<Target>) q_stage[column] = chunk.q[i];
@@ -76,19 +78,19 @@ LOSSBENCH_UNROLL
 template <int kStride, bool kEntropy, int kItems, class T, class Target>
 __device__ __forceinline__ SoftmaxRowState accumulate_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
                                                                         const SoftmaxRowChunk<kItems, T, Target>& chunk,
-                                                                        std::int64_t first, int thread_in_row,
+                                                                        int classes, int first, int thread_in_row,
                                                                         SoftmaxRowState state) {
   // fmaxf drops NaN logits here; their rescale below makes s NaN.
   float m = -INFINITY;
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    if (first + std::int64_t{i} * kStride + thread_in_row < p.classes) m = fmaxf(m, to_float(chunk.z[i]));
+    if (first + i * kStride + thread_in_row < classes) m = fmaxf(m, to_float(chunk.z[i]));
   }
   SoftmaxRowState sum;
   sum.m = m;
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    if (first + std::int64_t{i} * kStride + thread_in_row >= p.classes) continue;
+    if (first + i * kStride + thread_in_row >= classes) continue;
     float q = 0.0f;
     if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
     sum = softmax_add_same_max(sum, softmax_rescale(softmax_single(to_float(chunk.z[i]), q), m));
@@ -97,30 +99,35 @@ LOSSBENCH_UNROLL
   return softmax_combine(state, sum);
 }
 
-/// The chunk's gradient elements (× multiplier) into p.grad and, for KL,
-/// its elements of the loss into p.element_loss (each where not null).
-/// Every element written was read by this thread before (in place is safe).
+/// The chunk's gradient elements (× multiplier) into grad_row and, for KL,
+/// its elements of the loss into loss_row: the row's part of p.grad and
+/// p.element_loss, each skipped where null. Every element written was read
+/// by this thread before (in place is safe).
 template <int kStride, bool kKl, int kItems, class T, class Target>
 __device__ __forceinline__ void write_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
                                                         const SoftmaxRowChunk<kItems, T, Target>& chunk,
-                                                        const SoftmaxRowResult& row, float multiplier,
-                                                        std::int64_t row_offset, std::int64_t first,
-                                                        int thread_in_row) {
+                                                        const SoftmaxRowResult& row, float multiplier, T* grad_row,
+                                                        T* loss_row, int classes, int first, int thread_in_row) {
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    const std::int64_t column = first + std::int64_t{i} * kStride + thread_in_row;
-    if (column >= p.classes) continue;
+    const int column = first + i * kStride + thread_in_row;
+    if (column >= classes) continue;
     const float z = to_float(chunk.z[i]);
     float q = 0.0f;
     if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
-    if (p.grad != nullptr) {
-      p.grad[row_offset + column] =
-          from_float<T>(softmax_element_grad(p, row.lse, row.q_sum, row.label, column, z, q) * multiplier);
+    if (grad_row != nullptr) {
+      grad_row[column] = from_float<T>(softmax_element_grad(p, row.lse, row.q_sum, row.label, column, z, q) * multiplier);
     }
     if constexpr (kKl) {
-      if (p.element_loss != nullptr) p.element_loss[row_offset + column] = from_float<T>(kl_div_element(row.lse, z, q));
+      if (loss_row != nullptr) loss_row[column] = from_float<T>(kl_div_element(row.lse, z, q));
     }
   }
+}
+
+/// The row's part of an output (null stays null).
+template <class T>
+__device__ __forceinline__ T* softmax_row_part(T* output, std::int64_t row_offset) {
+  return output == nullptr ? nullptr : output + row_offset;
 }
 
 /// The row's own outputs, written by one thread: its loss (reduction none)

@@ -52,6 +52,7 @@ __device__ __forceinline__ float warp_rows_batch(const SoftmaxRowsParams<T, Targ
                                                  std::int64_t first, int warp, int lane, int& count) {
   constexpr int kBatch = kSoftmaxWarpRowsBatch<kItems>;
   constexpr bool kSoft = kSoftTargets<Target>;
+  const int classes = static_cast<int>(p.classes);  // ≤ 1024
   SoftmaxRowChunk<kItems, T, Target> chunk[kBatch]{};  // zeroed: g++ cannot tell that rows past the end go unread
   SoftmaxRowLabel label[kBatch];
   float z_target[kBatch];
@@ -63,7 +64,7 @@ LOSSBENCH_UNROLL
     const std::int64_t offset = row * p.classes;
     const T* q_row = nullptr;
     if constexpr (kSoft) q_row = p.targets + offset;
-    load_softmax_row_chunk<32>(chunk[b], p.logits + offset, q_row, p.classes, 0, lane);
+    load_softmax_row_chunk<32>(chunk[b], p.logits + offset, q_row, classes, 0, lane);
     if constexpr (kSoft) {
       label[b] = {};
     } else {
@@ -77,8 +78,9 @@ LOSSBENCH_UNROLL
   for (int b = 0; b < kBatch; ++b) {
     const std::int64_t row = first + std::int64_t{b} * kSoftmaxWarpRowsWarps + warp;
     if (row >= p.rows) continue;
-    SoftmaxRowState state = entropy ? accumulate_softmax_row_chunk<32, true>(p, chunk[b], 0, lane, SoftmaxRowState{})
-                                    : accumulate_softmax_row_chunk<32, false>(p, chunk[b], 0, lane, SoftmaxRowState{});
+    SoftmaxRowState state =
+        entropy ? accumulate_softmax_row_chunk<32, true>(p, chunk[b], classes, 0, lane, SoftmaxRowState{})
+                : accumulate_softmax_row_chunk<32, false>(p, chunk[b], classes, 0, lane, SoftmaxRowState{});
     state = group_reduce_state<32, kSoft, kKl, true>(state);
     const SoftmaxRowResult result{softmax_lse(state), state.q_sum, label[b]};
     float z_t = 0.0f;
@@ -93,7 +95,9 @@ LOSSBENCH_UNROLL
         ++count;
       }
     }
-    write_softmax_row_chunk<32, kKl>(p, chunk[b], result, multiplier, row * p.classes, 0, lane);
+    const std::int64_t offset = row * p.classes;
+    write_softmax_row_chunk<32, kKl>(p, chunk[b], result, multiplier, softmax_row_part(p.grad, offset),
+                                     softmax_row_part(p.element_loss, offset), classes, 0, lane);
   }
   return sum;
 }

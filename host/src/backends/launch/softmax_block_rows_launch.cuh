@@ -85,6 +85,12 @@ void launch_softmax_block_rows(const SoftmaxRowsParams<T, Target>& p, Stream str
                      std::to_string(kSoftmaxWarpRowsMaxClasses));
   }
   if (p.kl && !kSoftTargets<Target>) throw InputError("softmax block-rows kernel: kl takes probability rows");
+  if (p.classes > std::numeric_limits<int>::max()) {
+    // The kernel indexes columns with int (softmax_row_chunk.cuh); beyond
+    // 2^24 classes the float count of the row is no longer exact anyway.
+    throw BackendError("softmax block-rows kernel: rows of " + std::to_string(p.classes) +
+                       " classes; at most 2^31 − 1 are supported");
+  }
   switch (softmax_block_rows_items(p.classes)) {
     case 4: return launch_softmax_block_rows_items<4>(p, stream, capacity_of, max_stage_bytes);
     case 8: return launch_softmax_block_rows_items<8>(p, stream, capacity_of, max_stage_bytes);
