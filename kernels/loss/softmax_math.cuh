@@ -134,6 +134,27 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, floa
   return r;
 }
 
+/// softmax_rescale(softmax_single(z, q), m) for a max m ≥ z known in
+/// advance (a thread's max over its logits, taken first), without its
+/// branches: what the row kernels add up once per logit. The same bits for
+/// every z, q and m but NaN (where both give a NaN s): d = m − z (+inf for
+/// z = −inf, also where m = −inf), e = e^{−d} (1 for d = 0, 0 for +inf), and
+/// each sum's term with product_zero_wins where d may be +inf.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_single_about(float z, float q, float m) {
+  const float d = z == -INFINITY ? INFINITY : m - z;
+  const float e = expf(-d);
+  SoftmaxRowState r;
+  r.m = m;
+  r.s = e;
+  r.count = 1.0f;
+  r.gap = d;
+  r.tilt = product_zero_wins(e, d);
+  r.q_sum = q;
+  r.q_gap = product_zero_wins(q, d);
+  r.q_log_q = q == 0.0f ? 0.0f : q * logf(q);
+  return r;
+}
+
 /// Adds one logit (and its target share q, if any) to the state.
 __host__ __device__ __forceinline__ SoftmaxRowState softmax_push(SoftmaxRowState a, float z, float q = 0.0f) {
   return softmax_combine(a, softmax_single(z, q));

@@ -72,8 +72,9 @@ LOSSBENCH_UNROLL
 }
 
 /// The thread's state with the chunk's items added: their max first, each
-/// item's one-logit state rescaled to it (one exponential per logit), summed
-/// in item order, and the sum combined into `state`. Without kEntropy the
+/// item's one-logit state about it (softmax_single_about: one exponential
+/// per logit, no branch), summed in item order, and the sum combined into
+/// `state`. Without kEntropy the
 /// entropy's tilt is left out (0), which saves its work per logit.
 template <int kStride, bool kEntropy, int kItems, class T, class Target>
 __device__ __forceinline__ SoftmaxRowState accumulate_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
@@ -93,7 +94,7 @@ LOSSBENCH_UNROLL
     if (first + i * kStride + thread_in_row >= classes) continue;
     float q = 0.0f;
     if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
-    sum = softmax_add_same_max(sum, softmax_rescale(softmax_single(to_float(chunk.z[i]), q), m));
+    sum = softmax_add_same_max(sum, softmax_single_about(to_float(chunk.z[i]), q, m));
   }
   if constexpr (!kEntropy) sum.tilt = 0.0f;
   return softmax_combine(state, sum);
