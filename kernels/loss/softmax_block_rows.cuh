@@ -20,7 +20,8 @@
 // Why not clusters (distributed shared memory across the SMs of a
 // cluster, as QuACK does): they would keep rows beyond one SM's shared
 // memory on chip, but this build also targets sm_75–sm_89 and the emulator;
-// two passes cost 4 more bytes per element (f32) only for those rows.
+// the re-read costs sizeof(T) per element of the re-read chunks only, and
+// only for rows longer than an SM holds (f32 beyond 65536 on H100/H200).
 //
 // The row's state: each thread's sum over its items (a chunk at a time),
 // then block_reduce_state (softmax_state_reduce.cuh): a warp butterfly, the
@@ -34,11 +35,15 @@
 // Tiles: 32/kItems rows (one row beyond 8192 classes), processed one after
 // another by the block; per-row outputs are written by thread 0.
 //
-// Bytes per element (T the storage type; f32 / bf16):
+// Bytes per element (T the storage type; f32 / bf16), the DRAM traffic if
+// nothing re-read hits L2 (docs/PERF.md predicts the time):
 //   class indices, row on chip: read z, write g = 2·sizeof(T) (8 / 4 B)
-//   class indices, two passes: + sizeof(T) for the re-read (12 / 6 B)
+//   class indices, two passes: + sizeof(T) per re-read element (12 / 6 B
+//     with nothing staged; f32 V = 131072 on H200, 3 of 8 chunks staged and
+//     4 re-read: 10 B)
 //   probability rows: + sizeof(T) for q on chip (12 / 6 B), + 2·sizeof(T)
-//     re-read in two passes (20 / 10 B); KL's per-element loss + sizeof(T)
+//     per re-read element (20 / 10 B with nothing staged); KL's
+//     per-element loss + sizeof(T)
 //   loss only (grad null): one read (4 / 2 B, twice that with q)
 //   per row: the label, z_t, the optional row outputs: nothing at this V.
 #include <cstddef>
@@ -111,17 +116,18 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
                     : accumulate_softmax_row_chunk<kThreads, false>(p, chunk, classes, last, thread, state);
   }
   state = block_reduce_state<kThreads, kSoft, kKl, true>(state, states, parity, thread);
-  const SoftmaxRowResult result{softmax_lse(state), state.q_sum, label};
+  const LogSumExp lse = softmax_lse(state);
   const float z_t = !kSoft && label.valid ? states.broadcast[parity] : 0.0f;
-  const float loss = softmax_labelled_row_loss<kKl>(p, state, result.lse, label, z_t);
+  const float loss = softmax_labelled_row_loss<kKl>(p, state, lse, label, z_t);
   counted = !label.ignored;
-  if (thread == 0) write_softmax_row_outputs(p, row, loss, state, result.lse);
+  if (thread == 0) write_softmax_row_outputs(p, row, loss, state, lse);
 
   // Second pass: the chunk in registers, then the earlier ones, newest first.
   if (p.grad == nullptr && !(kKl && p.element_loss != nullptr)) return loss;
   T* const grad_row = softmax_row_part(p.grad, offset);
   T* const loss_row = softmax_row_part(p.element_loss, offset);
-  write_softmax_row_chunk<kThreads, kKl>(p, chunk, result, multiplier, grad_row, loss_row, classes, last, thread);
+  const SoftmaxGradRow grad = softmax_grad_row(p, state, lse, label);
+  write_softmax_row_chunk<kThreads, kKl>(p, chunk, grad, multiplier, grad_row, loss_row, classes, last, thread);
   if constexpr (kChunked) {
     constexpr int kReread = kSoftmaxBlockRowsRereadItems<Target>;
     for (int c = chunks - 2; c >= 0; --c) {
@@ -131,7 +137,7 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
         SoftmaxRowChunk<kReread, T, Target> part;
         load_softmax_row_chunk<kThreads>(part, staged ? stage.z : z_row, staged ? stage.q : q_row, classes, first,
                                          thread);
-        write_softmax_row_chunk<kThreads, kKl>(p, part, result, multiplier, grad_row, loss_row, classes, first,
+        write_softmax_row_chunk<kThreads, kKl>(p, part, grad, multiplier, grad_row, loss_row, classes, first,
                                                thread);
       }
     }

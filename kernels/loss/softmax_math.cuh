@@ -200,22 +200,36 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_loss(const SoftmaxRowS
   return loss;
 }
 
-/// p_j·(1 + 2c·lse), the gradient's positive part; the caller subtracts its
-/// share of the target. For c = 0 exactly p_j.
-__host__ __device__ __forceinline__ float softmax_ce_scaled_prob(const LogSumExp& lse, float z,
-                                                                 const SoftmaxCeParams& params) {
-  const float p = softmax_prob(lse, z);
-  return params.z_loss == 0.0f ? p : p * (1.0f + 2.0f * params.z_loss * lse.value());
+/// The parts of a row's hard-label gradient that every element shares,
+/// formed once per row: A = 1 + 2c·lse (exactly 1, no multiply, for c = 0)
+/// and the target's shares (1 − ε) + ε/V for j = t, ε/V for the others.
+struct SoftmaxCeGradTerms {
+  float scale;
+  bool scaled;  // c ≠ 0
+  float target_share;
+  float other_share;
+};
+
+__host__ __device__ __forceinline__ SoftmaxCeGradTerms softmax_ce_grad_terms(const LogSumExp& lse, float classes,
+                                                                             const SoftmaxCeParams& params) {
+  const float eps = params.label_smoothing;
+  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
+  const bool scaled = params.z_loss != 0.0f;
+  return {scaled ? 1.0f + 2.0f * params.z_loss * lse.value() : 1.0f, scaled, (1.0f - eps) + smooth, smooth};
 }
 
 /// ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − ((1 − ε)·[j = t] + ε/V), the target's share
 /// formed first so that one subtraction (the inherent one) remains.
 __host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
+                                                               const SoftmaxCeGradTerms& terms) {
+  const float p = softmax_prob(lse, z_j);
+  return (terms.scaled ? p * terms.scale : p) - (is_target ? terms.target_share : terms.other_share);
+}
+
+/// The same for one element alone (the shared parts formed on the spot).
+__host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
                                                                float classes, const SoftmaxCeParams& params) {
-  const float eps = params.label_smoothing;
-  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
-  const float share = is_target ? (1.0f - eps) + smooth : smooth;
-  return softmax_ce_scaled_prob(lse, z_j, params) - share;
+  return softmax_ce_hard_grad(lse, z_j, is_target, softmax_ce_grad_terms(lse, classes, params));
 }
 
 /// Soft targets: ℓ = Σq·log s + Σ q_j (m − z_j), both non-negative. (PyTorch's

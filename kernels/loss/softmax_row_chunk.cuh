@@ -36,13 +36,6 @@ struct SoftmaxRowChunk {
   T q[kSoftTargets<Target> ? kItems : 1];
 };
 
-/// What every gradient element of a row needs, the same in every thread of the row.
-struct SoftmaxRowResult {
-  LogSumExp lse;
-  float q_sum;  // probability rows: Σq (the gradient's p_j·Σq)
-  SoftmaxRowLabel label;
-};
-
 /// Reads the thread's items of the chunk at column `first` from z_row (and
 /// q_row for probability rows): a row in global memory or its staged copy
 /// in shared memory, both indexed by column. Columns ≥ V are not read.
@@ -107,7 +100,7 @@ LOSSBENCH_UNROLL
 template <int kStride, bool kKl, int kItems, class T, class Target>
 __device__ __forceinline__ void write_softmax_row_chunk(const SoftmaxRowsParams<T, Target>& p,
                                                         const SoftmaxRowChunk<kItems, T, Target>& chunk,
-                                                        const SoftmaxRowResult& row, float multiplier, T* grad_row,
+                                                        const SoftmaxGradRow& row, float multiplier, T* grad_row,
                                                         T* loss_row, int classes, int first, int thread_in_row) {
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
@@ -117,7 +110,7 @@ LOSSBENCH_UNROLL
     float q = 0.0f;
     if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
     if (grad_row != nullptr) {
-      grad_row[column] = from_float<T>(softmax_element_grad(p, row.lse, row.q_sum, row.label, column, z, q) * multiplier);
+      grad_row[column] = from_float<T>(softmax_element_grad<Target>(row, column, z, q) * multiplier);
     }
     if constexpr (kKl) {
       if (loss_row != nullptr) loss_row[column] = from_float<T>(kl_div_element(row.lse, z, q));

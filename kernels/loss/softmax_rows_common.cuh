@@ -1,8 +1,10 @@
 #pragma once
-// What every softmax kernel shares (softmax_small_rows.cuh for V ≤ 32, the
-// row kernels for longer rows): the parameters the launcher fills, how a
-// soft target is read, the gradient's multiplier, the row's outputs, and the
-// deterministic reduction of the row losses over fixed tiles of rows.
+// What every softmax kernel shares (softmax_small_rows.cuh for V ≤ 32,
+// softmax_warp_rows.cuh and softmax_block_rows.cuh for longer rows): the
+// parameters the launcher fills, how a soft target and a class index are
+// read (ignored rows, invalid labels), the gradient's multiplier, the row's
+// loss and each element's gradient, and the deterministic reduction of the
+// row losses over fixed tiles of rows.
 //
 // Reduction: a kernel sums the losses of a tile's counted rows in float and
 // counts them (int32), writes both to the tile's slot, then takes an integer
@@ -124,18 +126,45 @@ __device__ __forceinline__ float softmax_labelled_row_loss(const SoftmaxRowsPara
   return label.valid ? softmax_row_loss<kKl>(p, state, lse, z_t) : NAN;
 }
 
-/// Element j's gradient of the row's loss, before the multiplier: soft
-/// targets p_j·Σq − q_j; hard labels 0 for an ignored row, NaN for an
-/// invalid label, else softmax_ce_hard_grad.
+/// What every gradient element of a row shares, formed once per row by
+/// softmax_grad_row, so that an element costs its exponential and a few
+/// operations: lse, Σq (probability rows), the hard label's terms and
+/// target, or the one value of every element of an ignored row (0) or of a
+/// row with an invalid label (NaN).
+struct SoftmaxGradRow {
+  LogSumExp lse;
+  float q_sum = 0.0f;
+  SoftmaxCeGradTerms ce{};
+  std::int64_t target = -1;
+  bool constant = false;
+  float value = 0.0f;
+};
+
 template <class T, class Target>
-__device__ __forceinline__ float softmax_element_grad(const SoftmaxRowsParams<T, Target>& p, const LogSumExp& lse,
-                                                      float q_sum, const SoftmaxRowLabel& label, std::int64_t j,
-                                                      float z, float q) {
+__device__ __forceinline__ SoftmaxGradRow softmax_grad_row(const SoftmaxRowsParams<T, Target>& p,
+                                                           const SoftmaxRowState& state, const LogSumExp& lse,
+                                                           const SoftmaxRowLabel& label) {
+  SoftmaxGradRow row;
+  row.lse = lse;
   if constexpr (kSoftTargets<Target>) {
-    return softmax_soft_grad(lse, z, q, q_sum);
+    row.q_sum = state.q_sum;
   } else {
-    if (label.ignored) return 0.0f;
-    return label.valid ? softmax_ce_hard_grad(lse, z, j == label.t, static_cast<float>(p.classes), p.ce) : NAN;
+    row.ce = softmax_ce_grad_terms(lse, static_cast<float>(p.classes), p.ce);
+    row.target = label.t;
+    row.constant = label.ignored || !label.valid;
+    row.value = label.ignored ? 0.0f : NAN;
+  }
+  return row;
+}
+
+/// Element j's gradient of the row's loss, before the multiplier: soft
+/// targets p_j·Σq − q_j; hard labels softmax_ce_hard_grad, or the row's one value.
+template <class Target>
+__device__ __forceinline__ float softmax_element_grad(const SoftmaxGradRow& row, std::int64_t j, float z, float q) {
+  if constexpr (kSoftTargets<Target>) {
+    return softmax_soft_grad(row.lse, z, q, row.q_sum);
+  } else {
+    return row.constant ? row.value : softmax_ce_hard_grad(row.lse, z, j == row.target, row.ce);
   }
 }
 

@@ -83,7 +83,7 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
     z_t = __shfl_sync(0xffffffffu, z, row_label.valid ? static_cast<int>(row_label.t) : 0, kLanes);
   }
   const float loss = softmax_labelled_row_loss<kKl>(p, state, lse, row_label, z_t);
-  const float grad = softmax_element_grad(p, lse, state.q_sum, row_label, lane, z, q);
+  const float grad = softmax_element_grad<Target>(softmax_grad_row(p, state, lse, row_label), lane, z, q);
   if constexpr (kKl) {
     if (in_row && p.element_loss != nullptr) p.element_loss[element] = from_float<T>(kl_div_element(lse, z, q));
   }

@@ -82,21 +82,22 @@ LOSSBENCH_UNROLL
         entropy ? accumulate_softmax_row_chunk<32, true>(p, chunk[b], classes, 0, lane, SoftmaxRowState{})
                 : accumulate_softmax_row_chunk<32, false>(p, chunk[b], classes, 0, lane, SoftmaxRowState{});
     state = group_reduce_state<32, kSoft, kKl, true>(state);
-    const SoftmaxRowResult result{softmax_lse(state), state.q_sum, label[b]};
+    const LogSumExp lse = softmax_lse(state);
     float z_t = 0.0f;
     if constexpr (!kSoft) {
-      z_t = __shfl_sync(0xffffffffu, z_target[b], result.label.valid ? static_cast<int>(result.label.t % 32) : 0);
+      z_t = __shfl_sync(0xffffffffu, z_target[b], label[b].valid ? static_cast<int>(label[b].t % 32) : 0);
     }
-    const float loss = softmax_labelled_row_loss<kKl>(p, state, result.lse, result.label, z_t);
+    const float loss = softmax_labelled_row_loss<kKl>(p, state, lse, label[b], z_t);
     if (lane == 0) {
-      write_softmax_row_outputs(p, row, loss, state, result.lse);
-      if (!result.label.ignored) {
+      write_softmax_row_outputs(p, row, loss, state, lse);
+      if (!label[b].ignored) {
         sum += loss;
         ++count;
       }
     }
     const std::int64_t offset = row * p.classes;
-    write_softmax_row_chunk<32, kKl>(p, chunk[b], result, multiplier, softmax_row_part(p.grad, offset),
+    write_softmax_row_chunk<32, kKl>(p, chunk[b], softmax_grad_row(p, state, lse, label[b]), multiplier,
+                                     softmax_row_part(p.grad, offset),
                                      softmax_row_part(p.element_loss, offset), classes, 0, lane);
   }
   return sum;
