@@ -1,14 +1,16 @@
 #pragma once
 // Softmax cross-entropy or KL divergence + gradient for rows of more than
-// 1024 classes (LLM vocabularies: 32k–256k), a block of 512 threads per row,
-// in one launch with the deterministic reduction over rows. Semantics are
-// those of softmax_small_rows.cuh and softmax_rows_common.cuh.
+// 1024 classes (LLM vocabularies: 32k–256k), a block per row, in one launch
+// with the deterministic reduction over rows. Semantics are those of
+// softmax_small_rows.cuh and softmax_rows_common.cuh.
 //
+// Every thread holds 32 logits of the row (softmax_row_chunk.cuh); the
+// block has kThreads = bit_ceil(V/32) ∈ {64, ..., 512} threads
+// (softmax_rows_tiling.hpp says why 32 per thread and not a fixed block).
 // Where the row lives between its two phases (state, then gradient):
-//   V ≤ 16384: in registers, kItems = bit_ceil(V/512) ∈ {4, ..., 32} logits
-//     per thread. One read, one write per element.
-//   V > 16384 (kChunked): the row is walked in chunks of 16384 (32 logits
-//     per thread). The last chunk stays in registers; the chunks before it
+//   V ≤ 16384: in registers. One read, one write per element.
+//   V > 16384 (kChunked, 512 threads): the row is walked in chunks of
+//     16384. The last chunk stays in registers; the chunks before it
 //     are staged in dynamic shared memory, as many as the device lets a
 //     block have (227 KiB on H100/H200: 3 chunks of f32 or 7 of bf16, so
 //     f32 rows up to 65536 and bf16 rows up to 131072, Llama 3's 128256
@@ -25,15 +27,15 @@
 //
 // The row's state: each thread's sum over its items (a chunk at a time),
 // then block_reduce_state (softmax_state_reduce.cuh): a warp butterfly, the
-// 16 warps' states through shared memory, one barrier, and the same
+// 2–16 warps' states through shared memory, one barrier, and the same
 // butterfly over them in every warp, so that every thread holds the same
 // bits. The target's logit z_t (hard labels) is read by the thread that owns
 // column t and handed over with the warps' states (same barrier); in place,
 // that thread reads it before writing column t. A staged chunk is read back
 // only by the thread that staged it, so staging needs no barrier.
 //
-// Tiles: 32/kItems rows (one row beyond 8192 classes), processed one after
-// another by the block; per-row outputs are written by thread 0.
+// Tiles: 512/kThreads rows (one row beyond 8192 classes), processed one
+// after another by the block; per-row outputs are written by thread 0.
 //
 // Bytes per element (T the storage type; f32 / bf16), the DRAM traffic if
 // nothing re-read hits L2 (docs/PERF.md predicts the time):
@@ -84,11 +86,12 @@ constexpr std::size_t softmax_block_rows_stage_bytes(std::int64_t chunks) {
 
 /// One row, by every thread of the block. Returns the row's loss (the same
 /// in every thread); `counted` says whether it enters the reduction.
-template <int kItems, bool kChunked, bool kKl, class T, class Target>
+template <int kThreads, bool kKl, class T, class Target>
 __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p, float multiplier, std::int64_t row,
-                                           int thread, BlockStateStorage<kSoftmaxBlockRowsThreads / 32>& states,
-                                           int parity, const SoftmaxRowStage<T>& stage, bool& counted) {
-  constexpr int kThreads = kSoftmaxBlockRowsThreads;
+                                           int thread, BlockStateStorage<kThreads / 32>& states, int parity,
+                                           const SoftmaxRowStage<T>& stage, bool& counted) {
+  constexpr int kItems = kSoftmaxBlockRowsItems;
+  constexpr bool kChunked = kThreads == kSoftmaxBlockRowsMaxThreads;
   constexpr bool kSoft = kSoftTargets<Target>;
   const int classes = static_cast<int>(p.classes);  // < 2^31, as the launcher checks
   const std::int64_t offset = row * p.classes;
@@ -145,29 +148,28 @@ __device__ __forceinline__ float block_row(const SoftmaxRowsParams<T, Target>& p
   return loss;
 }
 
-/// Resident blocks per SM asked of ptxas: 2 (64 registers) while the row
-/// fits registers, so that one block's loads overlap the other's reduction
-/// and barrier (ptxas gives 40–64 registers there on sm_90 without the cap,
-/// no spills with it); 1 for the chunked variant, whose 32 logits (and 32
-/// probabilities) plus the re-read batch take 107–128 registers, and whose
-/// staging takes most of the SM's shared memory anyway.
-template <int kItems>
-inline constexpr int kSoftmaxBlockRowsMinBlocksPerSm = kItems == kSoftmaxBlockRowsMaxItems ? 1 : 2;
+/// Resident blocks per SM asked of ptxas: at least 512 threads' worth, so
+/// up to 128 registers a thread: 32 logits (and 32 probabilities), the
+/// re-read batch of the chunked variant and the row's state take 60–128 on
+/// sm_90 (nvcc 13), without spills. Fewer registers would cap the logits a
+/// thread holds; the staged variant is bound to one block per SM by its
+/// shared memory anyway.
+template <int kThreads>
+inline constexpr int kSoftmaxBlockRowsMinBlocksPerSm = kSoftmaxBlockRowsMaxThreads / kThreads;
 
-/// kItems = softmax_block_rows_items(V) (the launcher checks); kChunked for
-/// kItems = 32, the only variant that takes V > 16384; kKl iff p.kl.
+/// kThreads = softmax_block_rows_threads(V) (the launcher checks); 512 is
+/// the chunked variant, the only one that takes V > 16384; kKl iff p.kl.
 /// staged_chunks: chunks of each row staged in the dynamic shared memory the
-/// launch provides (softmax_block_rows_stage_bytes), 0 without kChunked. A
+/// launch provides (softmax_block_rows_stage_bytes), 0 below 512 threads. A
 /// persistent grid walks the tiles (block b: b, b + grid, ...).
-template <int kItems, bool kChunked, bool kKl, class T, class Target>
-__global__ void __launch_bounds__(kSoftmaxBlockRowsThreads, kSoftmaxBlockRowsMinBlocksPerSm<kItems>)
+template <int kThreads, bool kKl, class T, class Target>
+__global__ void __launch_bounds__(kThreads, kSoftmaxBlockRowsMinBlocksPerSm<kThreads>)
     softmax_block_rows_kernel(SoftmaxRowsParams<T, Target> p, int staged_chunks) {
-  static_assert(kItems >= kSoftmaxBlockRowsMinItems && kItems <= kSoftmaxBlockRowsMaxItems &&
-                (kItems & (kItems - 1)) == 0);
-  static_assert(!kChunked || kItems == kSoftmaxBlockRowsMaxItems, "chunks are 512 threads × 32 logits");
+  static_assert(kThreads >= kSoftmaxBlockRowsMinThreads && kThreads <= kSoftmaxBlockRowsMaxThreads &&
+                (kThreads & (kThreads - 1)) == 0);
   static_assert(!kKl || kSoftTargets<Target>, "KL takes probability rows");
-  constexpr int kThreads = kSoftmaxBlockRowsThreads;
-  constexpr int kTileRows = kSoftmaxBlockRowsTileRows<kItems>;
+  constexpr bool kChunked = kThreads == kSoftmaxBlockRowsMaxThreads;
+  constexpr int kTileRows = kSoftmaxBlockRowsTileRows<kThreads>;
   LOSSBENCH_SHARED(SoftmaxReductionStorage<kThreads>, temp);
   LOSSBENCH_SHARED(BlockStateStorage<kThreads / 32>, states);
   LOSSBENCH_SHARED(bool, is_last_block);
@@ -190,7 +192,7 @@ __global__ void __launch_bounds__(kSoftmaxBlockRowsThreads, kSoftmaxBlockRowsMin
     for (std::int64_t row = tile * kTileRows; row < (tile + 1) * kTileRows && row < p.rows; ++row) {
       bool counted = false;
       const float loss =
-          block_row<kItems, kChunked, kKl>(p, multiplier, row, thread, states, parity, stage, counted);
+          block_row<kThreads, kKl>(p, multiplier, row, thread, states, parity, stage, counted);
       parity ^= 1;
       if (thread == 0 && counted) {
         sum += loss;

@@ -3,8 +3,8 @@
 // (kernels/loss/softmax_block_rows.cuh), run by the emulator from the same
 // source nvcc compiles: every output against the double-precision reference
 // within softmax_bounds.hpp's bounds (plus the rounding to the storage type),
-// over V ∈ {33, 64, 100, 1000, 1024, 1025, 4097, 8193, 16385, 32768,
-// 131072}, rows around the tile, f32/f16/bf16, int32/int64 labels with
+// over V ∈ {33, 64, 100, 1000, 1024, 1025, 2049, 4097, 8193, 16385,
+// 32768, 131072}, rows around the tile, f32/f16/bf16, int32/int64 labels with
 // ignored rows, probability rows (smoothed), KL with its per-element loss, ε
 // and z-loss, extreme rows, in place, no entropy, loss only; outputs
 // poisoned and guarded; NaN rows; the same bits for every grid size,
@@ -63,7 +63,7 @@ Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float g
 // k of the row state for V: an item's rescale to its thread's chunk max,
 // the thread's adds over its items in the chunk, one combine per chunk, the
 // warp's rescale and five levels, then (a block per row) the rescale and
-// four levels over the 16 warps; generously rounded up. The row losses reach
+// up to four levels over the warps; generously rounded up. The row losses reach
 // a tile's partial through at most 8 adds in one thread and a block tree.
 testing::KernelShape rows_shape(std::int64_t classes) {
   const k::SoftmaxKernelChoice choice = k::softmax_kernel_for(classes);
@@ -83,7 +83,7 @@ template <class T, class Target>
 void sweep() {
   constexpr bool kSoft = k::kSoftTargets<Target>;
   int index = 0;
-  for (const std::int64_t v : {33, 64, 100, 1000, 1024, 1025, 4097, 8193, 16385, 32768}) {
+  for (const std::int64_t v : {33, 64, 100, 1000, 1024, 1025, 2049, 4097, 8193, 16385, 32768}) {
     const std::int64_t tile = k::softmax_tile_rows(v);
     for (const std::int64_t rows : {std::int64_t{0}, std::int64_t{1}, tile - 1, tile + 1}) {
       if (rows == 0 && v > 100) continue;  // no rows: once per kernel is enough
@@ -332,13 +332,13 @@ __global__ void softmax_warp_rows_offset_tile(SoftmaxRowsParams<float, std::int3
 
 __global__ void softmax_block_rows_offset_rows(SoftmaxRowsParams<float, std::int32_t> p, std::int64_t first,
                                                std::int64_t rows, int staged_chunks) {
-  LOSSBENCH_SHARED(BlockStateStorage<kSoftmaxBlockRowsThreads / 32>, states);
+  LOSSBENCH_SHARED(BlockStateStorage<kSoftmaxBlockRowsMaxThreads / 32>, states);
   LOSSBENCH_DYNAMIC_SHARED(float, stage_words);
   SoftmaxRowStage<float> stage{stage_words, nullptr, staged_chunks};
   for (std::int64_t row = first; row < first + rows; ++row) {
     bool counted = false;
-    block_row<32, true, false>(p, 1.0f, row, static_cast<int>(threadIdx.x), states, static_cast<int>(row % 2), stage,
-                               counted);
+    block_row<kSoftmaxBlockRowsMaxThreads, false>(p, 1.0f, row, static_cast<int>(threadIdx.x), states,
+                                                  static_cast<int>(row % 2), stage, counted);
   }
 }
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE
@@ -397,7 +397,7 @@ TEST(KernelsSoftmaxRows, RowsBeyondTwoToTheFortyElementsUse64BitOffsets) {
     ASSERT_EQ(cudaFuncSetAttribute(&k::softmax_block_rows_offset_rows, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                    static_cast<int>(shared_bytes)),
               cudaSuccess);
-    lossbench::launch(&k::softmax_block_rows_offset_rows, dim3(1), dim3(k::kSoftmaxBlockRowsThreads),
+    lossbench::launch(&k::softmax_block_rows_offset_rows, dim3(1), dim3(k::kSoftmaxBlockRowsMaxThreads),
                       shared_bytes, lossbench::default_stream(),
                       shifted_params(in, out, first, o.rows, o.classes), first, o.rows, staged);
     expect_same_outputs(out, run_kernel(in, o, 1.0f), "block rows");

@@ -3,7 +3,7 @@
 // (kernels/loss/softmax_block_rows.cuh) for V > 1024, compiled by nvcc for
 // the cuda backend and by g++ for the emulator: how many chunks of a long
 // row to stage in shared memory (and the opt-in to that much), the grid
-// size, and the template dispatch on the logits per thread and KL. The
+// size, and the template dispatch on the threads per row and KL. The
 // caller (softmax_loss_launch.cuh) fills SoftmaxRowsParams.
 #include <algorithm>
 #include <cstddef>
@@ -33,13 +33,12 @@ std::int64_t softmax_block_rows_staged_chunks(std::int64_t classes, std::size_t 
   return std::max<std::int64_t>(0, std::min(wanted, fitting));
 }
 
-template <int kItems, bool kKl, class T, class Target, class Stream, class CapacityOf>
+template <int kThreads, bool kKl, class T, class Target, class Stream, class CapacityOf>
 void launch_softmax_block_rows_variant(const SoftmaxRowsParams<T, Target>& p, Stream stream, CapacityOf&& capacity_of,
                                        std::size_t max_stage_bytes) {
-  constexpr bool kChunked = kItems == kSoftmaxBlockRowsMaxItems;
-  const auto kernel = &softmax_block_rows_kernel<kItems, kChunked, kKl, T, Target>;
+  const auto kernel = &softmax_block_rows_kernel<kThreads, kKl, T, Target>;
   std::int64_t staged = 0;
-  if constexpr (kChunked) {
+  if constexpr (kThreads == kSoftmaxBlockRowsMaxThreads) {  // the chunked variant
     staged = softmax_block_rows_staged_chunks<T, Target>(
         p.classes, std::min(max_stage_bytes, lossbench::max_dynamic_shared_bytes(kernel)));
   }
@@ -54,21 +53,19 @@ void launch_softmax_block_rows_variant(const SoftmaxRowsParams<T, Target>& p, St
                              std::to_string(p.classes) + " classes takes " + std::to_string(shared_bytes) +
                              " bytes of shared memory per block; asking the device for them");
   }
-  constexpr std::int64_t kTileRows = kSoftmaxBlockRowsTileRows<kItems>;
+  constexpr std::int64_t kTileRows = kSoftmaxBlockRowsTileRows<kThreads>;
   const std::int64_t tiles = (p.rows + kTileRows - 1) / kTileRows;
-  const unsigned int grid =
-      persistent_grid_size(tiles, capacity_of(kernel, kSoftmaxBlockRowsThreads, shared_bytes));
-  lossbench::launch(kernel, dim3(grid), dim3(kSoftmaxBlockRowsThreads), shared_bytes, stream, p,
-                    static_cast<int>(staged));
+  const unsigned int grid = persistent_grid_size(tiles, capacity_of(kernel, kThreads, shared_bytes));
+  lossbench::launch(kernel, dim3(grid), dim3(kThreads), shared_bytes, stream, p, static_cast<int>(staged));
 }
 
-template <int kItems, class T, class Target, class Stream, class CapacityOf>
-void launch_softmax_block_rows_items(const SoftmaxRowsParams<T, Target>& p, Stream stream, CapacityOf&& capacity_of,
-                                     std::size_t max_stage_bytes) {
+template <int kThreads, class T, class Target, class Stream, class CapacityOf>
+void launch_softmax_block_rows_threads(const SoftmaxRowsParams<T, Target>& p, Stream stream, CapacityOf&& capacity_of,
+                                       std::size_t max_stage_bytes) {
   if constexpr (kSoftTargets<Target>) {
-    if (p.kl) return launch_softmax_block_rows_variant<kItems, true>(p, stream, capacity_of, max_stage_bytes);
+    if (p.kl) return launch_softmax_block_rows_variant<kThreads, true>(p, stream, capacity_of, max_stage_bytes);
   }
-  return launch_softmax_block_rows_variant<kItems, false>(p, stream, capacity_of, max_stage_bytes);
+  return launch_softmax_block_rows_variant<kThreads, false>(p, stream, capacity_of, max_stage_bytes);
 }
 
 /// Launches the kernel for p.classes > 1024 (InputError otherwise), staging
@@ -91,11 +88,11 @@ void launch_softmax_block_rows(const SoftmaxRowsParams<T, Target>& p, Stream str
     throw BackendError("softmax block-rows kernel: rows of " + std::to_string(p.classes) +
                        " classes; at most 2^31 − 1 are supported");
   }
-  switch (softmax_block_rows_items(p.classes)) {
-    case 4: return launch_softmax_block_rows_items<4>(p, stream, capacity_of, max_stage_bytes);
-    case 8: return launch_softmax_block_rows_items<8>(p, stream, capacity_of, max_stage_bytes);
-    case 16: return launch_softmax_block_rows_items<16>(p, stream, capacity_of, max_stage_bytes);
-    default: return launch_softmax_block_rows_items<32>(p, stream, capacity_of, max_stage_bytes);
+  switch (softmax_block_rows_threads(p.classes)) {
+    case 64: return launch_softmax_block_rows_threads<64>(p, stream, capacity_of, max_stage_bytes);
+    case 128: return launch_softmax_block_rows_threads<128>(p, stream, capacity_of, max_stage_bytes);
+    case 256: return launch_softmax_block_rows_threads<256>(p, stream, capacity_of, max_stage_bytes);
+    default: return launch_softmax_block_rows_threads<512>(p, stream, capacity_of, max_stage_bytes);
   }
 }
 
