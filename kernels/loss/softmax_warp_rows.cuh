@@ -14,8 +14,11 @@
 // (softmax_state_reduce.cuh) after which all lanes hold the same bits; no
 // shared memory and no block barrier per row. Why a warp and not a block
 // up to 1024: no __syncthreads between a row's two phases, so a warp that
-// finished its row starts loading the next at once. Why not more lanes up
-// to 32 classes: that is softmax_small_rows.cuh.
+// finished its row starts loading the next at once. The cost is the
+// butterfly's ~300 instructions per row and lane, which dominate below
+// ~256 classes (docs/PERF.md predicts ~50 % of copy bandwidth at V = 128,
+// f32); several rows per warp in groups of lanes, as softmax_small_rows.cuh
+// does up to 32 classes, would amortise it.
 //
 // The target's logit z_t (hard labels) is read from global memory by the
 // lane that owns column t and shuffled to the others: one extra load per
