@@ -3,17 +3,42 @@
 // without CUDA) and the launcher share one definition: which kernel a row
 // length gets, how many rows a tile of the reduction holds, and where the
 // partials and counters lie.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/loss/softmax_rows_tiling.hpp"
 #include "kernels/loss/softmax_small_rows_tiling.hpp"
 
 namespace lossbench::kernels {
 
+/// The kernel for rows of V classes: several rows per warp (V ≤ 32), a warp
+/// per row (V ≤ 1024), a block per row (longer); the logits each thread
+/// holds (per chunk) and the threads that share a row.
+enum class SoftmaxRowsKernel { small_rows, warp_rows, block_rows };
+struct SoftmaxKernelChoice {
+  SoftmaxRowsKernel kernel;
+  int items;
+  int row_threads;
+};
+
+constexpr SoftmaxKernelChoice softmax_kernel_for(std::int64_t classes) {
+  if (classes <= kSoftmaxSmallRowsMaxClasses) {
+    return {SoftmaxRowsKernel::small_rows, 1, static_cast<int>(std::bit_ceil(static_cast<std::uint64_t>(classes < 1 ? 1 : classes)))};
+  }
+  if (classes <= kSoftmaxWarpRowsMaxClasses) return {SoftmaxRowsKernel::warp_rows, softmax_warp_rows_items(classes), 32};
+  return {SoftmaxRowsKernel::block_rows, kSoftmaxBlockRowsItems, softmax_block_rows_threads(classes)};
+}
+
 /// Rows per reduction tile for rows of `classes` (the kernel that V gets).
 constexpr std::int64_t softmax_tile_rows(std::int64_t classes) {
-  (void)classes;  // V ≤ 32 for now: the small-rows kernel
-  return kSoftmaxSmallRowsTileRows;
+  const SoftmaxKernelChoice choice = softmax_kernel_for(classes);
+  switch (choice.kernel) {
+    case SoftmaxRowsKernel::small_rows: return kSoftmaxSmallRowsTileRows;
+    case SoftmaxRowsKernel::warp_rows: return softmax_warp_rows_tile_rows(choice.items);
+    case SoftmaxRowsKernel::block_rows: break;
+  }
+  return softmax_block_rows_tile_rows(choice.row_threads);
 }
 
 constexpr std::int64_t softmax_tile_count(std::int64_t rows, std::int64_t classes) {

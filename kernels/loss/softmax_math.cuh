@@ -101,6 +101,21 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_combine(SoftmaxRowSt
   return r;
 }
 
+/// The state of a and b together when both are already expressed about the
+/// same max (a.m == b.m, e.g. both rescaled to a group's max first): plain
+/// sums, no exponential. The kernels' inner loops and butterflies use this;
+/// the result is softmax_combine's, bit for bit, for any max but NaN.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_add_same_max(SoftmaxRowState a, const SoftmaxRowState& b) {
+  a.s += b.s;
+  a.count += b.count;
+  a.gap += b.gap;
+  a.tilt += b.tilt;
+  a.q_sum += b.q_sum;
+  a.q_gap += b.q_gap;
+  a.q_log_q += b.q_log_q;
+  return a;
+}
+
 /// The state of one logit z with target share q (0 for a hard-label row).
 /// A −inf logit is no evidence of a max: it adds nothing to s and +inf to
 /// the gaps (m − (−inf)), the latter only where q > 0.
@@ -116,6 +131,27 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, floa
   }
   r.m = z;
   r.s = 1.0f;
+  return r;
+}
+
+/// softmax_rescale(softmax_single(z, q), m) for a max m ≥ z known in
+/// advance (a thread's max over its logits, taken first), without its
+/// branches: what the row kernels add up once per logit. The same bits for
+/// every z, q and m but NaN (where both give a NaN s): d = m − z (+inf for
+/// z = −inf, also where m = −inf), e = e^{−d} (1 for d = 0, 0 for +inf), and
+/// each sum's term with product_zero_wins where d may be +inf.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_single_about(float z, float q, float m) {
+  const float d = z == -INFINITY ? INFINITY : m - z;
+  const float e = expf(-d);
+  SoftmaxRowState r;
+  r.m = m;
+  r.s = e;
+  r.count = 1.0f;
+  r.gap = d;
+  r.tilt = product_zero_wins(e, d);
+  r.q_sum = q;
+  r.q_gap = product_zero_wins(q, d);
+  r.q_log_q = q == 0.0f ? 0.0f : q * logf(q);
   return r;
 }
 
@@ -164,22 +200,36 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_loss(const SoftmaxRowS
   return loss;
 }
 
-/// p_j·(1 + 2c·lse), the gradient's positive part; the caller subtracts its
-/// share of the target. For c = 0 exactly p_j.
-__host__ __device__ __forceinline__ float softmax_ce_scaled_prob(const LogSumExp& lse, float z,
-                                                                 const SoftmaxCeParams& params) {
-  const float p = softmax_prob(lse, z);
-  return params.z_loss == 0.0f ? p : p * (1.0f + 2.0f * params.z_loss * lse.value());
+/// The parts of a row's hard-label gradient that every element shares,
+/// formed once per row: A = 1 + 2c·lse (exactly 1, no multiply, for c = 0)
+/// and the target's shares (1 − ε) + ε/V for j = t, ε/V for the others.
+struct SoftmaxCeGradTerms {
+  float scale;
+  bool scaled;  // c ≠ 0
+  float target_share;
+  float other_share;
+};
+
+__host__ __device__ __forceinline__ SoftmaxCeGradTerms softmax_ce_grad_terms(const LogSumExp& lse, float classes,
+                                                                             const SoftmaxCeParams& params) {
+  const float eps = params.label_smoothing;
+  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
+  const bool scaled = params.z_loss != 0.0f;
+  return {scaled ? 1.0f + 2.0f * params.z_loss * lse.value() : 1.0f, scaled, (1.0f - eps) + smooth, smooth};
 }
 
 /// ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − ((1 − ε)·[j = t] + ε/V), the target's share
 /// formed first so that one subtraction (the inherent one) remains.
 __host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
+                                                               const SoftmaxCeGradTerms& terms) {
+  const float p = softmax_prob(lse, z_j);
+  return (terms.scaled ? p * terms.scale : p) - (is_target ? terms.target_share : terms.other_share);
+}
+
+/// The same for one element alone (the shared parts formed on the spot).
+__host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
                                                                float classes, const SoftmaxCeParams& params) {
-  const float eps = params.label_smoothing;
-  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
-  const float share = is_target ? (1.0f - eps) + smooth : smooth;
-  return softmax_ce_scaled_prob(lse, z_j, params) - share;
+  return softmax_ce_hard_grad(lse, z_j, is_target, softmax_ce_grad_terms(lse, classes, params));
 }
 
 /// PyTorch's label smoothing of a probability row, q ← (1 − ε)·q + ε/V,

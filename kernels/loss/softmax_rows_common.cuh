@@ -1,8 +1,10 @@
 #pragma once
-// What every softmax kernel shares (softmax_small_rows.cuh for V ≤ 32, the
-// row kernels for longer rows): the parameters the launcher fills, how a
-// soft target is read, the gradient's multiplier, the row's outputs, and the
-// deterministic reduction of the row losses over fixed tiles of rows.
+// What every softmax kernel shares (softmax_small_rows.cuh for V ≤ 32,
+// softmax_warp_rows.cuh and softmax_block_rows.cuh for longer rows): the
+// parameters the launcher fills, how a soft target and a class index are
+// read (ignored rows, invalid labels), the gradient's multiplier, the row's
+// loss and each element's gradient, and the deterministic reduction of the
+// row losses over fixed tiles of rows.
 //
 // Reduction: a kernel sums the losses of a tile's counted rows in float and
 // counts them (int32), writes both to the tile's slot, then takes an integer
@@ -88,6 +90,79 @@ __device__ __forceinline__ float softmax_row_loss(const SoftmaxRowsParams<T, Tar
     return kKl ? kl_div_row_loss(state, lse) : softmax_ce_soft_loss(state, lse);
   } else {
     return softmax_ce_hard_loss(state, lse, z_t, p.ce);
+  }
+}
+
+/// A row's class index as the kernels treat it (hard labels): ignore_index
+/// skips the row (loss 0, gradient 0, not counted); a label outside [0, V)
+/// that is not ignore_index (the API validates labels; the kernel must not
+/// read out of bounds for one) makes the row's loss and gradient NaN, and
+/// the row is counted. For probability rows: valid, not ignored.
+struct SoftmaxRowLabel {
+  std::int64_t t = 0;
+  bool ignored = false;
+  bool valid = true;  // t in [0, V): its logit may be read
+};
+
+template <class T, class Target>
+__device__ __forceinline__ SoftmaxRowLabel softmax_row_label(const SoftmaxRowsParams<T, Target>& p, Target label) {
+  if constexpr (kSoftTargets<Target>) {
+    return {};
+  } else {
+    const auto t = static_cast<std::int64_t>(label);
+    return {t, t == p.ignore_index, t >= 0 && t < p.classes};
+  }
+}
+
+/// The row's loss as written and summed: softmax_row_loss, 0 for an ignored
+/// row, NaN for an invalid label.
+template <bool kKl, class T, class Target>
+__device__ __forceinline__ float softmax_labelled_row_loss(const SoftmaxRowsParams<T, Target>& p,
+                                                           const SoftmaxRowState& state, const LogSumExp& lse,
+                                                           const SoftmaxRowLabel& label, float z_t) {
+  if (label.ignored) return 0.0f;
+  return label.valid ? softmax_row_loss<kKl>(p, state, lse, z_t) : NAN;
+}
+
+/// What every gradient element of a row shares, formed once per row by
+/// softmax_grad_row, so that an element costs its exponential and a few
+/// operations: lse, Σq (probability rows), the hard label's terms and
+/// target, or the one value of every element of an ignored row (0) or of a
+/// row with an invalid label (NaN).
+struct SoftmaxGradRow {
+  LogSumExp lse;
+  float q_sum = 0.0f;
+  SoftmaxCeGradTerms ce{};
+  std::int64_t target = -1;
+  bool constant = false;
+  float value = 0.0f;
+};
+
+template <class T, class Target>
+__device__ __forceinline__ SoftmaxGradRow softmax_grad_row(const SoftmaxRowsParams<T, Target>& p,
+                                                           const SoftmaxRowState& state, const LogSumExp& lse,
+                                                           const SoftmaxRowLabel& label) {
+  SoftmaxGradRow row;
+  row.lse = lse;
+  if constexpr (kSoftTargets<Target>) {
+    row.q_sum = state.q_sum;
+  } else {
+    row.ce = softmax_ce_grad_terms(lse, static_cast<float>(p.classes), p.ce);
+    row.target = label.t;
+    row.constant = label.ignored || !label.valid;
+    row.value = label.ignored ? 0.0f : NAN;
+  }
+  return row;
+}
+
+/// Element j's gradient of the row's loss, before the multiplier: soft
+/// targets p_j·Σq − q_j; hard labels softmax_ce_hard_grad, or the row's one value.
+template <class Target>
+__device__ __forceinline__ float softmax_element_grad(const SoftmaxGradRow& row, std::int64_t j, float z, float q) {
+  if constexpr (kSoftTargets<Target>) {
+    return softmax_soft_grad(row.lse, z, q, row.q_sum);
+  } else {
+    return row.constant ? row.value : softmax_ce_hard_grad(row.lse, z, j == row.target, row.ce);
   }
 }
 

@@ -47,6 +47,7 @@
 #include "kernels/common/element_types.cuh"
 #include "kernels/loss/softmax_math.cuh"
 #include "kernels/loss/softmax_rows_common.cuh"
+#include "kernels/loss/softmax_state_reduce.cuh"
 #include "kernels/loss/softmax_small_rows_tiling.hpp"
 
 namespace lossbench::kernels {
@@ -57,38 +58,10 @@ __host__ __device__ __forceinline__ std::int64_t small_rows_tile_count(std::int6
   return rows <= 0 ? 0 : (rows + kSoftmaxSmallRowsTileRows - 1) / kSoftmaxSmallRowsTileRows;
 }
 
-/// The group's butterfly: every lane gets op over the group's lanes.
-template <int kLanes, class Op>
-__device__ __forceinline__ float group_all_reduce(float value, Op op) {
-LOSSBENCH_UNROLL
-  for (int offset = 1; offset < kLanes; offset *= 2) value = op(value, __shfl_xor_sync(0xffffffffu, value, offset, kLanes));
-  return value;
-}
-
-/// The row state of the group: every lane's one-logit state rescaled to the
-/// group max, then summed by a butterfly. Only the fields the loss reads are
-/// exchanged; m is already the same in every lane.
+/// The row state of the group from each lane's one logit (softmax_state_reduce.cuh).
 template <int kLanes, bool kSoft, bool kKl, bool kEntropy>
 __device__ __forceinline__ SoftmaxRowState group_row_state(float z, float q, bool in_row) {
-  const float m = group_all_reduce<kLanes>(in_row ? z : -INFINITY, [](float a, float b) { return fmaxf(a, b); });
-  // Sets state.m = m (a NaN logit's state gets NaN sums, a NaN max leaves m NaN).
-  SoftmaxRowState state = softmax_rescale(in_row ? softmax_single(z, q) : SoftmaxRowState{}, m);
-LOSSBENCH_UNROLL
-  for (int offset = 1; offset < kLanes; offset *= 2) {
-    SoftmaxRowState other = state;
-    other.s = __shfl_xor_sync(0xffffffffu, state.s, offset, kLanes);
-    other.count = __shfl_xor_sync(0xffffffffu, state.count, offset, kLanes);
-    if constexpr (kSoft) {
-      other.q_sum = __shfl_xor_sync(0xffffffffu, state.q_sum, offset, kLanes);
-      other.q_gap = __shfl_xor_sync(0xffffffffu, state.q_gap, offset, kLanes);
-    } else {
-      other.gap = __shfl_xor_sync(0xffffffffu, state.gap, offset, kLanes);
-    }
-    if constexpr (kKl) other.q_log_q = __shfl_xor_sync(0xffffffffu, state.q_log_q, offset, kLanes);
-    if constexpr (kEntropy) other.tilt = __shfl_xor_sync(0xffffffffu, state.tilt, offset, kLanes);
-    state = softmax_combine(state, other);
-  }
-  return state;
+  return group_reduce_state<kLanes, kSoft, kKl, kEntropy>(in_row ? softmax_single(z, q) : SoftmaxRowState{});
 }
 
 /// One row's loss (in every lane of its group) and its gradient element (lane
@@ -102,23 +75,17 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
   const SoftmaxRowState state = group_row_state<kLanes, kSoft, kKl, kEntropy>(z, q, in_row);
   const LogSumExp lse = softmax_lse(state);
   const std::int64_t element = row * p.classes + lane;
-  float loss;
-  float grad;
-  if constexpr (kSoft) {
-    counted = active;
-    loss = softmax_row_loss<kKl>(p, state, lse, 0.0f);
-    grad = softmax_soft_grad(lse, z, q, state.q_sum);
-    if (kKl && in_row && p.element_loss != nullptr) p.element_loss[element] = from_float<T>(kl_div_element(lse, z, q));
-  } else {
-    const auto t = static_cast<std::int64_t>(label);
-    const bool ignored = t == p.ignore_index;
-    const bool valid = t >= 0 && t < p.classes;
-    counted = active && !ignored;
+  const SoftmaxRowLabel row_label = softmax_row_label(p, label);
+  counted = active && !row_label.ignored;
+  float z_t = 0.0f;
+  if constexpr (!kSoft) {
     // Every lane takes part in the shuffle; an invalid label reads lane 0.
-    const float z_t = __shfl_sync(0xffffffffu, z, valid ? static_cast<int>(t) : 0, kLanes);
-    loss = ignored ? 0.0f : valid ? softmax_row_loss<false>(p, state, lse, z_t) : NAN;
-    grad = ignored ? 0.0f
-                   : valid ? softmax_ce_hard_grad(lse, z, lane == t, static_cast<float>(p.classes), p.ce) : NAN;
+    z_t = __shfl_sync(0xffffffffu, z, row_label.valid ? static_cast<int>(row_label.t) : 0, kLanes);
+  }
+  const float loss = softmax_labelled_row_loss<kKl>(p, state, lse, row_label, z_t);
+  const float grad = softmax_element_grad<Target>(softmax_grad_row(p, state, lse, row_label), lane, z, q);
+  if constexpr (kKl) {
+    if (in_row && p.element_loss != nullptr) p.element_loss[element] = from_float<T>(kl_div_element(lse, z, q));
   }
   if (in_row && p.grad != nullptr) p.grad[element] = from_float<T>(grad * multiplier);
   if (active && lane == 0) {

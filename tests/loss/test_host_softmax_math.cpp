@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <random>
@@ -240,6 +241,34 @@ TEST(SoftmaxMath, RandomSplitsAndOrdersWithinBoundsAndOfTheOnePassLse) {
     }
   }
   worst.print("random splits and orders");
+}
+
+// The row kernels' branch-free one-logit state about a known max is
+// softmax_rescale(softmax_single(z, q), m), bit for bit (NaN: both NaN).
+TEST(SoftmaxMath, SingleAboutAKnownMaxIsTheRescaledSingle) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> logits = {-inf, -1e4f, -104.0f, -88.5f, -3.25f, -1e-40f, 0.0f, 1.5f, 87.0f, 1e4f};
+  const std::vector<float> above = {0.0f, 1e-6f, 0.5f, 20.0f, 103.0f, 200.0f, 2e4f, inf};
+  int checked = 0;
+  for (const float z : logits) {
+    for (const float gap : above) {
+      const float m = z == -inf ? (gap == 0.0f ? -inf : gap) : z + gap;
+      if (m == inf) continue;
+      for (const float q : {0.0f, 0.25f, 1.0f}) {
+        const k::SoftmaxRowState got = k::softmax_single_about(z, q, m);
+        const k::SoftmaxRowState want = k::softmax_rescale(k::softmax_single(z, q), m);
+        EXPECT_EQ(std::memcmp(&got, &want, sizeof(got)), 0)
+            << "z=" << z << " q=" << q << " m=" << m << ": s " << got.s << " vs " << want.s << ", gap " << got.gap
+            << " vs " << want.gap << ", tilt " << got.tilt << " vs " << want.tilt << ", q_gap " << got.q_gap
+            << " vs " << want.q_gap;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 200);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(k::softmax_single_about(nan, 0.0f, 1.0f).s));
+  EXPECT_TRUE(std::isnan(k::softmax_single_about(nan, 0.0f, -inf).s));
 }
 
 TEST(SoftmaxMath, AllMinusInfinityRowIsNaN) {

@@ -14,275 +14,45 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <random>
-#include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "backends/launch/softmax_loss_launch.cuh"
 #include "emu/options.hpp"
-#include "lossbench/loss/fused_loss_bounds.hpp"
 #include "lossbench/loss/softmax_bounds.hpp"
-#include "lossbench/reference/softmax_reference.hpp"
-#include "verify/softmax_logit_rows.hpp"
-#include "lossbench/verify/mismatch_log.hpp"
+#include "softmax_kernel_cases.hpp"
 
 namespace lossbench {
 namespace {
 
 namespace k = kernels;
-namespace ref = reference;
-using detail::kMinusInf;
-using detail::kRowKinds;
-using detail::make_row;
-using detail::RowKind;
+using testing::CaseOptions;
+using testing::Inputs;
+using testing::make_inputs;
+using testing::Outputs;
 
 constexpr std::int64_t kTile = k::kSoftmaxSmallRowsTileRows;
-constexpr std::int64_t kIgnore = -100;
+constexpr std::int64_t kIgnore = testing::kSoftmaxTestIgnore;
 
-template <class T>
-DType dtype_of() {
-  if constexpr (std::is_same_v<T, float>) return DType::f32;
-  if constexpr (std::is_same_v<T, __half>) return DType::f16;
-  return DType::bf16;
+// The launch of the small-rows kernel on the case's pretend device.
+auto small_rows_launch(const CaseOptions& o) {
+  return [capacity = o.capacity](const auto& p) {
+    k::launch_softmax_small_rows(p, lossbench::default_stream(), [&](auto...) { return capacity; });
+  };
 }
-
-template <class T>
-std::string type_name() {
-  if constexpr (std::is_same_v<T, float>) return "f32";
-  if constexpr (std::is_same_v<T, __half>) return "f16";
-  if constexpr (std::is_same_v<T, __nv_bfloat16>) return "bf16";
-  if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
-  return "int64";
-}
-
-// A buffer of T with kGuard poisoned elements on each side.
-template <class T>
-class Guarded {
- public:
-  static constexpr std::size_t kGuard = 32;
-  explicit Guarded(std::size_t n) : bytes_((n + 2 * kGuard) * sizeof(T), 0xff), n_(n) {}
-  T* data() { return reinterpret_cast<T*>(bytes_.data()) + kGuard; }
-  double at(std::size_t i) const {
-    T v;
-    std::memcpy(&v, bytes_.data() + (kGuard + i) * sizeof(T), sizeof(T));
-    return k::to_float(v);
-  }
-  bool guards_intact() const {
-    const std::size_t tail = (kGuard + n_) * sizeof(T);
-    return std::all_of(bytes_.begin(), bytes_.begin() + kGuard * sizeof(T), [](unsigned char b) { return b == 0xff; }) &&
-           std::all_of(bytes_.begin() + static_cast<std::ptrdiff_t>(tail), bytes_.end(),
-                       [](unsigned char b) { return b == 0xff; });
-  }
-  std::vector<unsigned char> payload() const {
-    return {bytes_.begin() + kGuard * sizeof(T), bytes_.begin() + static_cast<std::ptrdiff_t>((kGuard + n_) * sizeof(T))};
-  }
-
- private:
-  std::vector<unsigned char> bytes_;
-  std::size_t n_;
-};
-
-
-
-struct CaseOptions {
-  int classes = 10;
-  std::int64_t rows = 100;
-  float eps = 0.0f;
-  float z_loss = 0.0f;
-  bool extreme = false;   // a quarter of the rows wide, −inf but one, confident, or near 1e4
-  bool ignore = true;     // about 10% of the labels ignore_index (hard labels)
-  bool in_place = false;
-  bool mean = false;      // grad_multiplier = 1 / rows counted
-  std::uint64_t seed = 1;
-  k::DeviceCapacity capacity{4, 2};
-
-  std::string describe() const {
-    return "V=" + std::to_string(classes) + " rows=" + std::to_string(rows) + " eps=" + std::to_string(eps) +
-           " c=" + std::to_string(z_loss) + (extreme ? " extreme" : "") + (in_place ? " in-place" : "") +
-           (mean ? " mean" : " sum") + " seed=" + std::to_string(seed);
-  }
-};
-
-// Inputs in storage precision, and the same values as double for the reference.
-template <class T, class Target>
-struct Inputs {
-  std::vector<T> logits;
-  std::vector<Target> targets;
-  std::vector<double> logits_d;
-  std::vector<double> targets_d;    // soft only
-  std::vector<std::int64_t> labels; // hard only
-};
-
-template <class T, class Target>
-Inputs<T, Target> make_inputs(const CaseOptions& o) {
-  constexpr bool kSoft = k::kSoftTargets<Target>;
-  std::mt19937_64 rng(o.seed);
-  const auto v = static_cast<std::size_t>(o.classes);
-  Inputs<T, Target> in;
-  constexpr RowKind kExtreme[] = {RowKind::wide, RowKind::minus_inf_but_one, RowKind::confident,
-                                  RowKind::far_from_zero};
-  for (std::int64_t r = 0; r < o.rows; ++r) {
-    RowKind kind = RowKind::normal;
-    if (o.extreme && rng() % 4 == 0) kind = kExtreme[rng() % 4];
-    std::size_t finite = 0;
-    const std::vector<float> row = make_row(kind, v, rng, &finite);
-    const int finite_class = static_cast<int>(finite);
-    for (const float x : row) {
-      in.logits.push_back(k::from_float<T>(x));
-      in.logits_d.push_back(k::to_float(in.logits.back()));
-    }
-    if constexpr (kSoft) {
-      std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-      std::vector<float> q(v);
-      float sum = 0.0f;
-      for (float& x : q) sum += x = uniform(rng) < 0.3f ? 0.0f : uniform(rng);
-      if (sum == 0.0f) q[0] = sum = 1.0f;
-      for (float& x : q) {
-        in.targets.push_back(k::from_float<T>(x / sum));
-        in.targets_d.push_back(k::to_float(in.targets.back()));
-      }
-    } else {
-      const std::int64_t label = o.ignore && rng() % 10 == 0 ? kIgnore : finite_class;
-      in.targets.push_back(static_cast<Target>(label));
-      in.labels.push_back(label);
-    }
-  }
-  return in;
-}
-
-// What one launch wrote.
-template <class T>
-struct Outputs {
-  Guarded<T> grad;
-  Guarded<T> row_loss;
-  Guarded<T> entropy;
-  double reduced = std::numeric_limits<double>::quiet_NaN();
-  std::int64_t counted = -1;
-  Outputs(std::size_t elements, std::size_t rows) : grad(elements), row_loss(rows), entropy(rows) {}
-};
 
 template <class T, class Target>
 Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float grad_multiplier) {
-  const auto elements = static_cast<std::size_t>(o.rows * o.classes);
-  Outputs<T> out(elements, static_cast<std::size_t>(o.rows));
-  // In place: the logits are copied into the gradient buffer and read from there.
-  if (o.in_place && elements > 0) std::memcpy(out.grad.data(), in.logits.data(), elements * sizeof(T));
-  const k::SoftmaxWorkspaceLayout layout = k::softmax_workspace_layout(k::softmax_tile_count(o.rows, o.classes));
-  std::vector<unsigned char> workspace(layout.total_bytes, 0);
-  k::SoftmaxRowsParams<T, Target> p;
-  p.logits = o.in_place ? out.grad.data() : in.logits.data();
-  p.targets = in.targets.data();
-  p.grad = out.grad.data();
-  p.row_loss = out.row_loss.data();
-  p.row_entropy = out.entropy.data();
-  p.rows = o.rows;
-  p.classes = o.classes;
-  p.ignore_index = kIgnore;
-  p.ce = {o.eps, o.z_loss};
-  p.grad_multiplier = grad_multiplier;
-  p.tile_loss = reinterpret_cast<float*>(workspace.data());
-  p.tile_count = reinterpret_cast<std::int32_t*>(workspace.data() + layout.count_offset);
-  p.blocks_done = reinterpret_cast<unsigned int*>(workspace.data() + layout.counter_offset);
-  p.reduced_loss = &out.reduced;
-  p.counted_rows = &out.counted;
-  k::launch_softmax_small_rows(p, lossbench::default_stream(), [&](auto...) { return o.capacity; });
-  const auto* counter = reinterpret_cast<const unsigned*>(workspace.data() + layout.counter_offset);
-  EXPECT_EQ(*counter, 0u) << "blocks-done counter not reset";
-  return out;
+  return testing::run_kernel(in, o, grad_multiplier, small_rows_launch(o));
 }
 
+// The state of a row: the rescale to the group max, then the butterfly. The
+// reduced loss: float sums of at most 4·kLanes rows per thread and a
+// 256-thread tree per tile (in double after).
 template <class T, class Target>
 void check_case(const CaseOptions& o) {
-  constexpr bool kSoft = k::kSoftTargets<Target>;
-  const Inputs<T, Target> in = make_inputs<T, Target>(o);
-  std::int64_t expected_count = 0;
-  for (std::int64_t r = 0; r < o.rows; ++r) expected_count += kSoft || in.labels[static_cast<std::size_t>(r)] != kIgnore;
-  const float multiplier = o.mean && expected_count > 0 ? 1.0f / static_cast<float>(expected_count) : 1.0f;
-  const Outputs<T> out = run_kernel(in, o, multiplier);
-
-  const DType dtype = dtype_of<T>();
-  const double u_out = output_rounding(dtype);
-  const double t_out = output_underflow(dtype);
-  const double u = kFloatUnitRoundoff;
-  const double m = multiplier;
-  const std::int64_t v = o.classes;
-  const std::int64_t depth = pairwise_depth(v) + 1;  // the rescale to the group max, then the butterfly
-  MismatchLog log;
-  double sum_ref = 0.0;
-  double sum_abs = 0.0;
-  double sum_bound = 0.0;
-  for (std::int64_t r = 0; r < o.rows; ++r) {
-    const auto begin = static_cast<std::size_t>(r * v);
-    const std::span<const double> z(in.logits_d.data() + begin, static_cast<std::size_t>(v));
-    const ref::SoftmaxRow row = ref::softmax_row(z);
-    const SoftmaxBoundRow bound_row{v, depth, row.lse, row.log_s};
-    const auto describe = [&] { return "row " + std::to_string(r) + ", " + o.describe(); };
-    const double h_bound = softmax_entropy_error_bound(bound_row, row.entropy, row.gap_second_moment);
-    log.check("entropy", r, out.entropy.at(static_cast<std::size_t>(r)), row.entropy,
-              h_bound + u_out * std::fabs(row.entropy) + t_out, describe);
-
-    bool counted = true;
-    ref::RowLossAndGrad rg{0.0, std::vector<double>(static_cast<std::size_t>(v), 0.0)};
-    double loss_bound = 0.0;
-    std::vector<double> grad_bound(static_cast<std::size_t>(v), 0.0);
-    if constexpr (kSoft) {
-      const std::span<const double> q(in.targets_d.data() + begin, static_cast<std::size_t>(v));
-      rg = ref::softmax_ce_soft_row(z, q);
-      double q_sum = 0.0;
-      for (const double x : q) q_sum += x;
-      loss_bound = softmax_ce_soft_loss_error_bound(bound_row, rg.loss, q_sum);
-      for (std::int64_t j = 0; j < v; ++j) {
-        const auto jj = static_cast<std::size_t>(j);
-        grad_bound[jj] = softmax_grad_error_bound(
-            bound_row, {row.prob[jj], row.log_prob[jj], q_sum, q[jj], 0.0, true}, rg.grad[jj]);
-      }
-    } else {
-      const std::int64_t t = in.labels[static_cast<std::size_t>(r)];
-      counted = t != kIgnore;
-      if (counted) {
-        rg = ref::softmax_ce_hard_row(z, t, {o.eps, o.z_loss, kIgnore});
-        loss_bound = softmax_ce_hard_loss_error_bound(bound_row, rg.loss, o.z_loss);
-        for (std::int64_t j = 0; j < v; ++j) {
-          const auto jj = static_cast<std::size_t>(j);
-          const double share = (j == t ? 1.0 - o.eps : 0.0) + static_cast<double>(o.eps) / static_cast<double>(v);
-          grad_bound[jj] = softmax_grad_error_bound(
-              bound_row, {row.prob[jj], row.log_prob[jj], 1.0 + 2.0 * o.z_loss * row.lse, share, o.z_loss, false},
-              rg.grad[jj]);
-        }
-      }
-    }
-    log.check("row loss", r, out.row_loss.at(static_cast<std::size_t>(r)), rg.loss,
-              loss_bound + u_out * std::fabs(rg.loss) + t_out, describe);
-    for (std::int64_t j = 0; j < v; ++j) {
-      const auto jj = static_cast<std::size_t>(j);
-      const double g_ref = m * rg.grad[jj];
-      // The float grad's bound, scaled; one rounding of the product (none for
-      // a multiplier of 1); one to the storage type.
-      const double bound = m * grad_bound[jj] + (m == 1.0 ? 0.0 : u) * std::fabs(g_ref) * 1.01 +
-                           u_out * std::fabs(g_ref) * 1.01 + t_out;
-      log.check("grad", r * v + j, out.grad.at(begin + jj), g_ref, bound, describe);
-    }
-    if (counted) {
-      sum_ref += rg.loss;
-      sum_abs += std::fabs(rg.loss);
-      sum_bound += loss_bound;
-    }
-  }
-  // The reduced loss: each row's float error, then float sums of at most
-  // 4·kLanes rows per thread and a 256-thread tree per tile (in double after).
-  const double lanes = static_cast<double>(std::bit_ceil(static_cast<unsigned>(v)));
-  const double reduced_bound = sum_bound + float_gamma(4.0 * lanes + 9.0) * sum_abs + 1e-15 * sum_abs;
-  log.check("reduced loss", 0, out.reduced, sum_ref, reduced_bound, [&] { return o.describe(); });
-  if (out.counted != expected_count) {
-    log.fail("counted rows " + std::to_string(out.counted) + ", expected " + std::to_string(expected_count));
-  }
-  log.check_guards("grad", out.grad.guards_intact());
-  log.check_guards("row loss", out.row_loss.guards_intact());
-  log.check_guards("entropy", out.entropy.guards_intact());
-  EXPECT_TRUE(log.passed()) << type_name<T>() << "/" << type_name<Target>() << " " << o.describe() << ":\n"
-                            << log.report();
+  const double lanes = static_cast<double>(std::bit_ceil(static_cast<unsigned>(o.classes)));
+  testing::check_case<T, Target>(o, {pairwise_depth(o.classes) + 1, 4.0 * lanes + 9.0}, small_rows_launch(o));
 }
 
 // One storage type × target type: V × rows around a tile, the options
@@ -452,7 +222,7 @@ TEST(KernelsSoftmaxSmallRows, RowsBeyondTwoToTheThirtySevenUse64BitOffsets) {
   o.rows = kTile;
   const Inputs<float, std::int32_t> in = make_inputs<float, std::int32_t>(o);
   const std::int64_t first = (std::int64_t{1} << 37) + 3 * kTile;
-  Outputs<float> out(static_cast<std::size_t>(kTile * 10), static_cast<std::size_t>(kTile));
+  Outputs<float> out(static_cast<std::size_t>(kTile * 10), static_cast<std::size_t>(kTile), false);
   k::SoftmaxRowsParams<float, std::int32_t> p;
   p.logits = in.logits.data() - first * 10;
   p.targets = in.targets.data() - first;

@@ -3,7 +3,8 @@
 // backend and by g++ for the emulator: from a validated SoftmaxLossCall to
 // SoftmaxRowsParams (PyTorch's reductions as divisors and multipliers), the
 // count of rows not ignored where the mean needs it, then the kernel for the
-// row length.
+// row length (softmax_kernel_for: several rows per warp, a warp per row, a
+// block per row).
 #include <cstddef>
 #include <cstdint>
 
@@ -13,7 +14,9 @@
 #include "kernels/loss/softmax_rows_common.cuh"
 #include "backends/launch/kernel_launch.cuh"
 #include "backends/launch/persistent_grid.hpp"
+#include "backends/launch/softmax_block_rows_launch.cuh"
 #include "backends/launch/softmax_small_rows_launch.cuh"
+#include "backends/launch/softmax_warp_rows_launch.cuh"
 #include "backends/launch/storage_type.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
@@ -97,9 +100,11 @@ void launch_softmax_loss_for(const SoftmaxLossCall& call, void* workspace, Strea
   if constexpr (!kSoftTargets<Target>) {
     if (p.grad_count != nullptr) launch_softmax_count_rows(p, stream, capacity_of);
   }
-  if (p.classes <= kSoftmaxSmallRowsMaxClasses) return launch_softmax_small_rows(p, stream, capacity_of);
-  throw BackendError("softmax_loss: rows of " + std::to_string(call.classes) + " classes need the row kernels (V > " +
-                     std::to_string(kSoftmaxSmallRowsMaxClasses) + "), which this build does not have yet");
+  switch (softmax_kernel_for(p.classes).kernel) {
+    case SoftmaxRowsKernel::small_rows: return launch_softmax_small_rows(p, stream, capacity_of);
+    case SoftmaxRowsKernel::warp_rows: return launch_softmax_warp_rows(p, stream, capacity_of);
+    case SoftmaxRowsKernel::block_rows: return launch_softmax_block_rows(p, stream, capacity_of);
+  }
 }
 
 /// Launches what a validated `call` needs. `capacity_of(kernel,
