@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/launch/kernel_shapes.hpp"
 #include "backends/launch/softmax_block_rows_launch.cuh"
 #include "backends/launch/softmax_loss_launch.cuh"
 #include "backends/launch/softmax_warp_rows_launch.cuh"
