@@ -1,6 +1,7 @@
 #include "command_verify.hpp"
 
 #include <chrono>
+#include <cstdarg>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -51,30 +52,40 @@ void print_failure(std::ostream& out, const MismatchLog& log, std::uint64_t seed
   log.print(out, "    ");
 }
 
-std::size_t run_loss_cases(const std::vector<VerifyCase>& cases, Backend backend, std::ostream& out,
-                           ProgressTicker& ticker) {
-  out << "\nfused loss: " << cases.size() << " cases\n"
-      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/fused_loss_bounds.hpp):\n"
-      << "  gradient: 1e-6 relative to the reference and to the terms of a − y, plus one rounding to the\n"
-      << "  output type (f16 2^-11, bf16 2^-8); reduced loss: " << kReducedLossRelativeBound << " relative\n\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-40s %8s %10s %10s %8s %6s  %s\n", "case", "n", "grad err", "loss err",
-                "written", "same", "result");
-  out << line;
+// What one case printed: its line of the table, and its findings.
+struct CaseOutcome {
+  std::string line;
+  MismatchLog log;
+};
+
+// "yes"/"NO" and "PASS"/"FAIL" columns, from the findings.
+const char* yes_no(bool value) { return value ? "yes" : "NO"; }
+const char* verdict(const MismatchLog& log) { return log.passed() ? "PASS" : "FAIL"; }
+
+// One sweep: each case's line, a failing case's mismatches below it.
+template <class Case, class Check>
+std::size_t run_cases(const std::vector<Case>& cases, std::ostream& out, ProgressTicker& ticker, Check&& check) {
   std::size_t failures = 0;
-  for (const VerifyCase& c : cases) {
-    const VerifyResult r = verify_case(c, backend);
-    std::snprintf(line, sizeof line, "%-40s %8lld %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
-                  static_cast<long long>(c.n), r.grad_error, r.loss_error, r.all_written ? "yes" : "NO",
-                  r.deterministic ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
-    out << line;
-    if (!r.passed()) {
+  for (const Case& c : cases) {
+    const CaseOutcome outcome = check(c);
+    out << outcome.line;
+    if (!outcome.log.passed()) {
       ++failures;
-      print_failure(out, r.log, c.seed);
+      print_failure(out, outcome.log, c.seed);
     }
     ticker.done_one();
   }
   return failures;
+}
+
+std::string format_line(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string format_line(const char* format, ...) {
+  char line[320];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  return line;
 }
 
 // A backend without a facility fails each of its cases, saying so, rather
@@ -84,40 +95,28 @@ std::size_t fail_cases(const std::vector<Case>& cases, const char* facility, Bac
                        ProgressTicker& ticker) {
   out << "\n" << facility << ": " << cases.size() << " cases\n\n";
   for (const Case& c : cases) {
-    char line[256];
-    std::snprintf(line, sizeof line, "%-40s  FAIL: backend %s has no %s in this build\n", c.name().c_str(),
-                  std::string(to_string(backend)).c_str(), facility);
-    out << line;
+    out << format_line("%-40s  FAIL: backend %s has no %s in this build\n", c.name().c_str(),
+                       std::string(to_string(backend)).c_str(), facility);
     ticker.done_one();
   }
   return cases.size();
 }
 
-std::size_t run_gaussian_nll_cases(const std::vector<GaussianNllVerifyCase>& cases, Backend backend,
-                                  std::ostream& out, ProgressTicker& ticker) {
-  if (!has_gaussian_nll(backend)) return fail_cases(cases, "gaussian nll", backend, out, ticker);
-  out << "\ngaussian nll: " << cases.size() << " cases\n"
-      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/gaussian_nll_bounds.hpp),\n"
-      << "  the largest over the gradients and the loss\n\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-48s %8s %10s %8s %6s  %s\n", "case", "n", "max err", "written", "same",
-                "result");
-  out << line;
-  std::size_t failures = 0;
-  for (const GaussianNllVerifyCase& c : cases) {
-    const GaussianNllVerifyResult r = verify_gaussian_nll_case(c, backend);
-    std::snprintf(line, sizeof line, "%-48s %8lld %10.3g %8s %6s  %s\n", c.name().c_str(),
-                  static_cast<long long>(c.n), r.log.max_error(),
-                  r.log.unwritten_elements() == 0 && r.log.guards_intact() ? "yes" : "NO",
-                  r.log.same_bits() ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
-    out << line;
-    if (!r.passed()) {
-      ++failures;
-      print_failure(out, r.log, c.seed);
-    }
-    ticker.done_one();
-  }
-  return failures;
+std::size_t run_loss_cases(const std::vector<VerifyCase>& cases, Backend backend, std::ostream& out,
+                           ProgressTicker& ticker) {
+  out << "\nfused loss: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/fused_loss_bounds.hpp):\n"
+      << "  gradient: 1e-6 relative to the reference and to the terms of a − y, plus one rounding to the\n"
+      << "  output type (f16 2^-11, bf16 2^-8); reduced loss: " << kReducedLossRelativeBound << " relative\n\n"
+      << format_line("%-40s %8s %10s %10s %8s %6s  %s\n", "case", "n", "grad err", "loss err", "written", "same",
+                     "result");
+  return run_cases(cases, out, ticker, [&](const VerifyCase& c) {
+    VerifyResult r = verify_case(c, backend);
+    return CaseOutcome{format_line("%-40s %8lld %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
+                                   static_cast<long long>(c.n), r.grad_error, r.loss_error, yes_no(r.all_written),
+                                   yes_no(r.deterministic), verdict(r.log)),
+                       std::move(r.log)};
+  });
 }
 
 std::size_t run_softmax_cases(const std::vector<SoftmaxVerifyCase>& cases, Backend backend, std::ostream& out,
@@ -126,25 +125,33 @@ std::size_t run_softmax_cases(const std::vector<SoftmaxVerifyCase>& cases, Backe
   out << "\nsoftmax loss: " << cases.size() << " cases\n"
       << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/softmax_bounds.hpp):\n"
       << "  each output derived term by term from the float math's roundings, plus one rounding to the\n"
-      << "  output type; H: the entropy output\n\n";
-  char line[320];
-  std::snprintf(line, sizeof line, "%-56s %10s %10s %10s %8s %6s  %s\n", "case", "grad err", "loss err", "H err",
-                "written", "same", "result");
-  out << line;
-  std::size_t failures = 0;
-  for (const SoftmaxVerifyCase& c : cases) {
-    const SoftmaxVerifyResult r = verify_softmax_case(c, backend);
-    std::snprintf(line, sizeof line, "%-56s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(), r.grad_error,
-                  r.loss_error, r.entropy_error, r.all_written ? "yes" : "NO", r.deterministic ? "yes" : "NO",
-                  r.passed() ? "PASS" : "FAIL");
-    out << line;
-    if (!r.passed()) {
-      ++failures;
-      print_failure(out, r.log, c.seed);
-    }
-    ticker.done_one();
-  }
-  return failures;
+      << "  output type; H: the entropy output\n\n"
+      << format_line("%-56s %10s %10s %10s %8s %6s  %s\n", "case", "grad err", "loss err", "H err", "written",
+                     "same", "result");
+  return run_cases(cases, out, ticker, [&](const SoftmaxVerifyCase& c) {
+    SoftmaxVerifyResult r = verify_softmax_case(c, backend);
+    return CaseOutcome{format_line("%-56s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(), r.grad_error,
+                                   r.loss_error, r.entropy_error, yes_no(r.all_written), yes_no(r.deterministic),
+                                   verdict(r.log)),
+                       std::move(r.log)};
+  });
+}
+
+std::size_t run_gaussian_nll_cases(const std::vector<GaussianNllVerifyCase>& cases, Backend backend,
+                                  std::ostream& out, ProgressTicker& ticker) {
+  if (!has_gaussian_nll(backend)) return fail_cases(cases, "gaussian nll", backend, out, ticker);
+  out << "\ngaussian nll: " << cases.size() << " cases\n"
+      << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/loss/gaussian_nll_bounds.hpp),\n"
+      << "  the largest over the gradients and the loss\n\n"
+      << format_line("%-48s %8s %10s %8s %6s  %s\n", "case", "n", "max err", "written", "same", "result");
+  return run_cases(cases, out, ticker, [&](const GaussianNllVerifyCase& c) {
+    GaussianNllVerifyResult r = verify_gaussian_nll_case(c, backend);
+    const MismatchLog& log = r.log;
+    return CaseOutcome{format_line("%-48s %8lld %10.3g %8s %6s  %s\n", c.name().c_str(), static_cast<long long>(c.n),
+                                   log.max_error(), yes_no(log.unwritten_elements() == 0 && log.guards_intact()),
+                                   yes_no(log.same_bits()), verdict(log)),
+                       std::move(r.log)};
+  });
 }
 
 std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, Backend backend, std::ostream& out,
@@ -153,25 +160,16 @@ std::size_t run_train_step_cases(const std::vector<TrainStepVerifyCase>& cases, 
   out << "\ntraining step: " << cases.size() << " cases\n"
       << "errors are in units of the bound (<= 1 passes; see host/include/lossbench/train/train_step_bounds.hpp):\n"
       << "  dW, db: Higham's gamma of the kernel's float sums times the magnitude of their terms;\n"
-      << "  L: 1e-5 relative plus 1e-6\n\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-40s %10s %10s %10s %8s %6s  %s\n", "case", "dW err", "db err", "L err",
-                "written", "same", "result");
-  out << line;
-  std::size_t failures = 0;
-  for (const TrainStepVerifyCase& c : cases) {
-    const TrainStepVerifyResult r = verify_train_step_case(c, backend);
-    std::snprintf(line, sizeof line, "%-40s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
-                  r.grad_weights_error, r.grad_bias_error, r.loss_error, r.all_written ? "yes" : "NO",
-                  r.deterministic ? "yes" : "NO", r.passed() ? "PASS" : "FAIL");
-    out << line;
-    if (!r.passed()) {
-      ++failures;
-      print_failure(out, r.log, c.seed);
-    }
-    ticker.done_one();
-  }
-  return failures;
+      << "  L: 1e-5 relative plus 1e-6\n\n"
+      << format_line("%-40s %10s %10s %10s %8s %6s  %s\n", "case", "dW err", "db err", "L err", "written", "same",
+                     "result");
+  return run_cases(cases, out, ticker, [&](const TrainStepVerifyCase& c) {
+    TrainStepVerifyResult r = verify_train_step_case(c, backend);
+    return CaseOutcome{format_line("%-40s %10.3g %10.3g %10.3g %8s %6s  %s\n", c.name().c_str(),
+                                   r.grad_weights_error, r.grad_bias_error, r.loss_error, yes_no(r.all_written),
+                                   yes_no(r.deterministic), verdict(r.log)),
+                       std::move(r.log)};
+  });
 }
 
 }  // namespace
