@@ -57,7 +57,7 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
 /// 32768, 131072} (few rows for the long ones) × f32/f16/bf16 × the targets
 /// and losses × every reduction, with ε, z-loss, entropy, in place, grad
 /// scale and odd offsets spread over the cases. `quick` keeps V ≤ 4097 and
-/// fewer rows (for tests under the emulator).
+/// fewer rows, within one 1024-row tile (for tests under the emulator).
 std::vector<SoftmaxVerifyCase> standard_softmax_verify_cases(bool quick, std::uint64_t seed);
 
 }  // namespace lossbench
