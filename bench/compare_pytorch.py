@@ -361,8 +361,8 @@ class Comparison:
     def lossbench_epoch(self, directory, batch):
         csv_path = os.path.join(self.work, f"train_{batch}.csv")
         command = [self.args.lossbench, "train", "--data", directory, "--epochs", "1", "--batch", str(batch),
-                   "--init", "zero", "--lr", str(LEARNING_RATE), "--loss", "bce", "--backend", self.backend,
-                   "--csv", csv_path]
+                   "--init", "zero", "--lr", str(LEARNING_RATE), "--lr-schedule", "constant", "--loss", "bce",
+                   "--backend", self.backend, "--csv", csv_path]
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
         if result.returncode != 0:
             raise RuntimeError(f"`{' '.join(command)}` exited {result.returncode}: {result.stderr.strip()[-500:]}")

@@ -32,6 +32,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 TRAINING_COLUMNS = ["epoch", "loss_function", "train_loss", "test_accuracy", "seconds", "samples_per_second"]
 NEURON_COLUMNS = ["epoch", "loss_function", "output", "cost"]
@@ -79,6 +80,7 @@ def plot_training(paths, labels, out, title, accuracy_range):
                 ax.plot(epochs, train_loss, marker="o", linestyle=style, color=COLOURS.get(loss), label=label)
         ax.set_title(f"training loss: {NAMES.get(loss, loss)}")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("mean loss per example (summed over outputs)")
         ax.grid(alpha=0.3)
         ax.legend()
@@ -88,6 +90,7 @@ def plot_training(paths, labels, out, title, accuracy_range):
                 label=f"{label}: {accuracy[-1]:.1f}% at epoch {epochs[-1]}")
     ax.set_title("test accuracy")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("% of test examples classified right")
     ax.set_ylim(*accuracy_range)
     ax.grid(alpha=0.3)
@@ -115,6 +118,7 @@ def plot_neuron(path, out, title):
     cost_ax.set_ylabel("C (log scale)")
     for ax in (output_ax, cost_ax):
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend()
     finish(fig, out, title)

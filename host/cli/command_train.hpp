@@ -15,7 +15,8 @@ struct TrainCommandOptions {
   std::string loss = "bce";
   std::optional<int> epochs;             // default 5; 300 for --experiment neuron
   int batch = 64;
-  std::optional<double> learning_rate;   // default 0.1; 0.15 for --experiment neuron
+  std::optional<double> learning_rate;   // default 0.5; 0.15 for --experiment neuron
+  std::string lr_schedule = "linear";
   std::uint64_t seed = 1;
   std::string init = "normal";
   std::string backend;                   // empty: cuda when a GPU is usable, else cpu

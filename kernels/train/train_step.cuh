@@ -74,6 +74,11 @@ struct TrainStepParams {
   std::size_t floats_per_block = 0;
   double* loss_partials = nullptr;  // per block: Σ ℓ over its rows
   bool vectorized = false;          // X's rows can be staged in packs of 4 elements (see stage_rows)
+  // With a table of η per step (and a cursor): block 0 copies learning_rates[*step]
+  // to step_learning_rate for the finalize kernel, which advances the cursor
+  // and so cannot read it in all its blocks.
+  const float* learning_rates = nullptr;
+  float* step_learning_rate = nullptr;
 };
 
 struct TrainStepFinalizeParams {
@@ -87,6 +92,7 @@ struct TrainStepFinalizeParams {
   float* grad_weights = nullptr;  // may be null when learning_rate > 0
   float* grad_bias = nullptr;
   float learning_rate = 0.0f;     // > 0: W −= η·dW and b −= η·db, in place
+  const float* step_learning_rate = nullptr;  // non-null: η is *step_learning_rate instead (a table's)
   float* weights = nullptr;
   float* bias = nullptr;
   double* loss_value = nullptr;   // L goes to loss_value[*step] when step is set
@@ -413,6 +419,7 @@ __global__ void __launch_bounds__(kTrainBlockThreads, train_step_min_blocks_per_
   const int lane = thread % 32;
   const float bias = stage_weights<Loss, K>(p, s, thread, lane);
   const std::int32_t* indices = batch_indices(p);
+  if (p.learning_rates != nullptr && blockIdx.x == 0 && thread == 0) *p.step_learning_rate = p.learning_rates[*p.step];
 
   float dw[kTrainColumnsPerThread][K];
 LOSSBENCH_UNROLL
@@ -449,8 +456,9 @@ LOSSBENCH_UNROLL
 
 /// One thread per output value (d·k of dW, k of db, one for the loss) sums
 /// its partials over the blocks in block order, in double, and rounds once.
-/// With a learning rate it then takes the SGD step on its parameter,
-/// w ← fma(−η, g, w): one rounding, the same on every backend. The loss's
+/// With a learning rate (or the table's, copied by the step kernel) it then
+/// takes the SGD step on its parameter, w ← fma(−η, g, w): one rounding, the
+/// same on every backend. The loss's
 /// thread writes L to its step's slot and advances the cursor; nothing else
 /// of this launch reads the cursor, and the next step's kernel is ordered after it.
 __global__ void __launch_bounds__(kTrainBlockThreads) train_step_finalize_kernel(TrainStepFinalizeParams p) {
@@ -465,9 +473,10 @@ __global__ void __launch_bounds__(kTrainBlockThreads) train_step_finalize_kernel
     float* grad = is_weight ? p.grad_weights : p.grad_bias;
     const std::int64_t i = is_weight ? e : e - weights;
     if (grad != nullptr) grad[i] = g;
-    if (p.learning_rate > 0.0f) {
+    const float eta = p.step_learning_rate != nullptr ? *p.step_learning_rate : p.learning_rate;
+    if (eta > 0.0f) {
       float* parameter = (is_weight ? p.weights : p.bias) + i;
-      *parameter = fmaf(-p.learning_rate, g, *parameter);
+      *parameter = fmaf(-eta, g, *parameter);
     }
   } else if (e == values) {
     double sum = 0.0;

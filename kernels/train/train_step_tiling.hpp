@@ -48,10 +48,12 @@ constexpr TrainStepPartition train_step_partition(std::int64_t n) {
 
 /// Workspace: per block, d·k floats of dW partials then k of db (each
 /// block's slice padded to 16 bytes); after all blocks' slices, one double
-/// loss partial per block.
+/// loss partial per block; then the step's η when it comes from a table
+/// (one float, in a 16-byte slot).
 struct TrainStepWorkspaceLayout {
   std::size_t floats_per_block;
-  std::size_t loss_partials_offset;  // bytes
+  std::size_t loss_partials_offset;   // bytes
+  std::size_t learning_rate_offset;   // bytes
   std::size_t total_bytes;
 };
 
@@ -59,7 +61,8 @@ constexpr TrainStepWorkspaceLayout train_step_workspace_layout(std::int64_t n, i
   const std::size_t per_block = (static_cast<std::size_t>(d) * k + k + 3) / 4 * 4;
   const std::size_t blocks = static_cast<std::size_t>(train_step_partition(n).blocks);
   const std::size_t loss_offset = per_block * blocks * sizeof(float);
-  return {per_block, loss_offset, loss_offset + blocks * sizeof(double)};
+  const std::size_t rate_offset = loss_offset + blocks * sizeof(double);
+  return {per_block, loss_offset, rate_offset, rate_offset + 16};
 }
 
 /// Workspace of the evaluation kernel (evaluate.cuh): per block, a double

@@ -175,7 +175,7 @@ class Idx(TemporaryDirectoryTest):
         csv_path = self.path("train.csv")
         result = subprocess.run(
             [LOSSBENCH, "train", "--data", self.directory, "--epochs", "2", "--batch", "64", "--init", "zero",
-             "--lr", "0.1", "--backend", "ref", "--csv", csv_path], capture_output=True, text=True, check=False)
+             "--lr", "0.1", "--lr-schedule", "constant", "--backend", "ref", "--csv", csv_path], capture_output=True, text=True, check=False)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("640 training examples, 100 test examples, 784 inputs, 10 classes", result.stdout)
         with open(csv_path) as f:

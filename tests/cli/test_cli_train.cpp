@@ -226,6 +226,7 @@ TEST_F(CliTrain, BadOptionsExitTwoNamingTheProblem) {
   expect_bad_input({"--synthetic", "--epochs", "-1"}, "epochs must be >= 0");
   expect_bad_input({"--synthetic", "--lr", "0"}, "learning rate must be finite and > 0");
   expect_bad_input({"--synthetic", "--init", "xavier"}, "unknown initialisation 'xavier'");
+  expect_bad_input({"--synthetic", "--lr-schedule", "cosine"}, "unknown learning-rate schedule 'cosine'");
   expect_bad_input({"--synthetic", "--backend", "tpu"}, "tpu");
   expect_bad_input({"--synthetic", "--limit", "0"}, "--limit must be >= 1");
   expect_bad_input({"--experiment", "dendrite"}, "unknown experiment 'dendrite'");

@@ -1,13 +1,15 @@
 // The train_step() API's argument checks, limits and workspace query, with
 // no kernel run: validate() refuses every bad call with an InputError naming
 // the problem (each null pointer, n, d or k < 1, each output overlapping
-// each input and each other output, an unknown loss) and accepts a good one;
+// each input and each other output, an unknown loss, a learning-rate table
+// without its cursor) and accepts a good one;
 // train_step_limits and train_step_workspace_size answer per backend (ref
 // takes any shape and needs no workspace; emu and cuda take d <= 1024 and
 // k <= 16, and cuda answers without a device).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -104,6 +106,37 @@ TEST_F(HostTrainStepApi, RejectsEachNullPointer) {
   bad = call;
   bad.loss_value = nullptr;
   expect_rejected(bad, "loss_value is null");
+}
+
+// η from a table needs the cursor that indexes it, and only one source of η;
+// the entry at the cursor is checked where the host can read it.
+TEST_F(HostTrainStepApi, ALearningRateTableNeedsACursorAndNoOtherRateAndAValidEntry) {
+  std::vector<float> rates = {0.5f, std::numeric_limits<float>::quiet_NaN(), 0.25f};
+  std::vector<std::int32_t> order(3 * kN, 0);
+  std::uint32_t cursor = 0;
+  TrainStepCall table = call;
+  table.learning_rates = rates.data();
+  expect_rejected(table, "a learning-rate table (learning_rates) needs a step cursor");
+  table.row_indices = order.data();
+  table.input_rows = kN;
+  table.step = &cursor;
+  table.step_rows = kN;
+  EXPECT_NO_THROW(validate(table));
+  table.learning_rate = 0.1f;
+  expect_rejected(table, "give learning_rate or learning_rates, not both (learning_rate is 0.100000)");
+  table.learning_rate = 0.0f;
+  table.grad_weights = nullptr;  // an update's gradients may be null, as with a scalar η
+  table.grad_bias = nullptr;
+  EXPECT_NO_THROW(validate(table));
+  train_step(table, Backend::ref, nullptr, 0);  // step 0 at η = 0.5
+  EXPECT_EQ(cursor, 1u);
+  try {
+    train_step(table, Backend::ref, nullptr, 0);
+    ADD_FAILURE() << "took η = NaN from the table";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "train_step: learning_rates[1] must be finite and >= 0, got nan");
+  }
+  EXPECT_EQ(cursor, 1u) << "a refused step leaves the cursor";
 }
 
 TEST_F(HostTrainStepApi, RejectsEachOutputOverlappingAnInput) {

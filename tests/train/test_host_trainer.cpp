@@ -1,7 +1,7 @@
 // The trainer: it learns a separable problem, the emulated kernel trains like
 // the double-precision reference, a seed fixes every number, MSE from a
 // saturated start lags cross-entropy (the seed's point, measured on a real
-// minibatch run), and bad options are InputErrors.
+// minibatch run), the learning-rate schedule, and bad options are InputErrors.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -144,6 +144,38 @@ TEST(HostTrainer, MseFromASaturatedStartLagsCrossEntropy) {
               mse_accuracy);
 }
 
+TEST(HostTrainer, TheLinearScheduleFallsFromEtaToEtaOverTheStepsAtTheLastStep) {
+  EXPECT_EQ(scheduled_learning_rate(LearningRateSchedule::constant, 0.5, 99, 100), 0.5);
+  EXPECT_EQ(scheduled_learning_rate(LearningRateSchedule::linear, 0.5, 0, 100), 0.5);
+  EXPECT_DOUBLE_EQ(scheduled_learning_rate(LearningRateSchedule::linear, 0.5, 50, 100), 0.25);
+  EXPECT_NEAR(scheduled_learning_rate(LearningRateSchedule::linear, 0.5, 99, 100), 0.005, 1e-15);
+  EXPECT_EQ(parse_learning_rate_schedule("linear"), LearningRateSchedule::linear);
+  EXPECT_EQ(to_string(parse_learning_rate_schedule("constant")), "constant");
+  EXPECT_THROW(parse_learning_rate_schedule("cosine"), InputError);
+}
+
+// The schedule changes only η: a linear run's first epoch of two starts at
+// the constant run's η and then takes smaller steps, so it moves W less.
+TEST(HostTrainer, ALinearScheduleTakesSmallerStepsThanAConstantOne) {
+  const DatasetSplit data = separable(256, 8, 3);
+  TrainerOptions options;
+  options.epochs = 2;
+  options.batch = 32;
+  options.init = ModelInit::zero;
+  options.schedule = LearningRateSchedule::constant;
+  const TrainingResult constant = train(options, data.train, data.test);
+  options.schedule = LearningRateSchedule::linear;
+  const TrainingResult linear = train(options, data.train, data.test);
+  double constant_norm = 0.0;
+  double linear_norm = 0.0;
+  for (std::size_t i = 0; i < constant.model.weights.size(); ++i) {
+    constant_norm += constant.model.weights[i] * constant.model.weights[i];
+    linear_norm += linear.model.weights[i] * linear.model.weights[i];
+  }
+  EXPECT_LT(linear_norm, constant_norm);
+  EXPECT_GT(linear_norm, 0.0);
+}
+
 TEST(HostTrainer, RejectsBadOptionsAndData) {
   const DatasetSplit data = separable(64);
   const auto rejects = [&](TrainerOptions options, const char* what) {
@@ -166,6 +198,9 @@ TEST(HostTrainer, RejectsBadOptionsAndData) {
   o = good;
   o.init = static_cast<ModelInit>(99);
   rejects(o, "an unknown init");
+  o = good;
+  o.schedule = static_cast<LearningRateSchedule>(7);
+  rejects(o, "an unknown learning-rate schedule");
   EXPECT_THROW(train(good, Dataset{}, data.test), InputError) << "an empty training set";
   const DatasetSplit other = separable(64, 16, 4);
   EXPECT_THROW(train(good, data.train, other.test), InputError) << "train and test of different d";

@@ -14,7 +14,8 @@
 namespace lossbench::testing {
 namespace {
 
-constexpr std::size_t kOrderOffset = 16;  // the cursor, then the order, as the trainer lays them out
+// The cursor, then η per step, then the order, each padded to 16 bytes, as the trainer lays them out.
+constexpr std::size_t kRatesOffset = 16;
 
 struct Failure {
   TrajectoryCheck& check;
@@ -60,6 +61,8 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
   const std::size_t dk = static_cast<std::size_t>(d) * static_cast<std::size_t>(k);
   const std::size_t steps_per_epoch = (count + spec.batch - 1) / spec.batch;
   const bool u8 = spec.input_type == InputType::u8;
+  const bool table = spec.schedule != LearningRateSchedule::constant;
+  const std::size_t order_offset = kRatesOffset + (steps_per_epoch * sizeof(float) + 15) / 16 * 16;
 
   const std::size_t element = u8 ? 1 : sizeof(float);
   const std::size_t offset = spec.input_offset * element;
@@ -76,7 +79,7 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
   BackendBuffer device_bias(backend, bias.size() * sizeof(float));
   device_weights.upload(weights.data(), device_weights.size());
   device_bias.upload(bias.data(), device_bias.size());
-  BackendBuffer plan(backend, kOrderOffset + count * sizeof(std::int32_t));
+  BackendBuffer plan(backend, order_offset + count * sizeof(std::int32_t));
   BackendBuffer losses(backend, steps_per_epoch * sizeof(double));
   BackendBuffer workspace(
       backend, train_step_workspace_size(static_cast<std::int64_t>(std::min(spec.batch, count)), d, k, backend));
@@ -91,9 +94,13 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
   call.d = d;
   call.k = k;
   call.loss_value = static_cast<double*>(losses.data());
-  call.row_indices = reinterpret_cast<const std::int32_t*>(static_cast<char*>(plan.data()) + kOrderOffset);
+  call.row_indices = reinterpret_cast<const std::int32_t*>(static_cast<char*>(plan.data()) + order_offset);
   call.input_rows = static_cast<std::int64_t>(count);
-  call.learning_rate = spec.learning_rate;
+  if (table) {
+    call.learning_rates = reinterpret_cast<const float*>(static_cast<char*>(plan.data()) + kRatesOffset);
+  } else {
+    call.learning_rate = spec.learning_rate;
+  }
   call.step = static_cast<std::uint32_t*>(plan.data());
   call.step_rows = static_cast<std::int64_t>(spec.batch);
 
@@ -104,8 +111,14 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
   std::vector<float> batch_targets;
   for (int epoch = 0; epoch < spec.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), engine);
+    std::vector<float> rates(steps_per_epoch);
+    for (std::size_t s = 0; s < steps_per_epoch; ++s) {
+      rates[s] = static_cast<float>(scheduled_learning_rate(spec.schedule, spec.learning_rate,
+                                                            epoch * steps_per_epoch + s, spec.epochs * steps_per_epoch));
+    }
     std::vector<char> host_plan(plan.size(), 0);
-    std::memcpy(host_plan.data() + kOrderOffset, order.data(), count * sizeof(std::int32_t));
+    std::memcpy(host_plan.data() + kRatesOffset, rates.data(), rates.size() * sizeof(float));
+    std::memcpy(host_plan.data() + order_offset, order.data(), count * sizeof(std::int32_t));
     plan.upload(host_plan.data(), host_plan.size());
     for (std::size_t s = 0; s < steps_per_epoch; ++s) {
       const std::size_t first = s * spec.batch;
@@ -135,15 +148,15 @@ TrajectoryCheck check_trajectory(Backend backend, const Dataset& data, const Tra
 
       Failure f{check, check.steps};
       const TrainStepSumLengths lengths = train_step_sum_lengths(backend, call.n, d);
-      const double eta = spec.learning_rate;
+      const float eta = table ? rates[s] : spec.learning_rate;
       for (std::size_t e = 0; e < dk; ++e) {
-        const float expected = std::fma(-spec.learning_rate, static_cast<float>(ref.grad_weights[e]), weights[e]);
+        const float expected = std::fma(-eta, static_cast<float>(ref.grad_weights[e]), weights[e]);
         const double bound =
             eta * train_step_grad_bound(ref.grad_weights_scales[e], ref.grad_weights[e], lengths) + ulp(expected);
         f.compare("W", e, new_weights[e], expected, bound);
       }
       for (std::size_t j = 0; j < bias.size(); ++j) {
-        const float expected = std::fma(-spec.learning_rate, static_cast<float>(ref.grad_bias[j]), bias[j]);
+        const float expected = std::fma(-eta, static_cast<float>(ref.grad_bias[j]), bias[j]);
         const double bound =
             eta * train_step_grad_bound(ref.grad_bias_scales[j], ref.grad_bias[j], lengths) + ulp(expected);
         f.compare("b", j, new_bias[j], expected, bound);

@@ -3,13 +3,14 @@
 // each checked against the double-precision reference of the same step from
 // the same parameters: the device-resident calls train() records (u8 or f32
 // X, a shuffled order read through row indices, a step cursor, the SGD
-// update in place), over whole epochs. Shared by the emulated and GPU tests.
+// update in place with η from the call or from a table), over whole epochs. Shared by the emulated and GPU tests.
 #include <cstdint>
 #include <string>
 
 #include "lossbench/core/backend.hpp"
 #include "lossbench/core/loss_kind.hpp"
 #include "lossbench/data/dataset.hpp"
+#include "lossbench/train/learning_rate_schedule.hpp"
 #include "lossbench/train/train_step.hpp"
 
 namespace lossbench::testing {
@@ -20,6 +21,9 @@ struct TrajectorySpec {
   std::size_t batch = 64;
   int epochs = 2;
   float learning_rate = 0.1f;
+  // linear: η from a table at the cursor (learning_rates), as the trainer's
+  // default schedule fills it; constant: the call's scalar learning_rate.
+  LearningRateSchedule schedule = LearningRateSchedule::constant;
   std::uint64_t seed = 1;  // the shuffles
   std::size_t input_offset = 0;  // elements X starts after an aligned address: 1 leaves the packed path
 };

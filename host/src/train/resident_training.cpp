@@ -1,6 +1,7 @@
 #include "train/resident_training.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -14,8 +15,10 @@ namespace {
 // replays and that recording costs little.
 constexpr std::size_t kStepsPerSequence = 16;
 
-// The plan buffer: the step cursor, padded so that the order is 16-byte aligned.
-constexpr std::size_t kOrderOffset = 16;
+// The plan buffer: the step cursor, then the steps' η, each padded to 16
+// bytes so that the order after them is 16-byte aligned.
+constexpr std::size_t kRatesOffset = 16;
+std::size_t order_offset(std::size_t steps) { return kRatesOffset + (steps * sizeof(float) + 15) / 16 * 16; }
 
 const void* host_inputs(const Dataset& data, InputType type) {
   if (type == InputType::f32) return data.inputs.data();
@@ -79,7 +82,8 @@ ResidentSgd::ResidentSgd(Backend backend, const ResidentDataset& train, const Re
       tail_rows_(static_cast<std::size_t>(train.rows) % setup.batch),
       weights_(backend, model.weights.size() * sizeof(float)),
       bias_(backend, model.bias.size() * sizeof(float)),
-      plan_(backend, kOrderOffset + static_cast<std::size_t>(train.rows) * sizeof(std::int32_t)),
+      order_offset_(order_offset(steps())),
+      plan_(backend, order_offset_ + static_cast<std::size_t>(train.rows) * sizeof(std::int32_t)),
       results_(backend, (steps() + 2) * sizeof(double)),
       recorder_(entry_) {
   weights_.upload(model.weights.data(), weights_.size());
@@ -104,21 +108,33 @@ TrainStepCall ResidentSgd::step_call(std::size_t rows) const {
   c.d = d_;
   c.k = k_;
   c.loss_value = static_cast<double*>(results_.data());
-  c.row_indices = reinterpret_cast<const std::int32_t*>(static_cast<const char*>(plan_.data()) + kOrderOffset);
+  const char* plan = static_cast<const char*>(plan_.data());
+  c.row_indices = reinterpret_cast<const std::int32_t*>(plan + order_offset_);
   c.input_rows = train_.rows;
-  c.learning_rate = setup_.learning_rate;
+  c.learning_rates = reinterpret_cast<const float*>(plan + kRatesOffset);
   c.step = static_cast<std::uint32_t*>(plan_.data());
   c.step_rows = static_cast<std::int64_t>(setup_.batch);
   return c;
 }
 
-void ResidentSgd::begin_epoch(const std::vector<std::int32_t>& order) {
+void ResidentSgd::begin_epoch(const std::vector<std::int32_t>& order, const std::vector<float>& learning_rates) {
   if (order.size() != static_cast<std::size_t>(train_.rows)) {
     throw InputError("an epoch's order has " + std::to_string(order.size()) + " rows, the training set " +
                      std::to_string(train_.rows));
   }
+  if (learning_rates.size() != steps()) {
+    throw InputError("an epoch's learning rates number " + std::to_string(learning_rates.size()) + ", its steps " +
+                     std::to_string(steps()));
+  }
+  for (std::size_t s = 0; s < steps(); ++s) {
+    if (!(std::isfinite(learning_rates[s]) && learning_rates[s] > 0.0f)) {
+      throw InputError("the learning rate of step " + std::to_string(s) + " must be finite and > 0, got " +
+                       std::to_string(learning_rates[s]));
+    }
+  }
   std::vector<char> plan(plan_.size(), 0);  // cursor 0
-  std::memcpy(plan.data() + kOrderOffset, order.data(), order.size() * sizeof(std::int32_t));
+  std::memcpy(plan.data() + kRatesOffset, learning_rates.data(), learning_rates.size() * sizeof(float));
+  std::memcpy(plan.data() + order_offset_, order.data(), order.size() * sizeof(std::int32_t));
   plan_.upload(plan.data(), plan.size());
 }
 

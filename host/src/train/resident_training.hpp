@@ -47,14 +47,13 @@ class LaunchRecorder {
 };
 
 /// Minibatch SGD on a resident training set: the model's W and b, the
-/// epoch's shuffled order with the step cursor ahead of it, the step
-/// losses followed by the test evaluation, and the recorded steps.
+/// epoch's plan (the step cursor, η per step and the shuffled order), the
+/// step losses followed by the test evaluation, and the recorded steps.
 class ResidentSgd {
  public:
   struct Setup {
     Loss loss;
     std::size_t batch;  // ≤ the training set's rows
-    float learning_rate;
   };
   ResidentSgd(Backend backend, const ResidentDataset& train, const ResidentDataset& test, const SigmoidModel& model,
               const Setup& setup);
@@ -63,8 +62,9 @@ class ResidentSgd {
   /// Rows of step s.
   std::size_t rows_of_step(std::size_t s) const { return s < full_steps_ ? setup_.batch : tail_rows_; }
 
-  /// Uploads the epoch's order of the training rows (and a reset cursor).
-  void begin_epoch(const std::vector<std::int32_t>& order);
+  /// Uploads the epoch's order of the training rows and its steps' η, each
+  /// finite and > 0 (and a reset cursor): one copy.
+  void begin_epoch(const std::vector<std::int32_t>& order, const std::vector<float>& learning_rates);
   /// Enqueues the epoch's steps, calling `after(steps_done)` after each
   /// replay (or step, on ref); returns when they are enqueued.
   void run_steps(const std::function<void(std::size_t)>& after);
@@ -95,7 +95,8 @@ class ResidentSgd {
   std::size_t tail_rows_;
   BackendBuffer weights_;
   BackendBuffer bias_;
-  BackendBuffer plan_;     // the cursor (padded to 16 bytes), then the epoch's order
+  std::size_t order_offset_;  // in plan_
+  BackendBuffer plan_;     // the cursor (padded to 16 bytes), η per step (likewise), then the epoch's order
   BackendBuffer results_;  // steps() losses, then the test loss and count
   BackendBuffer step_workspace_;
   BackendBuffer evaluate_workspace_;

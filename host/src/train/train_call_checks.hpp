@@ -20,4 +20,10 @@ void require_positive_shape(std::string_view facility, std::int64_t n, int d, in
 /// The same, and d and k within the backend's limits, in words a user can act on.
 void require_backend_shape(std::string_view facility, std::int64_t n, int d, int k, Backend backend);
 
+/// The η of the call's step on a host backend (ref, cpu): learning_rates at
+/// the cursor, else learning_rate. Read before the step advances the cursor.
+inline float step_learning_rate(const TrainStepCall& call) {
+  return call.learning_rates != nullptr ? call.learning_rates[*call.step] : call.learning_rate;
+}
+
 }  // namespace lossbench::detail

@@ -30,6 +30,13 @@ void require_indices_in_range(const TrainStepCall& call) {
   }
 }
 
+// The table's η for the call's step, checked where the host can read it.
+void require_table_rate_valid(const TrainStepCall& call) {
+  const float eta = call.learning_rates[*call.step];
+  require(std::isfinite(eta) && eta >= 0.0f, "learning_rates[" + std::to_string(*call.step) +
+                                                 "] must be finite and >= 0, got " + std::to_string(eta));
+}
+
 }  // namespace
 
 std::string_view to_string(InputType type) { return type == InputType::u8 ? "u8" : "f32"; }
@@ -62,7 +69,7 @@ void validate(const TrainStepCall& call) {
   detail::require_positive_shape("train_step", call.n, call.d, call.k);
   require(std::isfinite(call.learning_rate) && call.learning_rate >= 0.0f,
           "the learning rate must be finite and >= 0, got " + std::to_string(call.learning_rate));
-  const bool updates = call.learning_rate > 0.0f;
+  const bool updates = call.learning_rate > 0.0f || call.learning_rates != nullptr;
   std::vector<std::pair<const void*, const char*>> pointers = {
       {call.inputs, "inputs"}, {call.targets, "targets"}, {call.weights, "weights"},
       {call.bias, "bias"},     {call.loss_value, "loss_value"}};
@@ -81,6 +88,11 @@ void validate(const TrainStepCall& call) {
     require(call.row_indices != nullptr, "a step cursor needs row_indices");
     require(call.step_rows >= call.n, "step_rows (indices per step) must be >= n = " + std::to_string(call.n) +
                                           ", got " + std::to_string(call.step_rows));
+  }
+  if (call.learning_rates != nullptr) {
+    require(call.step != nullptr, "a learning-rate table (learning_rates) needs a step cursor");
+    require(call.learning_rate == 0.0f, "give learning_rate or learning_rates, not both (learning_rate is " +
+                                            std::to_string(call.learning_rate) + ")");
   }
 
   const auto n = static_cast<std::size_t>(call.n);
@@ -127,6 +139,7 @@ void train_step(const TrainStepCall& call, Backend backend, void* workspace, std
                                          std::to_string(needed) + " (see train_step_workspace_size)");
   require(needed == 0 || workspace != nullptr, "workspace is null");
   if (call.row_indices != nullptr && entry.host_addressable) require_indices_in_range(call);
+  if (call.learning_rates != nullptr && entry.host_addressable) require_table_rate_valid(call);
   run(call, workspace, stream);
 }
 

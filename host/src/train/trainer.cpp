@@ -60,6 +60,9 @@ void validate(const TrainerOptions& options) {
   if (!(static_cast<float>(options.learning_rate) > 0.0f)) {
     throw InputError("the learning rate " + std::to_string(options.learning_rate) + " is 0 in float32");
   }
+  if (options.schedule != LearningRateSchedule::constant && options.schedule != LearningRateSchedule::linear) {
+    throw InputError("unknown learning-rate schedule (expected constant or linear)");
+  }
   if (options.init != ModelInit::zero && options.init != ModelInit::normal && options.init != ModelInit::saturated) {
     throw InputError("unknown initialisation (expected zero, normal or saturated)");
   }
@@ -83,9 +86,10 @@ TrainingResult train(const TrainerOptions& options, const Dataset& train, const 
   const detail::ResidentDataset train_data(backend, train, options.input_type);
   const detail::ResidentDataset test_data(backend, test, options.input_type);
   const std::size_t count = train.count();
-  const detail::ResidentSgd::Setup setup{options.loss, std::min(static_cast<std::size_t>(options.batch), count),
-                                         static_cast<float>(options.learning_rate)};
+  const detail::ResidentSgd::Setup setup{options.loss, std::min(static_cast<std::size_t>(options.batch), count)};
   detail::ResidentSgd sgd(backend, train_data, test_data, result.model, setup);
+  const std::size_t run_steps = sgd.steps() * static_cast<std::size_t>(options.epochs);
+  std::vector<float> rates(sgd.steps());
 
   std::vector<std::int32_t> order(count);
   std::iota(order.begin(), order.end(), 0);
@@ -97,7 +101,11 @@ TrainingResult train(const TrainerOptions& options, const Dataset& train, const 
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     const std::uint64_t copies_before = copies(backend);
     shuffler.shuffle(order);
-    sgd.begin_epoch(order);
+    for (std::size_t s = 0; s < rates.size(); ++s) {
+      const std::size_t step = static_cast<std::size_t>(epoch - 1) * sgd.steps() + s;
+      rates[s] = static_cast<float>(scheduled_learning_rate(options.schedule, options.learning_rate, step, run_steps));
+    }
+    sgd.begin_epoch(order, rates);
     const auto start = std::chrono::steady_clock::now();
     auto last_report = start;
     sgd.run_steps([&](std::size_t done) {

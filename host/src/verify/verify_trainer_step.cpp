@@ -1,6 +1,6 @@
 // The training step as train() calls it (trainer.hpp): X as uint8 pixels, the
 // batch read through a shuffled order at step 1 of a cursor, the SGD update
-// in place, only L among the outputs. Checked like the plain step: each
+// in place with η from a table at the cursor, only L among the outputs. Checked like the plain step: each
 // updated parameter against fma(−η, g, w) of the reference's gradient g,
 // within η times g's bound plus the update's rounding; L in its step's slot;
 // the cursor advanced; outputs poisoned first, guards around every array,
@@ -23,7 +23,9 @@ namespace lossbench::detail {
 namespace {
 
 constexpr float kLearningRate = 0.5f;
-constexpr std::uint32_t kStep = 1;  // the cursor's value: the call reads indices [n, 2n)
+constexpr std::uint32_t kStep = 1;  // the cursor's value: the call reads indices [n, 2n) and η from rates[1]
+// η per step: step 1's is kLearningRate; step 0's would double the update, were it read.
+constexpr float kRates[2] = {2.0f * kLearningRate, kLearningRate};
 
 struct Outputs {
   GuardedContents weights;
@@ -67,7 +69,9 @@ TrainStepVerifyResult verify_trainer_step_case(const TrainStepVerifyCase& config
   GuardedArray bias(backend, sizeof(float), config.k);
   GuardedArray losses(backend, sizeof(double), 2);  // slot 0 must keep its poison
   GuardedArray cursor(backend, sizeof(std::uint32_t), 1);
-  for (GuardedArray* array : {&inputs, &targets, &indices}) array->poison();
+  GuardedArray rates(backend, sizeof(float), 2);
+  for (GuardedArray* array : {&inputs, &targets, &indices, &rates}) array->poison();
+  rates.upload(kRates, sizeof kRates);
   inputs.upload(pixels.data(), pixels.size());
   targets.upload(in.targets.data(), in.targets.size() * sizeof(float));
   indices.upload(order.data(), order.size() * sizeof(std::int32_t));
@@ -87,7 +91,7 @@ TrainStepVerifyResult verify_trainer_step_case(const TrainStepVerifyCase& config
   call.loss_value = losses.as<double>();
   call.row_indices = indices.as<const std::int32_t>();
   call.input_rows = rows;
-  call.learning_rate = kLearningRate;
+  call.learning_rates = rates.as<const float>();
   call.step = cursor.as<std::uint32_t>();
   call.step_rows = n;
 

@@ -36,7 +36,9 @@
 //   - be one step of a sequence, replayed unchanged (a CUDA Graph): with a
 //     step cursor s = *step (backend memory), it reads the indices from
 //     row_indices + s·step_rows, writes L to loss_value[s] and leaves s + 1
-//     in *step.
+//     in *step;
+//   - with a cursor, take η from a table, η = learning_rates[s], instead of
+//     learning_rate: a schedule that a replayed sequence cannot bake in.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -60,12 +62,12 @@ struct TrainStepCall {
   const void* inputs = nullptr;    // X: n × d, or input_rows × d with row_indices; of input_type
   InputType input_type = InputType::f32;
   const float* targets = nullptr;  // Y: a row of k per row of X, each in [0, 1] (one-hot or soft; softmax_ce: ≥ 0)
-  float* weights = nullptr;        // W: d × k; updated in place when learning_rate > 0
+  float* weights = nullptr;        // W: d × k; updated in place by an SGD step (η > 0 or a table)
   float* bias = nullptr;           // b: k; likewise
   std::int64_t n = 0;              // rows in the batch, ≥ 1 (64-bit: n·d may exceed 2^31)
   int d = 0;                       // inputs per row, ≥ 1 (and see train_step_limits)
   int k = 0;                       // outputs per row, ≥ 1 (and see train_step_limits)
-  float* grad_weights = nullptr;   // dL/dW: d × k; may be null when learning_rate > 0
+  float* grad_weights = nullptr;   // dL/dW: d × k; may be null with an SGD step
   float* grad_bias = nullptr;      // dL/db: k; likewise
   double* loss_value = nullptr;    // L (loss_value[s] with a step cursor); device memory on cuda
 
@@ -77,6 +79,10 @@ struct TrainStepCall {
   float learning_rate = 0.0f;     // ≥ 0, finite; 0: no update
   std::uint32_t* step = nullptr;  // the cursor; needs row_indices
   std::int64_t step_rows = 0;     // indices per step, ≥ n, with step
+  // η per step (backend memory), with step and learning_rate = 0: step s
+  // updates with learning_rates[s], each finite and ≥ 0 (checked on the
+  // host backends, like the indices; undefined on cuda).
+  const float* learning_rates = nullptr;
 };
 
 /// The largest d and k a backend takes: emu and cuda d ≤ 1024 (the kernel

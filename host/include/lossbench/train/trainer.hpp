@@ -2,14 +2,15 @@
 // Minibatch SGD of a SigmoidModel with the fused training step
 // (train_step.hpp) on any backend: each epoch shuffles the training set,
 // takes batches in that order, and takes one fused step per batch, which
-// computes the loss and gradients and updates W −= η·dL/dW, b −= η·dL/db.
+// computes the loss and gradients and updates W −= η·dL/dW, b −= η·dL/db,
+// with η following options.schedule (learning_rate_schedule.hpp).
 //
 // Everything stays in the backend's memory (for cuda, the GPU's): the data
 // sets are uploaded once (X as uint8 pixels when options.input_type is u8),
 // W and b are updated in place by the step's finalize kernel, each step's
 // loss is kept in a device array. Per epoch the host uploads the shuffled
 // order (the steps read their rows through it: no batch is ever gathered
-// into a copy) and downloads the step losses and the test evaluation, which
+// into a copy) with the epoch's η per step, and downloads the step losses and the test evaluation, which
 // a forward-only kernel computes on the device: two copies, however many
 // steps. On emu and cuda the epoch's steps are recorded once as launch
 // sequences (CUDA Graphs; the emulator's replay lists) and replayed, with
@@ -26,6 +27,7 @@
 #include "lossbench/core/backend.hpp"
 #include "lossbench/data/dataset.hpp"
 #include "lossbench/core/loss_kind.hpp"
+#include "lossbench/train/learning_rate_schedule.hpp"
 #include "lossbench/train/sigmoid_model.hpp"
 #include "lossbench/train/train_step.hpp"
 
@@ -35,7 +37,8 @@ struct TrainerOptions {
   Loss loss = Loss::bce;
   int epochs = 5;                 // ≥ 0; 0 returns the initial model
   int batch = 64;                 // examples per step, ≥ 1 (the last batch of an epoch may be smaller)
-  double learning_rate = 0.1;     // η, finite and > 0
+  double learning_rate = 0.5;     // η (the first step's), finite and > 0
+  LearningRateSchedule schedule = LearningRateSchedule::linear;  // over the run's epochs × steps
   std::uint64_t seed = 1;         // drives the initial weights and the shuffling
   ModelInit init = ModelInit::normal;
   Backend backend = Backend::ref;

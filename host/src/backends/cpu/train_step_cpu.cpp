@@ -34,6 +34,7 @@
 #include "backends/cpu/parallel_tiles.hpp"
 #include "backends/cpu/train_tile_simd.hpp"
 #include "backends/cpu/train_tiling_cpu.hpp"
+#include "train/train_call_checks.hpp"
 
 #ifndef LOSSBENCH_TRAIN_STEP_CPU_CONSTANTS
 #define LOSSBENCH_TRAIN_STEP_CPU_CONSTANTS
@@ -53,6 +54,7 @@ struct CpuTrainStepWork {
   const TrainStepCall* call;
   const std::int32_t* indices;  // the batch's row indices (the cursor applied); null: rows [0, n)
   float grad_multiplier;        // 1/n, as the kernels round it
+  float learning_rate;          // the step's η (> 0: update W and b)
   CpuTrainStepLayout layout;
   unsigned char* workspace;
 };
@@ -114,7 +116,7 @@ void AddRound(const CpuTrainStepWork& w, std::int64_t begin, std::int64_t end, s
   const auto finish = [&](float* grad, float* parameter, std::int64_t sum, std::int64_t out) {
     const auto g = static_cast<float>(sums[sum]);
     if (grad != nullptr) grad[out] = g;
-    if (call.learning_rate > 0.0f) parameter[out] = std::fma(-call.learning_rate, g, parameter[out]);
+    if (w.learning_rate > 0.0f) parameter[out] = std::fma(-w.learning_rate, g, parameter[out]);
   };
   for (std::int64_t row_begin = begin / l.padded_d * l.padded_d; row_begin < end; row_begin += l.padded_d) {
     const std::int64_t j = row_begin / l.padded_d;
@@ -190,6 +192,7 @@ void train_step_cpu(const TrainStepCall& call, void* workspace, void*) {
       .indices = call.row_indices == nullptr ? nullptr
                                              : call.row_indices + static_cast<std::int64_t>(step) * call.step_rows,
       .grad_multiplier = static_cast<float>(gradient_multiplier(Reduction::mean, call.n, 1.0)),
+      .learning_rate = step_learning_rate(call),
       .layout = cpu_train_step_layout(call.n, call.d, call.k),
       .workspace = static_cast<unsigned char*>(workspace),
   };

@@ -80,6 +80,10 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   p.partials = static_cast<float*>(workspace);
   p.floats_per_block = layout.floats_per_block;
   p.loss_partials = reinterpret_cast<double*>(static_cast<char*>(workspace) + layout.loss_partials_offset);
+  if (call.learning_rates != nullptr) {
+    p.learning_rates = call.learning_rates;
+    p.step_learning_rate = reinterpret_cast<float*>(static_cast<char*>(workspace) + layout.learning_rate_offset);
+  }
 
   launch_tiled<K>(&fused_train_step_kernel<Loss, K, X>, call.n, call.d, call.k, stream, p, "train_step");
 
@@ -94,6 +98,7 @@ void launch_train_step_for(const TrainStepCall& call, void* workspace, Stream st
   f.grad_weights = call.grad_weights;
   f.grad_bias = call.grad_bias;
   f.learning_rate = call.learning_rate;
+  f.step_learning_rate = p.step_learning_rate;
   f.weights = call.weights;
   f.bias = call.bias;
   f.loss_value = call.loss_value;

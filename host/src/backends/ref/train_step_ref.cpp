@@ -9,6 +9,7 @@
 #include "backends/ref/ref_backend.hpp"
 #include "kernels/train/train_inputs.cuh"
 #include "lossbench/reference/train_step_reference.hpp"
+#include "train/train_call_checks.hpp"
 
 namespace lossbench::detail {
 namespace {
@@ -41,17 +42,18 @@ void train_step_ref(const TrainStepCall& call, void*, void*) {
     load_row(call.inputs, call.input_type, source, call.d, inputs.data() + i * d);
     for (std::size_t j = 0; j < k; ++j) targets[i * k + j] = call.targets[static_cast<std::size_t>(source) * k + j];
   }
+  const float eta = detail::step_learning_rate(call);
   const reference::TrainStepResult r = reference::train_step(call.loss, inputs.data(), targets.data(), call.weights,
                                                              call.bias, call.n, call.d, call.k);
   for (std::size_t i = 0; i < r.grad_weights.size(); ++i) {
     const auto g = static_cast<float>(r.grad_weights[i]);
     if (call.grad_weights != nullptr) call.grad_weights[i] = g;
-    if (call.learning_rate > 0.0f) call.weights[i] = std::fma(-call.learning_rate, g, call.weights[i]);
+    if (eta > 0.0f) call.weights[i] = std::fma(-eta, g, call.weights[i]);
   }
   for (std::size_t j = 0; j < r.grad_bias.size(); ++j) {
     const auto g = static_cast<float>(r.grad_bias[j]);
     if (call.grad_bias != nullptr) call.grad_bias[j] = g;
-    if (call.learning_rate > 0.0f) call.bias[j] = std::fma(-call.learning_rate, g, call.bias[j]);
+    if (eta > 0.0f) call.bias[j] = std::fma(-eta, g, call.bias[j]);
   }
   call.loss_value[step] = r.loss;
   if (call.step != nullptr) *call.step = step + 1;
