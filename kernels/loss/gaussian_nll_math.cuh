@@ -17,7 +17,9 @@
 // a differentiated clamp would give. Below eps it is ½(1/eps − r²/eps²),
 // which is large (5e5 at eps = 1e-6 and r = 0; −4.5e12 at var = 0, r = 3:
 // the values tests/reference/test_host_reference_gaussian_nll.cpp pins from
-// torch 2.15). A negative var is an input error (PyTorch raises ValueError);
+// torch 2.15). With eps = 0 and var = 0, v = 0: the loss is NaN (log 0 + r²/0
+// = −inf + inf, or NaN at r = 0), ∂ℓ/∂μ ±inf (NaN at r = 0) and ∂ℓ/∂var NaN,
+// as PyTorch's float32 autograd gives. A negative var is an input error (PyTorch raises ValueError);
 // this math does not check it. The reductions are PyTorch's: none, sum, and
 // mean over all elements.
 //
@@ -52,7 +54,10 @@ __host__ __device__ __forceinline__ GaussianNllResult gaussian_nll(float mu, flo
   float loss = 0.5f * (logf(v) + r2_over_v);
   if (params.full) loss += kHalfLogTwoPi;
   // ½(1/v − r²/v²) = ½(1 − r²/v)/v: the one subtraction is the inherent one.
-  return {loss, -r * inv_v, 0.5f * (1.0f - r2_over_v) * inv_v};
+  // At v = 0 (eps = 0 and var = 0) PyTorch's autograd adds ½/v = +inf to
+  // −½r²/v² = −inf (or NaN at r = 0): NaN, where the factored form gives −inf.
+  const float grad_var = v == 0.0f ? inv_v - inv_v : 0.5f * (1.0f - r2_over_v) * inv_v;
+  return {loss, -r * inv_v, grad_var};
 }
 
 }  // namespace lossbench::kernels

@@ -5,7 +5,8 @@
 // in each input), so that a NaN or infinite input gives what the reference
 // gives (NaN in, NaN out; an infinite residual an infinite loss), a clamped
 // variance gives the gradient at eps, and an output beyond f16's range is
-// its infinity. Every reduction: one NaN element makes the sum NaN.
+// its infinity; with eps = 0, a zero variance gives PyTorch's NaNs. Every
+// reduction: one NaN element makes the sum NaN.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -55,6 +56,7 @@ inline void expect_gaussian_nll_extremes_match_reference(Backend backend) {
         c.offset = offset;
         c.in_place = offset == 1;
         c.full = reduction == Reduction::sum;
+        c.eps = offset == 1 ? 0.0f : 1e-6f;  // eps = 0: var = 0 stays 0 (NaN loss and ∂ℓ/∂var, as PyTorch)
         const GaussianNllVerifyResult r = verify_gaussian_nll_case(c, inputs, backend);
         EXPECT_TRUE(r.passed()) << to_string(backend) << " " << c.name() << ":\n" << r.log.report();
       }

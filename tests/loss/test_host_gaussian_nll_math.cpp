@@ -65,5 +65,22 @@ TEST(GaussianNllMath, ClampPassesTheGradientThroughAndKeepsNaN) {
   EXPECT_TRUE(std::isnan(kernels::gaussian_nll(0.0f, 1.0f, std::nanf(""), params).loss));
 }
 
+// eps = 0 lets v be 0: PyTorch's float32 autograd gives a NaN loss, ±inf
+// (NaN at r = 0) for ∂ℓ/∂μ and NaN for ∂ℓ/∂var (½/v − ½r²/v² = inf − inf),
+// as the reference does; the factored ½(1 − r²/v)/v would give −inf.
+TEST(GaussianNllMath, AZeroVarianceWithZeroEpsIsNaNAsInPyTorch) {
+  const kernels::GaussianNllParams params{0.0f, false};
+  const kernels::GaussianNllResult off = kernels::gaussian_nll(0.0f, 3.0f, 0.0f, params);
+  EXPECT_TRUE(std::isnan(off.loss));
+  EXPECT_EQ(off.grad_mean, -INFINITY);
+  EXPECT_TRUE(std::isnan(off.grad_var));
+  const kernels::GaussianNllResult on = kernels::gaussian_nll(2.0f, 2.0f, 0.0f, params);
+  EXPECT_TRUE(std::isnan(on.loss));
+  EXPECT_TRUE(std::isnan(on.grad_mean));
+  EXPECT_TRUE(std::isnan(on.grad_var));
+  const reference::GaussianNllElement ref = reference::gaussian_nll(0.0, 3.0, 0.0, {0.0, false});
+  EXPECT_TRUE(std::isnan(ref.grad_var));
+}
+
 }  // namespace
 }  // namespace lossbench

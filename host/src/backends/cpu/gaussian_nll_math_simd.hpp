@@ -58,7 +58,9 @@ HWY_INLINE GaussianNllVectors<D> GaussianNllEval(D d, hn::Vec<D> mu, hn::Vec<D> 
   const auto r2_over_v = hn::Mul(hn::Mul(r, r), inv_v);
   auto loss = hn::Mul(half, hn::Add(LogOfClampedVar(d, v), r2_over_v));
   if (params.full) loss = hn::Add(loss, hn::Set(d, kernels::kHalfLogTwoPi));
-  return {loss, hn::Mul(hn::Neg(r), inv_v), hn::Mul(hn::Mul(half, hn::Sub(one, r2_over_v)), inv_v)};
+  const auto grad_var = hn::IfThenElse(hn::Eq(v, hn::Zero(d)), hn::Sub(inv_v, inv_v),  // v = 0: ∞ − ∞, as the scalar code
+                                       hn::Mul(hn::Mul(half, hn::Sub(one, r2_over_v)), inv_v));
+  return {loss, hn::Mul(hn::Neg(r), inv_v), grad_var};
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE
