@@ -30,7 +30,8 @@ void fill_labels(BackendBuffer& labels, std::int64_t rows, std::int64_t classes)
 
 const std::vector<SoftmaxShape>& softmax_bench_shapes() {
   static const std::vector<SoftmaxShape> shapes{
-      {std::int64_t{1} << 22, 10}, {std::int64_t{1} << 16, 1024}, {4096, 32768}, {1024, 131072}, {512, 262144}};
+      {std::int64_t{1} << 22, 10},  {std::int64_t{1} << 18, 128}, {std::int64_t{1} << 16, 1024}, {8192, 8192},
+      {4096, 32768},                 {1024, 131072},               {512, 262144}};
   return shapes;
 }
 

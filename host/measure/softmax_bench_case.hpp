@@ -10,8 +10,10 @@
 
 namespace lossbench::measure {
 
-/// The shapes issue 13 benchmarks, (rows, classes): from many short rows
-/// (V = 10, as MNIST) to a few rows of a large vocabulary (V = 2^18).
+/// The shapes benchmarked, (rows, classes): issue 13's five, from many short
+/// rows (V = 10, as MNIST) to a few rows of a large vocabulary (V = 2^18),
+/// and V = 128 and 8192, where docs/PERF.md predicts the warp-per-row and
+/// block-per-row kernels' shares of the copy bandwidth.
 struct SoftmaxShape {
   std::int64_t rows;
   std::int64_t classes;

@@ -37,6 +37,7 @@ TEST(PredictionsFile, ParsesAndEveryEntryNamesASectionOfTheReport) {
 std::vector<std::string> benchmark_cases_of(const std::string& key) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> speedups{
       {"speedup_vs_unfused/", {"fused/", "unfused/"}},
+      {"softmax_ce/speedup_vs_unfused/", {"softmax_ce/fused/", "softmax_ce/unfused/"}},
       {"train_step/speedup_vs_baseline/", {"train_step/fused/", "train_step/baseline/"}}};
   for (const auto& [prefix, cases] : speedups) {
     if (key.rfind(prefix, 0) == 0) {
@@ -71,6 +72,10 @@ TEST(PredictionsFile, TheFiltersAreNarrowWhereTheyMustBe) {
   EXPECT_TRUE(std::regex_search("fused/bce/f32/forward_grad/mean/cold/65536/manual_time", full));
   EXPECT_FALSE(std::regex_search("fused/bce/f32/forward_grad/mean/cold/655360/manual_time", full));
   EXPECT_FALSE(std::regex_search("fused/bce/f32/in_place/mean/cold/65536/manual_time", full));
+  EXPECT_TRUE(std::regex_search("softmax_ce/unfused/bf16/N=8192/V=8192/manual_time", full));
+  const std::regex quick(loss_bench_filter(true, true));
+  EXPECT_TRUE(std::regex_search("softmax_ce/fused/f32/N=4096/V=32768/manual_time", quick));
+  EXPECT_FALSE(std::regex_search("softmax_ce/fused/f32/N=512/V=262144/manual_time", quick));
   const std::regex cpu(loss_bench_filter(false, true));
   EXPECT_TRUE(std::regex_search("cpu_reference/bce/f32/forward_grad/mean/4096/manual_time", cpu));
   EXPECT_FALSE(std::regex_search("fused/bce/f32/forward_grad/mean/cold/4096/manual_time", cpu));

@@ -12,6 +12,7 @@ std::string loss_bench_filter(bool gpu, bool quick) {
   if (quick) {
     return "^(fused/bce/(f32|bf16)/forward_grad/mean/cold/(1048576|16777216|67108864)"
            "|unfused/bce/(f32|bf16)/forward_grad/mean/cold/67108864"
+           "|softmax_ce/(fused|unfused)/(f32|bf16)/N=4096/V=32768"
            "|cpu_fused/bce/f32/forward_grad/mean/(65536|16777216)"
            "|cpu_reference/bce/f32/forward_grad/mean/65536)/";
   }
@@ -23,7 +24,8 @@ std::string loss_bench_filter(bool gpu, bool quick) {
          "|(fused|unfused)/bce/f32/forward/mean/cold/67108864"
          "|fused/mse/f32/forward/mean/cold/268435456"
          "|cpu_fused/bce/(f32|f16)/forward_grad/mean/(65536|1048576|16777216)"
-         "|cpu_reference/bce/f32/forward_grad/mean/(65536|1048576))/";
+         "|cpu_reference/bce/f32/forward_grad/mean/(65536|1048576)"
+         "|softmax_ce/(fused|unfused)/(f32|bf16)/N=[0-9]+/V=[0-9]+)/";
 }
 
 std::string train_step_bench_filter(bool gpu, bool quick) {
