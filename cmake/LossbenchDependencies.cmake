@@ -57,6 +57,11 @@ set(HWY_ENABLE_TESTS OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_EXAMPLES OFF CACHE BOOL "" FORCE)
 set(HWY_ENABLE_INSTALL OFF CACHE BOOL "" FORCE)
 lossbench_find(hwy hwy::hwy https://github.com/google/highway.git 1.0.3)
+# The emulator's fiber switches: Boost.Context's fcontext, linked statically
+# (its library is a few hundred bytes of assembly; nothing for an install to
+# ship). Never fetched: Boost is installed, not built here.
+set(Boost_USE_STATIC_LIBS ON)
+lossbench_find(boost_context Boost::context)
 # The cpu backend's threads: the compiler's own OpenMP (libgomp with g++).
 find_package(OpenMP REQUIRED COMPONENTS CXX)
 
@@ -75,7 +80,7 @@ function(lossbench_check_fetchable)
       list(GET _lossbench_fetch_${package} 1 tag)
       list(APPEND releases "${package} ${tag}")
     else()
-      set(hint "none")   # ZLIB: installing is the only way
+      set(hint "none")   # ZLIB and Boost.Context: installing is the only way
     endif()
   endforeach()
   list(JOIN releases ", " releases)

@@ -61,11 +61,7 @@ const char* op_name(WarpOpKind kind) {
 
 }  // namespace
 
-BlockRunner::BlockRunner() {
-  // One getcontext() here; every fiber starts from a copy of it, which spares
-  // a system call per emulated thread.
-  getcontext(&template_context_);
-}
+BlockRunner::BlockRunner() = default;
 
 BlockRunner* BlockRunner::current() { return active_runner; }
 
@@ -145,15 +141,15 @@ void BlockRunner::run(const LaunchRequest& request, uint3 block_index, const std
   mode_ = Mode::plain;
   plain_order_ = round_order();
   plain_next_ = 0;
-  ucontext_t& plain = plain_context_;
-  plain = template_context_;
-  plain.uc_stack.ss_sp = stacks_[n]->bottom();
-  plain.uc_stack.ss_size = stacks_[n]->size();
-  plain.uc_link = &runner_context_;
-  makecontext(&plain, &BlockRunner::plain_entry, 0);
-  asan_start_switch(&runner_fake_stack_, stacks_[n]->bottom(), stacks_[n]->size());
-  swapcontext(&runner_context_, &plain);
+  const FiberStack& plain = *stacks_[n];
+  current_ = plain_order_.empty() ? 0 : plain_order_.front();
+  asan_start_switch(&runner_fake_stack_, plain.bottom(), plain.size());
+  const Transfer back = boost::context::detail::jump_fcontext(
+      boost::context::detail::make_fcontext(plain.top(), plain.size(), &BlockRunner::plain_entry), nullptr);
   asan_finish_switch(runner_fake_stack_, nullptr, nullptr);
+  // The plain loop ran every thread to its end, or one of them waits (its
+  // context is the plain stack's now, see to_fiber_mode), or one failed.
+  if (!threads_.empty() && threads_[current_].state != State::exited) threads_[current_].context = back.fctx;
   if (error_) std::rethrow_exception(error_);
 
   while (live_ > 0) {
@@ -187,11 +183,19 @@ std::vector<unsigned> BlockRunner::round_order() {
   return order;
 }
 
-void BlockRunner::plain_entry() {
+void BlockRunner::plain_entry(Transfer from_runner) {
   BlockRunner* const runner = active_runner;
+  runner->runner_context_ = from_runner.fctx;
   asan_finish_switch(nullptr, &runner->runner_stack_bottom_, &runner->runner_stack_size_);
   runner->plain_loop();
-  asan_start_switch(nullptr, runner->runner_stack_bottom_, runner->runner_stack_size_);
+  runner->leave_finished_fiber();
+}
+
+void BlockRunner::leave_finished_fiber() {
+  // The fiber is finished: no fake stack to keep, and no one resumes it.
+  asan_start_switch(nullptr, runner_stack_bottom_, runner_stack_size_);
+  boost::context::detail::jump_fcontext(runner_context_, nullptr);
+  __builtin_unreachable();
 }
 
 void BlockRunner::plain_loop() {
@@ -213,13 +217,9 @@ void BlockRunner::to_fiber_mode() {
   mode_ = Mode::fibers;
   stack_of_[current_] = static_cast<unsigned>(threads_.size());
   for (std::size_t k = plain_next_; k < plain_order_.size(); ++k) {
-    EmuThread& thread = threads_[plain_order_[k]];
     const FiberStack& stack = *stacks_[plain_order_[k]];
-    thread.context = template_context_;
-    thread.context.uc_stack.ss_sp = stack.bottom();
-    thread.context.uc_stack.ss_size = stack.size();
-    thread.context.uc_link = &runner_context_;
-    makecontext(&thread.context, &BlockRunner::fiber_entry, 0);
+    threads_[plain_order_[k]].context =
+        boost::context::detail::make_fcontext(stack.top(), stack.size(), &BlockRunner::fiber_entry);
   }
 }
 
@@ -228,23 +228,25 @@ void BlockRunner::switch_to(unsigned thread) {
   ::threadIdx = threads_[thread].index;
   const FiberStack& stack = *stacks_[stack_of_[thread]];
   asan_start_switch(&runner_fake_stack_, stack.bottom(), stack.size());
-  swapcontext(&runner_context_, &threads_[thread].context);
+  const Transfer back = boost::context::detail::jump_fcontext(threads_[thread].context, nullptr);
   asan_finish_switch(runner_fake_stack_, nullptr, nullptr);
+  // Suspended again (at a barrier or warp operation), or finished for good.
+  threads_[thread].context = threads_[thread].state == State::exited ? nullptr : back.fctx;
 }
 
 void BlockRunner::yield_to_runner() {
   EmuThread& thread = threads_[current_];
   asan_start_switch(&thread.asan_fake_stack, runner_stack_bottom_, runner_stack_size_);
-  swapcontext(&thread.context, &runner_context_);
+  runner_context_ = boost::context::detail::jump_fcontext(runner_context_, nullptr).fctx;
   asan_finish_switch(thread.asan_fake_stack, nullptr, nullptr);
 }
 
-void BlockRunner::fiber_entry() {
+void BlockRunner::fiber_entry(Transfer from_runner) {
   BlockRunner* const runner = active_runner;
+  runner->runner_context_ = from_runner.fctx;
   asan_finish_switch(nullptr, &runner->runner_stack_bottom_, &runner->runner_stack_size_);
   runner->run_thread_to_exit(runner->current_);
-  // The fiber is finished: no fake stack to keep. Returning resumes uc_link, the runner.
-  asan_start_switch(nullptr, runner->runner_stack_bottom_, runner->runner_stack_size_);
+  runner->leave_finished_fiber();
 }
 
 void BlockRunner::run_thread_to_exit(unsigned thread) {

@@ -10,7 +10,13 @@
 // The last thread to arrive releases the others and goes on without a
 // switch. When no thread can run but some are waiting, the block can never
 // finish: the runner reports which thread waits for what instead of hanging.
-#include <ucontext.h>
+//
+// Switches are Boost.Context's fcontext jumps: a few registers saved in user
+// space, where ucontext's swapcontext also saved the FPU state and made a
+// system call for the signal mask, every time (most of an emulated softmax's
+// time went there). A suspended fcontext is a pointer that can be abandoned,
+// as a ucontext could: a block that fails leaves its waiting threads unwound.
+#include <boost/context/detail/fcontext.hpp>
 
 #include <array>
 #include <cstdint>
@@ -50,8 +56,11 @@ class BlockRunner {
  private:
   enum class State { runnable, at_barrier, at_warp_op, exited };
 
+  using Context = boost::context::detail::fcontext_t;
+  using Transfer = boost::context::detail::transfer_t;
+
   struct EmuThread {
-    ucontext_t context;
+    Context context = nullptr;  // where it is suspended (fiber mode)
     State state = State::runnable;
     uint3 index{0, 0, 0};
     std::source_location barrier_site;
@@ -71,8 +80,9 @@ class BlockRunner {
 
   enum class Mode { plain, fibers };
 
-  static void fiber_entry();
-  static void plain_entry();
+  static void fiber_entry(Transfer from_runner);
+  static void plain_entry(Transfer from_runner);
+  [[noreturn]] void leave_finished_fiber();
   void plain_loop();
   void to_fiber_mode();
   void run_thread_to_exit(unsigned thread);
@@ -94,10 +104,8 @@ class BlockRunner {
   Mode mode_ = Mode::plain;
   std::vector<unsigned> plain_order_;  // the order the plain loop runs threads in
   std::size_t plain_next_ = 0;
-  ucontext_t plain_context_;
   std::vector<std::vector<Rendezvous>> rendezvous_;  // per warp, the operations under way
-  ucontext_t runner_context_;
-  ucontext_t template_context_;
+  Context runner_context_ = nullptr;  // where the runner waits while a fiber runs
   std::unique_ptr<unsigned char[]> dynamic_shared_;
   // Static shared variables already poisoned, with the block (serial) that did it.
   std::unordered_map<void*, std::uint64_t> poisoned_shared_;

@@ -14,6 +14,8 @@ class FiberStack {
   FiberStack& operator=(const FiberStack&) = delete;
 
   void* bottom() const { return usable_; }
+  /// One past the highest usable byte: where a stack growing down starts.
+  void* top() const { return static_cast<char*>(usable_) + usable_bytes_; }
   std::size_t size() const { return usable_bytes_; }
 
  private:
