@@ -11,10 +11,12 @@
 // (softmax_bounds.hpp), which `verify --backend cpu` checks it by. Then the
 // gradient, from the scratch copy: in place over the logits is safe.
 //
-// Scalar code: the row math's branches (−inf logits, zero targets) and the
-// lanes' exponentials are left to the compiler. Bytes per element as the
-// GPU kernels (read z, write g; + q for probability rows); what it reaches
-// is in docs/PERF.md.
+// The exponentials are Highway vectors (softmax_row_simd.hpp): a hard-label
+// row's state (max, then the sums in 16 lanes) and every row's
+// probabilities for its gradient. The scalar row math takes the rest (soft
+// targets' states; rows with a NaN, all −inf or +inf, whose NaNs and
+// infinities it defines). Bytes per element as the GPU kernels (read z,
+// write g; + q for probability rows); what it reaches is in docs/PERF.md.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -24,6 +26,7 @@
 
 #include "backends/cpu/cpu_backend.hpp"
 #include "backends/cpu/parallel_tiles.hpp"
+#include "backends/cpu/softmax_row_simd.hpp"
 #include "backends/launch/storage_type.hpp"
 #include "kernels/common/element_types.cuh"
 #include "kernels/loss/softmax_math.cuh"
@@ -47,6 +50,7 @@ struct RowsView {
   T* row_loss;
   T* element_loss;
   T* entropy;
+  DType dtype;  // T's
   std::int64_t classes;
   std::int64_t ignore_index;
   k::SoftmaxCeParams ce;
@@ -72,31 +76,45 @@ k::SoftmaxRowState row_state(const float* z, const float* q, std::int64_t classe
   return lane[0];
 }
 
+/// Whether p_j can come from softmax_probabilities_simd: a finite lse (no
+/// NaN, +inf or all −inf row, whose p the scalar math defines).
+bool vector_probabilities(const k::LogSumExp& lse) { return std::isfinite(lse.m) && std::isfinite(lse.log_s); }
+
 /// One row: its outputs written, its loss returned; `counted` says whether
-/// it enters the reduction. z, q: the thread's scratch of V floats.
+/// it enters the reduction. z, q, p: the thread's scratch of V floats.
 template <class T, class Target>
-float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, float* q, bool& counted) {
+float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, float* q, float* p, bool& counted) {
   constexpr bool kSoft = !std::is_integral_v<Target>;
   const std::int64_t classes = v.classes;
   const std::int64_t first = row * classes;
-  for (std::int64_t j = 0; j < classes; ++j) z[j] = k::to_float(v.logits[first + j]);
+  storage_to_floats_simd(v.dtype, v.logits + first, classes, z);
   if constexpr (kSoft) {
     for (std::int64_t j = 0; j < classes; ++j) {
       q[j] = k::softmax_smoothed_target(k::to_float(v.targets[first + j]), v.soft_smoothing,
                                         static_cast<float>(classes));
     }
   }
-  const k::SoftmaxRowState state = row_state(z, kSoft ? q : nullptr, classes);
+  k::SoftmaxRowState state;
+  if (kSoft || !softmax_hard_row_state_simd(z, classes, state)) state = row_state(z, kSoft ? q : nullptr, classes);
   const k::LogSumExp lse = k::softmax_lse(state);
+  const bool vector_p = v.grad != nullptr && vector_probabilities(lse);
+  if (vector_p) softmax_probabilities_simd(z, classes, lse, p);
   float loss;
   if constexpr (kSoft) {
     counted = true;
     loss = v.kl ? k::kl_div_row_loss(state, lse) : k::softmax_ce_soft_loss(state, lse);
-    for (std::int64_t j = 0; j < classes; ++j) {
-      if (v.grad != nullptr) {
-        v.grad[first + j] = k::from_float<T>(k::softmax_soft_grad(lse, z[j], q[j], state.q_sum) * v.multiplier);
+    if (v.grad != nullptr) {
+      for (std::int64_t j = 0; j < classes; ++j) {
+        // kernels::softmax_soft_grad, with p_j from the vectors where they hold; g_j over p_j.
+        p[j] = (vector_p ? p[j] * state.q_sum - q[j] : k::softmax_soft_grad(lse, z[j], q[j], state.q_sum)) *
+               v.multiplier;
       }
-      if (v.element_loss != nullptr) v.element_loss[first + j] = k::from_float<T>(k::kl_div_element(lse, z[j], q[j]));
+      floats_to_storage_simd(v.dtype, p, classes, v.grad + first);
+    }
+    if (v.element_loss != nullptr) {
+      for (std::int64_t j = 0; j < classes; ++j) {
+        v.element_loss[first + j] = k::from_float<T>(k::kl_div_element(lse, z[j], q[j]));
+      }
     }
   } else {
     const auto t = static_cast<std::int64_t>(v.targets[row]);
@@ -105,11 +123,17 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
     counted = !ignored;
     loss = ignored ? 0.0f : valid ? k::softmax_ce_hard_loss(state, lse, z[valid ? t : 0], v.ce) : NAN;
     if (v.grad != nullptr) {
-      const auto classes_f = static_cast<float>(classes);
+      const k::SoftmaxCeGradTerms terms = k::softmax_ce_grad_terms(lse, static_cast<float>(classes), v.ce);
       for (std::int64_t j = 0; j < classes; ++j) {
-        const float g = ignored ? 0.0f : valid ? k::softmax_ce_hard_grad(lse, z[j], j == t, classes_f, v.ce) : NAN;
-        v.grad[first + j] = k::from_float<T>(g * v.multiplier);
+        // kernels::softmax_ce_hard_grad, with p_j from the vectors where they hold; g_j over p_j.
+        const float share = j == t ? terms.target_share : terms.other_share;
+        const float g = ignored  ? 0.0f
+                        : !valid ? NAN
+                        : vector_p ? (terms.scaled ? p[j] * terms.scale : p[j]) - share
+                                   : k::softmax_ce_hard_grad(lse, z[j], j == t, terms);
+        p[j] = g * v.multiplier;
       }
+      floats_to_storage_simd(v.dtype, p, classes, v.grad + first);
     }
   }
   if (v.row_loss != nullptr) v.row_loss[row] = k::from_float<T>(loss);
@@ -148,6 +172,7 @@ void softmax_loss_typed(const SoftmaxLossCall& call) {
   v.row_loss = call.loss == SoftmaxLoss::kl ? nullptr : unreduced;
   v.element_loss = call.loss == SoftmaxLoss::kl ? unreduced : nullptr;
   v.entropy = static_cast<T*>(call.entropy);
+  v.dtype = call.dtype;
   v.classes = classes;
   v.ignore_index = call.ignore_index;
   v.ce = kSoft ? k::SoftmaxCeParams{} : k::SoftmaxCeParams{call.label_smoothing, call.z_loss};
@@ -163,13 +188,15 @@ void softmax_loss_typed(const SoftmaxLossCall& call) {
     // The thread's scratch for one row, kept between its tiles.
     thread_local std::vector<float> z;
     thread_local std::vector<float> q;
+    thread_local std::vector<float> p;
     z.resize(static_cast<std::size_t>(classes));
+    p.resize(static_cast<std::size_t>(classes));
     if (kSoft) q.resize(static_cast<std::size_t>(classes));
     double sum = 0.0;
     const std::int64_t end = std::min(rows, (tile + 1) * tile_rows);
     for (std::int64_t row = tile * tile_rows; row < end; ++row) {
       bool row_counted = false;
-      const float loss = compute_row(v, row, z.data(), q.data(), row_counted);
+      const float loss = compute_row(v, row, z.data(), q.data(), p.data(), row_counted);
       if (row_counted) sum += loss;
     }
     partial[static_cast<std::size_t>(tile)] = sum;
