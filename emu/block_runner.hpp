@@ -14,8 +14,11 @@
 // Switches are Boost.Context's fcontext jumps: a few registers saved in user
 // space, where ucontext's swapcontext also saved the FPU state and made a
 // system call for the signal mask, every time (most of an emulated softmax's
-// time went there). A suspended fcontext is a pointer that can be abandoned,
-// as a ucontext could: a block that fails leaves its waiting threads unwound.
+// time went there). The low-level fcontext API (make_fcontext,
+// jump_fcontext), not boost::context::fiber: a suspended fcontext is a
+// pointer that can be abandoned, as a ucontext could, so a block that fails
+// leaves its waiting threads' stacks as they are; a fiber would be unwound
+// on destruction by an exception that the threads' catch-all must not see.
 #include <boost/context/detail/fcontext.hpp>
 
 #include <array>
