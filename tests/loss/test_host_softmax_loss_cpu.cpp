@@ -1,14 +1,16 @@
 // softmax_loss() on the cpu backend against the double-precision reference,
 // through the public API: the quick verify sweep (bounds, every element
-// written, nothing outside, the same bits twice), and the same bits for
-// every thread count.
+// written, nothing outside, the same bits twice) on every SIMD target of this
+// CPU, and the same bits for every thread count.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "hwy/targets.h"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/verify/verify_softmax.hpp"
@@ -33,6 +35,31 @@ TEST(CpuSoftmaxLoss, HardLabelsInt64MatchReference) { verify_slice("ce-i64/"); }
 TEST(CpuSoftmaxLoss, HardLabelsInt32MatchReference) { verify_slice("ce-i32/"); }
 TEST(CpuSoftmaxLoss, ProbabilityRowsMatchReference) { verify_slice("ce-soft/"); }
 TEST(CpuSoftmaxLoss, KlMatchesReference) { verify_slice("kl/"); }
+
+// Every SIMD target compiled in and run by this CPU (AVX-512, AVX2, SSE4,
+// the portable fallback, ...) passes the quick sweep's hard-label and
+// probability-row cases: the row's vectors (softmax_row_simd.hpp) and their
+// f16/bf16 conversions are what an older CPU runs through them.
+TEST(CpuSoftmaxLoss, EverySimdTargetOfThisCpuMatchesReference) {
+  const std::int64_t supported = hwy::SupportedTargets();
+  int targets = 0;
+  for (std::int64_t bit = 1; bit != 0 && bit <= supported; bit <<= 1) {
+    if ((supported & bit) == 0) continue;
+    hwy::SetSupportedTargetsForTest(bit);
+    ++targets;
+    int ran = 0;
+    for (const SoftmaxVerifyCase& c : standard_softmax_verify_cases(/*quick=*/true, /*seed=*/20261201)) {
+      if (c.name().rfind("ce-i64/", 0) != 0 && c.name().rfind("ce-soft/", 0) != 0) continue;
+      const SoftmaxVerifyResult r = verify_softmax_case(c, Backend::cpu);
+      ++ran;
+      EXPECT_TRUE(r.passed()) << hwy::TargetName(bit) << " " << c.name() << ":\n" << r.log.report();
+    }
+    std::printf("target %s: %d cases\n", hwy::TargetName(bit), ran);
+    EXPECT_GT(ran, 20) << hwy::TargetName(bit);
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  EXPECT_GE(targets, 1);
+}
 
 // Many tiles of rows, split over 1 to 4 threads: the same bits of every output.
 TEST(CpuSoftmaxLoss, SameBitsForEveryThreadCount) {
