@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "backends/cpu/softmax_row_simd.hpp"
 #include "backends/cpu/storage_simd.hpp"
@@ -29,60 +28,31 @@ using V = hn::Vec<D>;
 constexpr std::size_t kSumLanes = 16;
 constexpr std::size_t kMaxAccumulators = 16;
 
-/// The last `count` < Lanes(d) floats of a row, through a buffer on the
-/// stack (Highway 1.0 has no partial loads); the other lanes are `fill`.
-V LoadTail(D d, const float* p, std::size_t count, float fill) {
-  HWY_ALIGN float buffer[hn::MaxLanes(D())];
-  std::fill(buffer, buffer + hn::Lanes(d), fill);
-  std::memcpy(buffer, p, count * sizeof(float));
-  return hn::Load(d, buffer);
-}
-
-void StoreTail(D d, V v, float* p, std::size_t count) {
-  HWY_ALIGN float buffer[hn::MaxLanes(D())];
-  hn::Store(v, d, buffer);
-  std::memcpy(p, buffer, count * sizeof(float));
-}
-
-template <class T>
-void ToFloats(const T* src, std::int64_t count, float* dst) {
+/// `count` elements from src to dst through float vectors (storage_simd.hpp
+/// rounds on the way to f16/bf16).
+template <class From, class To>
+void Convert(const From* src, std::int64_t count, To* dst) {
   const D d;
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(d));
   for (std::int64_t j = 0; j < count; j += lanes) {
     const std::int64_t n = std::min(lanes, count - j);
-    const V v = LoadFloats(d, src + j, n);
-    if (n == lanes) {
-      hn::StoreU(v, d, dst + j);
-    } else {
-      StoreTail(d, v, dst + j, static_cast<std::size_t>(n));
-    }
+    StoreFloats(d, LoadFloats(d, src + j, n), dst + j, n);
   }
 }
 
 void StorageToFloats(DType dtype, const void* src, std::int64_t count, float* dst) {
   switch (dtype) {
-    case DType::f32: return ToFloats(static_cast<const float*>(src), count, dst);
-    case DType::f16: return ToFloats(static_cast<const hwy::float16_t*>(src), count, dst);
-    case DType::bf16: return ToFloats(static_cast<const hwy::bfloat16_t*>(src), count, dst);
-  }
-}
-
-template <class T>
-void FromFloats(const float* src, std::int64_t count, T* dst) {
-  const D d;
-  const auto lanes = static_cast<std::int64_t>(hn::Lanes(d));
-  for (std::int64_t j = 0; j < count; j += lanes) {
-    const std::int64_t n = std::min(lanes, count - j);
-    StoreFloats(d, n == lanes ? hn::LoadU(d, src + j) : LoadTail(d, src + j, static_cast<std::size_t>(n), 0.0f),
-                dst + j, n);
+    case DType::f32: return Convert(static_cast<const float*>(src), count, dst);
+    case DType::f16: return Convert(static_cast<const hwy::float16_t*>(src), count, dst);
+    case DType::bf16: return Convert(static_cast<const hwy::bfloat16_t*>(src), count, dst);
   }
 }
 
 void FloatsToStorage(DType dtype, const float* src, std::int64_t count, void* dst) {
   switch (dtype) {
-    case DType::f32: return FromFloats(src, count, static_cast<float*>(dst));
-    case DType::f16: return FromFloats(src, count, static_cast<hwy::float16_t*>(dst));
-    case DType::bf16: return FromFloats(src, count, static_cast<hwy::bfloat16_t*>(dst));
+    case DType::f32: return Convert(src, count, static_cast<float*>(dst));
+    case DType::f16: return Convert(src, count, static_cast<hwy::float16_t*>(dst));
+    case DType::bf16: return Convert(src, count, static_cast<hwy::bfloat16_t*>(dst));
   }
 }
 
@@ -100,7 +70,8 @@ bool HardRowState(const float* z, std::int64_t classes, kernels::SoftmaxRowState
     max = hn::Max(max, v);
   }
   if (j < classes) {
-    const V v = LoadTail(d, z + j, static_cast<std::size_t>(classes - j), -INFINITY);
+    const std::int64_t rest = classes - j;
+    const V v = hn::IfThenElse(hn::FirstN(d, static_cast<std::size_t>(rest)), LoadFloats(d, z + j, rest), neg_inf);
     nan = hn::Or(nan, hn::IsNaN(v));
     max = hn::Max(max, v);
   }
@@ -129,8 +100,8 @@ bool HardRowState(const float* z, std::int64_t classes, kernels::SoftmaxRowState
     a = a + 1 == accumulators ? 0 : a + 1;
   }
   if (j < classes) {
-    const auto rest = static_cast<std::size_t>(classes - j);
-    add(a, LoadTail(d, z + j, rest, 0.0f), hn::FirstN(d, rest));
+    const std::int64_t rest = classes - j;
+    add(a, LoadFloats(d, z + j, rest), hn::FirstN(d, static_cast<std::size_t>(rest)));
   }
   // The accumulators pairwise, then the lanes (a tree either way).
   for (std::size_t width = 1; width < accumulators; width *= 2) {
@@ -160,8 +131,8 @@ void Probabilities(const float* z, std::int64_t classes, const kernels::LogSumEx
     hn::StoreU(hn::Exp(d, hn::Sub(hn::Sub(hn::LoadU(d, z + j), m), log_s)), d, p + j);
   }
   if (j < classes) {
-    const auto rest = static_cast<std::size_t>(classes - j);
-    StoreTail(d, hn::Exp(d, hn::Sub(hn::Sub(LoadTail(d, z + j, rest, 0.0f), m), log_s)), p + j, rest);
+    const std::int64_t rest = classes - j;
+    StoreFloats(d, hn::Exp(d, hn::Sub(hn::Sub(LoadFloats(d, z + j, rest), m), log_s)), p + j, rest);
   }
 }
 
