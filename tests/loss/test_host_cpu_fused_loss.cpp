@@ -7,14 +7,13 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "hwy/targets.h"
+#include "common/each_simd_target.hpp"
 #include "kernels/loss/loss_math.cuh"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/loss/fused_loss.hpp"
@@ -196,13 +195,7 @@ TEST_F(CpuThreads, ThreadCountComesFromTheEnvironmentAndRejectsNonsense) {
 // the portable fallback, ...) passes the same checks: the fallbacks are
 // what an older CPU runs.
 TEST(HostCpuFusedLoss, EverySimdTargetOfThisCpuMatchesReference) {
-  const std::int64_t supported = hwy::SupportedTargets();
-  int targets = 0;
-  for (std::int64_t bit = 1; bit != 0 && bit <= supported; bit <<= 1) {
-    if ((supported & bit) == 0) continue;
-    hwy::SetSupportedTargetsForTest(bit);
-    ++targets;
-    std::printf("target %s\n", hwy::TargetName(bit));
+  testing::for_each_simd_target([&](const char* target) {
     for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
       for (const Loss loss : {Loss::mse, Loss::bce}) {
         VerifyCase c;
@@ -212,12 +205,10 @@ TEST(HostCpuFusedLoss, EverySimdTargetOfThisCpuMatchesReference) {
         c.n = 1000;
         c.pos_weight = loss == Loss::bce ? 2.5f : 1.0f;
         const VerifyResult r = verify_case(c, Backend::cpu);
-        EXPECT_TRUE(r.passed()) << hwy::TargetName(bit) << " " << c.name() << ":\n" << r.log.report();
+        EXPECT_TRUE(r.passed()) << target << " " << c.name() << ":\n" << r.log.report();
       }
     }
-  }
-  hwy::SetSupportedTargetsForTest(0);
-  EXPECT_GE(targets, 1);
+  });
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/each_simd_target.hpp"
 #include "gaussian_nll_extremes.hpp"
-#include "hwy/targets.h"
 #include "kernels/loss/gaussian_nll_math.cuh"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/loss/gaussian_nll.hpp"
@@ -135,13 +135,7 @@ TEST_F(CpuGaussianNllThreads, SameBitsForOneToFourThreads) {
 // the portable fallback, ...) passes the same checks: the fallbacks are
 // what an older CPU runs.
 TEST(HostCpuGaussianNll, EverySimdTargetOfThisCpuMatchesReference) {
-  const std::int64_t supported = hwy::SupportedTargets();
-  int targets = 0;
-  for (std::int64_t bit = 1; bit != 0 && bit <= supported; bit <<= 1) {
-    if ((supported & bit) == 0) continue;
-    hwy::SetSupportedTargetsForTest(bit);
-    ++targets;
-    std::printf("target %s\n", hwy::TargetName(bit));
+  testing::for_each_simd_target([&](const char* target) {
     for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
       for (const Reduction reduction : {Reduction::none, Reduction::mean}) {
         GaussianNllVerifyCase c;
@@ -150,13 +144,11 @@ TEST(HostCpuGaussianNll, EverySimdTargetOfThisCpuMatchesReference) {
         c.n = 1003;
         c.full = true;
         const GaussianNllVerifyResult r = verify_gaussian_nll_case(c, Backend::cpu);
-        EXPECT_TRUE(r.passed()) << hwy::TargetName(bit) << " " << c.name() << ":\n" << r.log.report();
+        EXPECT_TRUE(r.passed()) << target << " " << c.name() << ":\n" << r.log.report();
       }
     }
     testing::expect_gaussian_nll_extremes_match_reference(Backend::cpu);
-  }
-  hwy::SetSupportedTargetsForTest(0);
-  EXPECT_GE(targets, 1);
+  });
 }
 
 }  // namespace

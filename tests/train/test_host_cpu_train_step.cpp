@@ -15,12 +15,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "hwy/targets.h"
+#include "common/each_simd_target.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/core/error.hpp"
@@ -113,20 +112,12 @@ TEST_F(HostCpuTrainStep, EverySimdTargetOfThisCpuMatchesReference) {
                                  kSeed);
   append_train_step_verify_cases(cases, kTile + 1, 33, 5, {Loss::bce, Loss::softmax_ce}, false, kSeed,
                                  /*trainer=*/true);
-  const std::int64_t supported = hwy::SupportedTargets();
-  int targets = 0;
-  for (std::int64_t bit = 1; bit != 0 && bit <= supported; bit <<= 1) {
-    if ((supported & bit) == 0) continue;
-    hwy::SetSupportedTargetsForTest(bit);
-    ++targets;
-    std::printf("target %s\n", hwy::TargetName(bit));
+  testing::for_each_simd_target([&](const char* target) {
     for (const TrainStepVerifyCase& c : cases) {
       const TrainStepVerifyResult r = verify_train_step_case(c, Backend::cpu);
-      EXPECT_TRUE(r.passed()) << hwy::TargetName(bit) << " " << c.name() << ":\n" << r.log.report();
+      EXPECT_TRUE(r.passed()) << target << " " << c.name() << ":\n" << r.log.report();
     }
-  }
-  hwy::SetSupportedTargetsForTest(0);
-  EXPECT_GE(targets, 1);
+  });
 }
 
 TEST(HostCpuTrainStepLimits, AnyInputsAndUpTo16Outputs) {
