@@ -4,12 +4,12 @@
 // kernels would otherwise run.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <string>
 
 #include "measure/bench_case.hpp"
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
+#include "host_samples.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
 #include "measure/traffic.hpp"
@@ -23,15 +23,10 @@ void run_reference(benchmark::State& state, Loss loss, DType dtype, double peak)
   const BenchCase c(Backend::ref, loss, dtype, Pass::forward_grad, n);
   const ConstArrayView logits{c.z.data(), dtype, n};
   const ConstArrayView targets{c.y.data(), dtype, n};
-  double seconds = 0;
-  for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
+  const double seconds = run_host_samples(state, [&] {
     reference::Result result = reference::compute(loss, Reduction::mean, logits, targets);
     benchmark::DoNotOptimize(result);
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    state.SetIterationTime(elapsed.count());
-    seconds += elapsed.count();
-  }
+  });
   // The bytes the fused kernel must move for the same work, so that the rates compare.
   set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
@@ -41,14 +36,7 @@ void run_cpu_backend(benchmark::State& state, Loss loss, DType dtype, double pea
   BenchCase c(Backend::cpu, loss, dtype, Pass::forward_grad, n);
   const auto call = [&] { fused_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
   call();  // untimed: starts the threads and touches the gradient's pages
-  double seconds = 0;
-  for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
-    call();
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    state.SetIterationTime(elapsed.count());
-    seconds += elapsed.count();
-  }
+  const double seconds = run_host_samples(state, call);
   set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
 

@@ -3,12 +3,12 @@
 // larger ones take seconds a call on a CPU and say nothing new).
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <exception>
 #include <string>
 
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
+#include "host_samples.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
 #include "measure/softmax_bench_case.hpp"
 #include "measure/traffic.hpp"
@@ -23,14 +23,7 @@ void run_cpu_softmax(benchmark::State& state, DType dtype, SoftmaxShape shape, d
     SoftmaxBenchCase c(Backend::cpu, dtype, shape.rows, shape.classes);
     const auto call = [&] { softmax_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
     call();  // untimed: starts the threads and touches the gradient's pages
-    double seconds = 0;
-    for (auto _ : state) {
-      const auto start = std::chrono::steady_clock::now();
-      call();
-      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-      state.SetIterationTime(elapsed.count());
-      seconds += elapsed.count();
-    }
+    const double seconds = run_host_samples(state, call);
     set_throughput_counters(state, softmax_fused_bytes({shape.rows, shape.classes, dtype}),
                             shape.rows * shape.classes, seconds, peak);
   } catch (const std::exception& e) {

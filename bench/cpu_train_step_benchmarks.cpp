@@ -6,11 +6,11 @@
 // (fused_train_step_bytes), so that the rates compare with the GPU's.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <string>
 
 #include "benchmark_registry.hpp"
 #include "counters.hpp"
+#include "host_samples.hpp"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/train/train_step.hpp"
 #include "measure/train_step_case.hpp"
@@ -25,14 +25,8 @@ constexpr int kOutputs = 10;
 void run_train_step(benchmark::State& state, Backend backend, double peak) {
   const TrainStepShape shape{state.range(0), kInputs, kOutputs};
   TrainStepCase c(backend, Loss::bce, shape);
-  double seconds = 0;
-  for (auto _ : state) {
-    const auto start = std::chrono::steady_clock::now();
-    train_step(c.call, backend, c.workspace.data(), c.workspace.size());
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    state.SetIterationTime(elapsed.count());
-    seconds += elapsed.count();
-  }
+  const double seconds =
+      run_host_samples(state, [&] { train_step(c.call, backend, c.workspace.data(), c.workspace.size()); });
   set_throughput_counters(state, fused_train_step_bytes(shape), shape.n, seconds, peak);
 }
 
