@@ -6,6 +6,7 @@
 
 #include "call_timing.hpp"
 #include "loss_inputs.hpp"
+#include "loss_results.hpp"
 #include "loss_runs.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
@@ -63,18 +64,8 @@ void run_fused_loss(const LossCommandOptions& options, std::ostream& out) {
   if (options.in_place) restore = [&] { z.upload(z_input.data(), bytes); };
   const std::vector<double> times_ms = call_milliseconds(
       backend, [&] { fused_loss(call, backend, workspace.data(), workspace.size()); }, options.repeats, restore);
-  std::optional<double> reduced_loss;
-  if (reduces) {
-    double value = 0;
-    reduced.download(&value, sizeof value);  // waits for the device
-    reduced_loss = value;
-  }
-
-  const auto download = [&](const BackendBuffer& buffer) {
-    std::vector<unsigned char> host(bytes);
-    buffer.download(host.data(), bytes);
-    return host;
-  };
+  const std::optional<double> reduced_loss = read_reduced_loss(reduced, reduces);
+  const auto download = [&](const BackendBuffer& buffer) { return download_bytes(buffer, bytes); };
   StagedOutputs outputs;
   if (!options.grad_out_path.empty()) {
     outputs.add(options.grad_out_path,

@@ -10,6 +10,7 @@
 
 #include "call_timing.hpp"
 #include "loss_inputs.hpp"
+#include "loss_results.hpp"
 #include "loss_runs.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
@@ -99,18 +100,8 @@ void run_gaussian_nll(const LossCommandOptions& options, std::ostream& out) {
   }
   const std::vector<double> times_ms = call_milliseconds(
       backend, [&] { gaussian_nll(call, backend, workspace.data(), workspace.size()); }, options.repeats, restore);
-  std::optional<double> reduced_loss;
-  if (reduces) {
-    double loss = 0;
-    reduced.download(&loss, sizeof loss);  // waits for the device
-    reduced_loss = loss;
-  }
-
-  const auto download = [&](const BackendBuffer& buffer) {
-    std::vector<unsigned char> host(bytes);
-    buffer.download(host.data(), bytes);
-    return host;
-  };
+  const std::optional<double> reduced_loss = read_reduced_loss(reduced, reduces);
+  const auto download = [&](const BackendBuffer& buffer) { return download_bytes(buffer, bytes); };
   const std::vector<std::int64_t>& shape = mu.array.shape;
   StagedOutputs outputs;
   if (!options.grad_out_path.empty()) {

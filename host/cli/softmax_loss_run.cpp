@@ -15,6 +15,7 @@
 
 #include "call_timing.hpp"
 #include "loss_inputs.hpp"
+#include "loss_results.hpp"
 #include "loss_runs.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/error.hpp"
@@ -166,31 +167,20 @@ void run_softmax_loss(const LossCommandOptions& options, std::ostream& out) {
       backend, [&] { softmax_loss(call, backend, workspace.data(), workspace.size()); }, options.repeats, restore);
   std::int64_t counted_rows = 0;
   counted.download(&counted_rows, sizeof counted_rows);  // waits for the device
-  std::optional<double> reduced_loss;
-  if (reduces) {
-    double loss = 0;
-    reduced.download(&loss, sizeof loss);
-    reduced_loss = loss;
-  }
-
-  const auto download = [](const BackendBuffer& buffer, std::size_t bytes) {
-    std::vector<unsigned char> host(bytes);
-    buffer.download(host.data(), bytes);
-    return host;
-  };
+  const std::optional<double> reduced_loss = read_reduced_loss(reduced, reduces);
   StagedOutputs outputs;
   if (!options.grad_out_path.empty()) {
-    outputs.add(options.grad_out_path, npy::from_dtype(download(options.in_place ? z : *grad, elements * value),
+    outputs.add(options.grad_out_path, npy::from_dtype(download_bytes(options.in_place ? z : *grad, elements * value),
                                                        call.dtype, logits.array.shape));
   }
   if (!options.loss_out_path.empty()) {
     outputs.add(options.loss_out_path,
                 reduced_loss ? reduced_loss_array(*reduced_loss)
-                             : npy::from_dtype(download(*unreduced, unreduced_bytes), call.dtype,
+                             : npy::from_dtype(download_bytes(*unreduced, unreduced_bytes), call.dtype,
                                                per_element_loss ? logits.array.shape : rs.leading));
   }
   if (entropy) {
-    outputs.add(options.entropy_out_path, npy::from_dtype(download(*entropy, row_bytes), call.dtype, rs.leading));
+    outputs.add(options.entropy_out_path, npy::from_dtype(download_bytes(*entropy, row_bytes), call.dtype, rs.leading));
   }
   outputs.commit();
 
