@@ -76,9 +76,14 @@ k::SoftmaxRowState row_state(const float* z, const float* q, std::int64_t classe
   return lane[0];
 }
 
-/// Whether p_j can come from softmax_probabilities_simd: a finite lse (no
-/// NaN, +inf or all −inf row, whose p the scalar math defines).
-bool vector_probabilities(const k::LogSumExp& lse) { return std::isfinite(lse.m) && std::isfinite(lse.log_s); }
+/// p_j of the row into p from softmax_probabilities_simd, where its lse is
+/// finite; false, leaving p alone, for a NaN, +inf or all −inf row, whose p
+/// the scalar math defines.
+bool vector_probabilities(const float* z, std::int64_t classes, const k::LogSumExp& lse, float* p) {
+  if (!std::isfinite(lse.m) || !std::isfinite(lse.log_s)) return false;
+  softmax_probabilities_simd(z, classes, lse, p);
+  return true;
+}
 
 /// One row: its outputs written, its loss returned; `counted` says whether
 /// it enters the reduction. z, q, p: the thread's scratch of V floats.
@@ -97,13 +102,12 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
   k::SoftmaxRowState state;
   if (kSoft || !softmax_hard_row_state_simd(z, classes, state)) state = row_state(z, kSoft ? q : nullptr, classes);
   const k::LogSumExp lse = k::softmax_lse(state);
-  const bool vector_p = v.grad != nullptr && vector_probabilities(lse);
-  if (vector_p) softmax_probabilities_simd(z, classes, lse, p);
   float loss;
   if constexpr (kSoft) {
     counted = true;
     loss = v.kl ? k::kl_div_row_loss(state, lse) : k::softmax_ce_soft_loss(state, lse);
     if (v.grad != nullptr) {
+      const bool vector_p = vector_probabilities(z, classes, lse, p);
       for (std::int64_t j = 0; j < classes; ++j) {
         // kernels::softmax_soft_grad, with p_j from the vectors where they hold; g_j over p_j.
         p[j] = (vector_p ? p[j] * state.q_sum - q[j] : k::softmax_soft_grad(lse, z[j], q[j], state.q_sum)) *
@@ -124,6 +128,8 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
     loss = ignored ? 0.0f : valid ? k::softmax_ce_hard_loss(state, lse, z[valid ? t : 0], v.ce) : NAN;
     if (v.grad != nullptr) {
       const k::SoftmaxCeGradTerms terms = k::softmax_ce_grad_terms(lse, static_cast<float>(classes), v.ce);
+      // An ignored row's gradient is 0 and an invalid label's NaN: no p needed.
+      const bool vector_p = !ignored && valid && vector_probabilities(z, classes, lse, p);
       for (std::int64_t j = 0; j < classes; ++j) {
         // kernels::softmax_ce_hard_grad, with p_j from the vectors where they hold; g_j over p_j.
         const float share = j == t ? terms.target_share : terms.other_share;
