@@ -28,7 +28,8 @@ elseif(LOSSBENCH_CUDA STREQUAL "ON" OR LOSSBENCH_CUDA STREQUAL "AUTO")
     # CUB comes from the toolkit's own CCCL package, never a separate copy.
     find_package(CCCL CONFIG REQUIRED HINTS "${CUDAToolkit_LIBRARY_DIR}/cmake")
     set(LOSSBENCH_HAVE_CUDA ON)
-    message(STATUS "lossbench: CUDA enabled, architectures: ${CMAKE_CUDA_ARCHITECTURES}")
+    message(STATUS "lossbench: CUDA enabled, architectures: ${CMAKE_CUDA_ARCHITECTURES} "
+                   "(${LOSSBENCH_CUDA_ARCHITECTURES_WHY})")
   elseif(LOSSBENCH_CUDA STREQUAL "ON")
     message(FATAL_ERROR "lossbench: LOSSBENCH_CUDA=ON but no CUDA compiler was found. "
                         "Install the CUDA Toolkit, set CMAKE_CUDA_COMPILER, or use LOSSBENCH_CUDA=AUTO|OFF.")

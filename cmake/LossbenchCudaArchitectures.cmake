@@ -2,10 +2,16 @@
 # asked to probe a GPU that is not there.
 #
 #   - a GPU is visible (nvidia-smi lists one): "native", i.e. exactly that GPU;
-#   - CI (environment CI=true): one architecture, 90 (H100), to keep CI short;
-#   - otherwise: sm_75 (Turing) through sm_90 (Hopper) as real code, plus
-#     compute_90 PTX so that newer GPUs can JIT-compile it.
-# Override with -DCMAKE_CUDA_ARCHITECTURES=... as usual.
+#   - otherwise: one architecture, 90 (H100/H200, the project's target):
+#     enough for the PTX/ptxas checks and for the emulated tests, which do not
+#     use device code at all. Compiling for GPUs this machine cannot run
+#     would only cost time (five architectures made a fresh ./setup take 20
+#     minutes instead of 10). The many-architecture build for another
+#     machine is the gpu-install preset's job.
+# -DCMAKE_CUDA_ARCHITECTURES=... (or the CUDAARCHS environment variable)
+# always wins.
+# LOSSBENCH_CUDA_ARCHITECTURES_WHY: the reason, for the configure line.
+set(LOSSBENCH_CUDA_ARCHITECTURES_WHY "as set by -D, CUDAARCHS or an earlier configure")
 if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND NOT DEFINED ENV{CUDAARCHS})
   find_program(LOSSBENCH_NVIDIA_SMI nvidia-smi)
   set(_lossbench_gpu_visible FALSE)
@@ -18,10 +24,11 @@ if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND NOT DEFINED ENV{CUDAARCHS})
   endif()
   if(_lossbench_gpu_visible)
     set(CMAKE_CUDA_ARCHITECTURES native CACHE STRING "CUDA architectures (a GPU was visible at configure time)")
-  elseif("$ENV{CI}" STREQUAL "true")
-    set(CMAKE_CUDA_ARCHITECTURES 90 CACHE STRING "CUDA architectures (CI builds one)")
+    set(LOSSBENCH_CUDA_ARCHITECTURES_WHY "the GPU visible at configure time")
   else()
-    set(CMAKE_CUDA_ARCHITECTURES "75-real;80-real;86-real;89-real;90" CACHE STRING
-        "CUDA architectures (no GPU visible: sm_75..sm_90 plus compute_90 PTX)")
+    set(CMAKE_CUDA_ARCHITECTURES 90 CACHE STRING
+        "CUDA architectures (no GPU visible at configure time: sm_90 only; the gpu-install preset builds more)")
+    set(LOSSBENCH_CUDA_ARCHITECTURES_WHY
+        "no GPU visible at configure time; -DCMAKE_CUDA_ARCHITECTURES=... or the gpu-install preset for others")
   endif()
 endif()
