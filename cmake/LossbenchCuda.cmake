@@ -23,6 +23,11 @@ elseif(LOSSBENCH_CUDA STREQUAL "ON" OR LOSSBENCH_CUDA STREQUAL "AUTO")
       set(CMAKE_CUDA20_COMPILE_FEATURES cuda_std_20)
     endif()
     set(CMAKE_CUDA_STANDARD 20)
+    # One CUDA runtime, the shared libcudart, for liblossbench and the
+    # executables' own .cu files alike: with CMake's default (cudart_static
+    # in every target with CUDA sources) the library and an executable would
+    # each hold a runtime of their own, with its own state.
+    set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     find_package(CUDAToolkit REQUIRED)
     # CUB comes from the toolkit's own CCCL package, never a separate copy.

@@ -4,7 +4,9 @@
 #
 #   DIR/bin/                 lossbench, lossbench_bench       RUNPATH $ORIGIN/../lib
 #   DIR/libexec/lossbench/   the GPU test executables, test_gpu_*   RUNPATH $ORIGIN/../../lib
-#   DIR/lib/                 the shared libraries they need that such a machine lacks
+#   DIR/lib/                 liblossbench (the kernels, backends and API, so the
+#                            GPU code is here once), RUNPATH $ORIGIN, and the
+#                            shared libraries they need that such a machine lacks
 #   DIR/share/lossbench/     plot scripts, compare_pytorch.py and its module, predictions.json
 #
 # The `gpu-install` preset builds for it (Release, named architectures,
@@ -74,7 +76,12 @@ list(SORT lossbench_gpu_tests)
 
 set_target_properties(lossbench lossbench_bench PROPERTIES INSTALL_RPATH "$ORIGIN/../lib")
 set_target_properties(${lossbench_gpu_tests} PROPERTIES INSTALL_RPATH "$ORIGIN/../../lib")
+# liblossbench finds what it needs (the CUDA runtime, Highway, ...) beside
+# itself: a RUNPATH applies to the file that has it, not to what it loads.
+set_target_properties(lossbench_runtime PROPERTIES INSTALL_RPATH "$ORIGIN")
 
+install(TARGETS lossbench_runtime RUNTIME_DEPENDENCY_SET lossbench_runtime_libraries
+        LIBRARY DESTINATION lib)
 install(TARGETS lossbench lossbench_bench RUNTIME_DEPENDENCY_SET lossbench_runtime_libraries
         RUNTIME DESTINATION bin)
 install(TARGETS ${lossbench_gpu_tests} RUNTIME_DEPENDENCY_SET lossbench_runtime_libraries

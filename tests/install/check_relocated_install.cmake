@@ -1,7 +1,8 @@
 # Installs the build tree into a temporary prefix, MOVES the folder elsewhere,
 # and checks that the moved copy stands alone, as it must on a GPU machine
 # that has none of our build dependencies:
-#   1. the expected files are there: bin/lossbench, bin/lossbench_bench, every
+#   1. the expected files are there: bin/lossbench, bin/lossbench_bench,
+#      lib/liblossbench.so (which holds the kernels, once), every
 #      test_gpu_* executable of the build tree under libexec/lossbench/, the
 #      scripts under share/lossbench/;
 #   2. no installed ELF file has an RPATH or RUNPATH entry that is not relative
@@ -67,7 +68,7 @@ endif()
 file(RENAME "${prefix}" "${moved}")
 message(STATUS "installed into ${prefix}, moved to ${moved}")
 
-foreach(file bin/lossbench bin/lossbench_bench share/lossbench/plot.py share/lossbench/plot_training.py
+foreach(file bin/lossbench bin/lossbench_bench lib/liblossbench.so share/lossbench/plot.py share/lossbench/plot_training.py
              share/lossbench/compare_pytorch.py share/lossbench/lossbench_compare/__init__.py)
   if(NOT EXISTS "${moved}/${file}")
     problem("${file} is not installed")
