@@ -1,7 +1,8 @@
 // softmax_loss() on the cpu backend against the double-precision reference,
-// through the public API: the quick verify sweep (bounds, every element
-// written, nothing outside, the same bits twice) on every SIMD target of this
-// CPU, and the same bits for every thread count.
+// through the public API: the full verify sweep (the quick one under
+// LOSSBENCH_TEST_SWEEPS=quick, common/sweep_size.hpp) and the quick sweep on
+// every SIMD target of this CPU (bounds, every element written, nothing
+// outside, the same bits twice), and the same bits for every thread count.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/each_simd_target.hpp"
+#include "common/sweep_size.hpp"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/loss/softmax_loss.hpp"
 #include "lossbench/verify/verify_softmax.hpp"
@@ -19,7 +21,7 @@ namespace {
 
 void verify_slice(const std::string& prefix) {
   int ran = 0;
-  for (const SoftmaxVerifyCase& c : standard_softmax_verify_cases(/*quick=*/false, /*seed=*/20261201)) {
+  for (const SoftmaxVerifyCase& c : standard_softmax_verify_cases(testing::quick_sweeps(), /*seed=*/20261201)) {
     if (c.name().rfind(prefix, 0) != 0) continue;
     const SoftmaxVerifyResult r = verify_softmax_case(c, Backend::cpu);
     ++ran;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/each_simd_target.hpp"
+#include "common/sweep_size.hpp"
 #include "lossbench/core/backend_buffer.hpp"
 #include "lossbench/core/cpu_threads.hpp"
 #include "lossbench/core/error.hpp"
@@ -47,9 +48,10 @@ void expect_passes(const TrainStepVerifyCase& c) {
                           << r.log.report();
 }
 
-// The whole sweep `lossbench verify` runs, its 16385-row batch included.
+// The whole sweep `lossbench verify` runs, its 16385-row batch included (the
+// quick one under LOSSBENCH_TEST_SWEEPS=quick, common/sweep_size.hpp).
 TEST_F(HostCpuTrainStep, VerifySweepMatchesReference) {
-  const std::vector<TrainStepVerifyCase> cases = standard_train_step_verify_cases(/*quick=*/false, kSeed);
+  const std::vector<TrainStepVerifyCase> cases = standard_train_step_verify_cases(testing::quick_sweeps(), kSeed);
   for (const TrainStepVerifyCase& c : cases) expect_passes(c);
   EXPECT_GE(cases.size(), 80u);
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sweep_size.hpp"
 #include "emu/options.hpp"
 #include "kernels/train/train_step_tiling.hpp"
 #include "lossbench/core/error.hpp"
@@ -29,10 +30,11 @@ namespace {
 constexpr std::uint64_t kSeed = 20261125;
 
 // The full sweep of one loss but its 256-block shape (n = 16385: about 14 s
-// a case under the emulator; `lossbench verify` and the GPU test run it).
+// a case under the emulator; `lossbench verify` and the GPU test run it);
+// the quick sweep under LOSSBENCH_TEST_SWEEPS=quick (common/sweep_size.hpp).
 void verify_sweep(Loss loss) {
   int ran = 0;
-  for (const TrainStepVerifyCase& c : standard_train_step_verify_cases(/*quick=*/false, kSeed)) {
+  for (const TrainStepVerifyCase& c : standard_train_step_verify_cases(testing::quick_sweeps(), kSeed)) {
     if (c.loss != loss || c.n > 1003) continue;
     const TrainStepVerifyResult r = verify_train_step_case(c, Backend::emu);
     ++ran;
