@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "kernels/common/cuda_compat.cuh"
+#include "kernels/loss/class_indices.cuh"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
@@ -15,10 +16,14 @@ inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 inline constexpr int kSoftmaxCountBlockThreads = 256;
 
 /// Adds the number of labels ≠ ignore_index to *count (0 before the launch;
-/// the loss kernel's last block resets it). A grid-stride loop: any grid size.
-template <class Label>
+/// the loss kernel's last block resets it). A grid-stride loop: any grid
+/// size. Labels: ClassIndices (the fused kernels' one variant for either
+/// width) or a pointer to int64 labels (the unfused baseline's); a template
+/// also keeps the kernel's definition in this header legal in every
+/// translation unit that includes it.
+template <class Labels>
 __global__ void __launch_bounds__(kSoftmaxCountBlockThreads)
-    softmax_count_rows_kernel(const Label* __restrict__ labels, std::int64_t rows, std::int64_t ignore_index,
+    softmax_count_rows_kernel(Labels labels, std::int64_t rows, std::int64_t ignore_index,
                               unsigned long long* count) {
   using BlockReduce = cub::BlockReduce<long long, kSoftmaxCountBlockThreads>;
   LOSSBENCH_SHARED(typename BlockReduce::TempStorage, temp);

@@ -27,22 +27,31 @@
 
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/common/element_types.cuh"
+#include "kernels/loss/class_indices.cuh"
 #include "kernels/loss/softmax_math.cuh"
 
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-/// Target = int32 or int64: class indices (hard labels); Target = the
-/// logits' storage type: a row of V probabilities per row (soft targets).
+/// Target = ClassIndices: class indices (hard labels, int32 or int64 at run
+/// time); Target = the logits' storage type: a row of V probabilities per
+/// row (soft targets). An integer type is neither (SoftmaxRowsParams refuses
+/// it); kSoftTargets is false for one so that code holding the labels' own
+/// type (the tests) asks the same question.
 template <class Target>
-inline constexpr bool kSoftTargets = !std::is_integral_v<Target>;
+inline constexpr bool kSoftTargets = !std::is_same_v<Target, ClassIndices> && !std::is_integral_v<Target>;
+
+/// What a kernel reads the targets through: the labels, or the probability rows.
+template <class Target>
+using SoftmaxTargetsView = std::conditional_t<kSoftTargets<Target>, const Target*, ClassIndices>;
 
 /// What the launcher fills for one call. T: the logits' (and outputs')
 /// storage type. Every output pointer may be null (skipped).
 template <class T, class Target>
 struct SoftmaxRowsParams {
+  static_assert(!std::is_integral_v<Target>, "class indices of either width: Target = ClassIndices");
   const T* logits = nullptr;          // rows × classes, row-major; not __restrict__: grad may alias it
-  const Target* targets = nullptr;    // rows labels, or rows × classes probabilities
+  SoftmaxTargetsView<Target> targets{};  // rows labels, or rows × classes probabilities
   T* grad = nullptr;                  // rows × classes; may equal logits
   T* row_loss = nullptr;              // cross-entropy: ℓ per row (0 for an ignored row)
   T* element_loss = nullptr;          // kl: q_j (log q_j − log p_j) per element
@@ -105,11 +114,11 @@ struct SoftmaxRowLabel {
 };
 
 template <class T, class Target>
-__device__ __forceinline__ SoftmaxRowLabel softmax_row_label(const SoftmaxRowsParams<T, Target>& p, Target label) {
+__device__ __forceinline__ SoftmaxRowLabel softmax_row_label(const SoftmaxRowsParams<T, Target>& p,
+                                                             std::int64_t t) {
   if constexpr (kSoftTargets<Target>) {
     return {};
   } else {
-    const auto t = static_cast<std::int64_t>(label);
     return {t, t == p.ignore_index, t >= 0 && t < p.classes};
   }
 }

@@ -21,7 +21,8 @@
 // combines have equal maxima and are plain adds. Every lane ends with the
 // same bits of the row state (IEEE addition commutes), so no broadcast.
 //
-// Hard labels: Target = int32 or int64 class indices; a row whose label is
+// Hard labels: Target = ClassIndices (int32 or int64, read as int64; the
+// width is a run-time choice, class_indices.cuh says why); a row whose label is
 // ignore_index gets a zero gradient, loss 0 and is not counted; a label
 // outside [0, V) that is not ignore_index (the API validates it; the kernel
 // must not read out of bounds for it) gives that row a NaN loss and
@@ -66,13 +67,19 @@ __device__ __forceinline__ SoftmaxRowState group_row_state(float z, float q, boo
 
 /// One row's loss (in every lane of its group) and its gradient element (lane
 /// j's), scaled by `multiplier`. Returns the loss; `counted` says whether the
-/// row enters the reduction.
-template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
+/// row enters the reduction. `label`: the row's class index (hard labels).
+template <int kLanes, bool kKl, class T, class Target>
 __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p, float multiplier, std::int64_t row,
-                                           int lane, bool active, float z, float q, Target label, bool& counted) {
+                                           int lane, bool active, float z, float q, std::int64_t label,
+                                           bool& counted) {
   constexpr bool kSoft = kSoftTargets<Target>;
   const bool in_row = active && lane < p.classes;
-  const SoftmaxRowState state = group_row_state<kLanes, kSoft, kKl, kEntropy>(z, q, in_row);
+  // The entropy's tilt crosses the butterfly only if the entropy is written:
+  // the same for the whole launch, so one of the two inlined butterflies
+  // runs, as in the warp- and block-row kernels (a kernel variant fewer).
+  const bool entropy = p.row_entropy != nullptr;
+  const SoftmaxRowState state = entropy ? group_row_state<kLanes, kSoft, kKl, true>(z, q, in_row)
+                                        : group_row_state<kLanes, kSoft, kKl, false>(z, q, in_row);
   const LogSumExp lse = softmax_lse(state);
   const std::int64_t element = row * p.classes + lane;
   const SoftmaxRowLabel row_label = softmax_row_label(p, label);
@@ -90,7 +97,7 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
   if (in_row && p.grad != nullptr) p.grad[element] = from_float<T>(grad * multiplier);
   if (active && lane == 0) {
     if (p.row_loss != nullptr) p.row_loss[row] = from_float<T>(loss);
-    if constexpr (kEntropy) p.row_entropy[row] = from_float<T>(softmax_entropy(state, lse));
+    if (entropy) p.row_entropy[row] = from_float<T>(softmax_entropy(state, lse));
   }
   return loss;
 }
@@ -99,7 +106,7 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
 /// group takes rows group, group + groups, ... loading a batch of rows (logit,
 /// target) before computing any. Returns this thread's sum of counted rows'
 /// losses (lane 0 of each group only; 0 elsewhere) and their count.
-template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
+template <int kLanes, bool kKl, class T, class Target>
 __device__ __forceinline__ float small_rows_tile(const SoftmaxRowsParams<T, Target>& p, float multiplier,
                                                  std::int64_t first, int thread, int& count) {
   constexpr int kGroups = kSoftmaxSmallRowsBlockThreads / kLanes;
@@ -114,7 +121,7 @@ __device__ __forceinline__ float small_rows_tile(const SoftmaxRowsParams<T, Targ
   for (std::int64_t step = first; step < end; step += std::int64_t{kGroups} * kBatch) {
     float z[kBatch];
     float q[kBatch];
-    Target label[kBatch];
+    std::int64_t label[kBatch];
 LOSSBENCH_UNROLL
     for (int b = 0; b < kBatch; ++b) {
       const std::int64_t row = step + std::int64_t{b} * kGroups + group;
@@ -123,10 +130,10 @@ LOSSBENCH_UNROLL
       z[b] = in_row ? to_float(p.logits[element]) : 0.0f;
       if constexpr (kSoftTargets<Target>) {
         q[b] = in_row ? softmax_soft_target(p, to_float(p.targets[element])) : 0.0f;
-        label[b] = Target{};
+        label[b] = 0;
       } else {
         q[b] = 0.0f;
-        label[b] = row < end ? p.targets[row] : Target{0};
+        label[b] = row < end ? p.targets[row] : 0;
       }
     }
 LOSSBENCH_UNROLL
@@ -134,7 +141,7 @@ LOSSBENCH_UNROLL
       const std::int64_t row = step + std::int64_t{b} * kGroups + group;
       bool counted = false;
       const float loss =
-          small_row<kLanes, kKl, kEntropy>(p, multiplier, row, lane, row < end, z[b], q[b], label[b], counted);
+          small_row<kLanes, kKl>(p, multiplier, row, lane, row < end, z[b], q[b], label[b], counted);
       if (counted && lane == 0) {
         sum += loss;
         ++count;
@@ -152,9 +159,10 @@ LOSSBENCH_UNROLL
 inline constexpr int kSoftmaxSmallRowsMinBlocksPerSm = 3;
 
 /// kLanes = bit_ceil(classes) (the launcher checks); kKl iff p.kl (probability
-/// rows only); kEntropy iff row_entropy is set. A persistent grid walks the
-/// tiles (block b: b, b + grid, ...).
-template <int kLanes, bool kKl, bool kEntropy, class T, class Target>
+/// rows only). The entropy output (row_entropy set or null) is chosen at run
+/// time (group_row_state). A persistent grid walks the tiles (block b: b,
+/// b + grid, ...).
+template <int kLanes, bool kKl, class T, class Target>
 __global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, kSoftmaxSmallRowsMinBlocksPerSm)
     softmax_small_rows_kernel(SoftmaxRowsParams<T, Target> p) {
   static_assert(kLanes >= 1 && kLanes <= 32 && (kLanes & (kLanes - 1)) == 0);
@@ -170,7 +178,7 @@ __global__ void __launch_bounds__(kSoftmaxSmallRowsBlockThreads, kSoftmaxSmallRo
   for (std::int64_t tile = blockIdx.x; tile < num_tiles; tile += gridDim.x) {
     int count = 0;
     const float sum =
-        small_rows_tile<kLanes, kKl, kEntropy>(p, multiplier, tile * kSoftmaxSmallRowsTileRows, thread, count);
+        small_rows_tile<kLanes, kKl>(p, multiplier, tile * kSoftmaxSmallRowsTileRows, thread, count);
     if (reduce) write_softmax_tile_partials<kThreads>(p, tile, sum, count, temp, thread);
   }
   if (reduce) finish_softmax_reduction<kThreads>(p, num_tiles, temp, is_last_block, thread);

@@ -37,6 +37,17 @@ using detail::RowKind;
 
 inline constexpr std::int64_t kSoftmaxTestIgnore = -100;
 
+/// The kernels' Target for the targets a test stores: ClassIndices for int32
+/// or int64 labels (the kernels read either width at run time, so a test's
+/// label type picks the width, not a kernel variant), the storage type for
+/// probability rows.
+template <class Stored>
+using KernelTarget = std::conditional_t<std::is_integral_v<Stored>, kernels::ClassIndices, Stored>;
+
+/// The parameters of a launch on the targets a test stores.
+template <class T, class Stored>
+using CaseParams = kernels::SoftmaxRowsParams<T, KernelTarget<Stored>>;
+
 template <class T>
 DType dtype_of() {
   if constexpr (std::is_same_v<T, float>) return DType::f32;
@@ -174,16 +185,15 @@ struct Outputs {
 /// The parameters of a launch into `out` (as the launcher makes them, with
 /// the test's own workspace) for the case's options.
 template <class T, class Target>
-kernels::SoftmaxRowsParams<T, Target> case_params(const Inputs<T, Target>& in, const CaseOptions& o,
-                                                  float grad_multiplier, Outputs<T>& out,
-                                                  std::vector<unsigned char>& workspace) {
+CaseParams<T, Target> case_params(const Inputs<T, Target>& in, const CaseOptions& o, float grad_multiplier,
+                                  Outputs<T>& out, std::vector<unsigned char>& workspace) {
   const auto elements = static_cast<std::size_t>(o.rows * o.classes);
   // In place: the logits are copied into the gradient buffer and read from there.
   if (o.in_place && elements > 0) std::memcpy(out.grad.data(), in.logits.data(), elements * sizeof(T));
   const kernels::SoftmaxWorkspaceLayout layout =
       kernels::softmax_workspace_layout(kernels::softmax_tile_count(o.rows, o.classes));
   workspace.assign(layout.total_bytes, 0);
-  kernels::SoftmaxRowsParams<T, Target> p;
+  CaseParams<T, Target> p;
   p.logits = o.in_place ? out.grad.data() : in.logits.data();
   p.targets = in.targets.data();
   p.grad = o.grad ? out.grad.data() : nullptr;
@@ -213,7 +223,7 @@ template <class T, class Target, class Launch>
 Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float grad_multiplier, Launch&& launch) {
   Outputs<T> out(static_cast<std::size_t>(o.rows * o.classes), static_cast<std::size_t>(o.rows), o.kl);
   std::vector<unsigned char> workspace;
-  const kernels::SoftmaxRowsParams<T, Target> p = case_params(in, o, grad_multiplier, out, workspace);
+  const CaseParams<T, Target> p = case_params(in, o, grad_multiplier, out, workspace);
   launch(p);
   const kernels::SoftmaxWorkspaceLayout layout =
       kernels::softmax_workspace_layout(kernels::softmax_tile_count(o.rows, o.classes));

@@ -2,7 +2,8 @@
 // kernels (V > 32) and their launchers must build as CUDA, every variant the
 // launchers dispatch to (logits per thread 2...32 per lane, 4...32 per
 // block thread with chunks and staging at 32, KL or not) for f32/f16/bf16
-// with int32, int64 and soft targets. ptxas -v on this object reports their
+// with class indices (one variant for int32 and int64, ClassIndices) and
+// soft targets. ptxas -v on this object reports their
 // registers; the build refuses spills and local memory (-warn-spills,
 // -warn-lmem-usage under LOSSBENCH_WERROR).
 #include <cstdint>
@@ -19,14 +20,11 @@ void launch_rows_for_nvcc(const SoftmaxRowsParams<T, Target>& p, cudaStream_t st
   launch_softmax_block_rows(p, stream, capacity_of);
 }
 
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<float, std::int32_t>&, cudaStream_t);
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<float, std::int64_t>&, cudaStream_t);
+template void launch_rows_for_nvcc(const SoftmaxRowsParams<float, ClassIndices>&, cudaStream_t);
 template void launch_rows_for_nvcc(const SoftmaxRowsParams<float, float>&, cudaStream_t);
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<__half, std::int32_t>&, cudaStream_t);
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<__half, std::int64_t>&, cudaStream_t);
+template void launch_rows_for_nvcc(const SoftmaxRowsParams<__half, ClassIndices>&, cudaStream_t);
 template void launch_rows_for_nvcc(const SoftmaxRowsParams<__half, __half>&, cudaStream_t);
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, std::int32_t>&, cudaStream_t);
-template void launch_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, std::int64_t>&, cudaStream_t);
+template void launch_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, ClassIndices>&, cudaStream_t);
 template void launch_rows_for_nvcc(const SoftmaxRowsParams<__nv_bfloat16, __nv_bfloat16>&, cudaStream_t);
 
 }  // namespace lossbench::kernels

@@ -191,14 +191,14 @@ TEST(KernelsSoftmaxRows, NaNLogitAndInvalidLabelGiveNaNRows) {
 TEST(KernelsSoftmaxRows, ClassesOutsideEachKernelAreRefused) {
   const auto capacity_of = [](auto...) { return k::DeviceCapacity{}; };
   for (const std::int64_t v : {32, 1025}) {
-    k::SoftmaxRowsParams<float, std::int32_t> p;
+    k::SoftmaxRowsParams<float, k::ClassIndices> p;
     p.classes = v;
     EXPECT_THROW(k::launch_softmax_warp_rows(p, lossbench::default_stream(), capacity_of), InputError) << v;
   }
   k::SoftmaxRowsParams<float, float> p;
   p.classes = 1024;
   EXPECT_THROW(k::launch_softmax_block_rows(p, lossbench::default_stream(), capacity_of), InputError);
-  k::SoftmaxRowsParams<float, std::int64_t> hard;
+  k::SoftmaxRowsParams<float, k::ClassIndices> hard;
   hard.classes = 2000;
   hard.kl = true;
   EXPECT_THROW(k::launch_softmax_block_rows(hard, lossbench::default_stream(), capacity_of), InputError);
@@ -215,7 +215,7 @@ TEST(KernelsSoftmaxRows, SameBitsForEveryGridScheduleAndStaging) {
     unsigned workers;
     std::size_t max_stage_bytes;
   };
-  const std::size_t chunk_bytes = k::softmax_block_rows_stage_bytes<float, std::int64_t>(1);
+  const std::size_t chunk_bytes = k::softmax_block_rows_stage_bytes<float, k::ClassIndices>(1);
   const std::vector<Run> runs = {
       {{1, 1}, {emu::Schedule::Kind::forward, 0}, 1, k::kSoftmaxStageAsDeviceAllows},
       {{3, 1}, {emu::Schedule::Kind::reverse, 0}, 1, 0},
@@ -325,13 +325,13 @@ namespace kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 // The kernels' own row functions on rows [first, first + rows) of a virtual
 // array whose pointers are shifted so that only those rows are real.
-__global__ void softmax_warp_rows_offset_tile(SoftmaxRowsParams<float, std::int32_t> p, std::int64_t first) {
+__global__ void softmax_warp_rows_offset_tile(SoftmaxRowsParams<float, ClassIndices> p, std::int64_t first) {
   int count = 0;
   warp_rows_batch<4, false>(p, 1.0f, first, static_cast<int>(threadIdx.x) / 32, static_cast<int>(threadIdx.x) % 32,
                             count);
 }
 
-__global__ void softmax_block_rows_offset_rows(SoftmaxRowsParams<float, std::int32_t> p, std::int64_t first,
+__global__ void softmax_block_rows_offset_rows(SoftmaxRowsParams<float, ClassIndices> p, std::int64_t first,
                                                std::int64_t rows, int staged_chunks) {
   LOSSBENCH_SHARED(BlockStateStorage<kSoftmaxBlockRowsMaxThreads / 32>, states);
   LOSSBENCH_DYNAMIC_SHARED(float, stage_words);
@@ -349,9 +349,9 @@ namespace {
 
 // Shifted pointers: p.X − first·V, so that row `first` is the data's row 0.
 template <class T, class Target>
-k::SoftmaxRowsParams<T, Target> shifted_params(const Inputs<T, Target>& in, Outputs<T>& out, std::int64_t first,
-                                               std::int64_t rows, std::int64_t v) {
-  k::SoftmaxRowsParams<T, Target> p;
+testing::CaseParams<T, Target> shifted_params(const Inputs<T, Target>& in, Outputs<T>& out, std::int64_t first,
+                                              std::int64_t rows, std::int64_t v) {
+  testing::CaseParams<T, Target> p;
   p.logits = in.logits.data() - first * v;
   p.targets = in.targets.data() - first;
   p.grad = out.grad.data() - first * v;
@@ -394,7 +394,7 @@ TEST(KernelsSoftmaxRows, RowsBeyondTwoToTheFortyElementsUse64BitOffsets) {
     const std::int64_t first = (std::int64_t{1} << 25) + 3;
     Outputs<float> out(static_cast<std::size_t>(o.rows * o.classes), static_cast<std::size_t>(o.rows), false);
     const int staged = 1;  // of 3 chunks: one staged, one re-read, one in registers
-    const std::size_t shared_bytes = k::softmax_block_rows_stage_bytes<float, std::int32_t>(staged);
+    const std::size_t shared_bytes = k::softmax_block_rows_stage_bytes<float, k::ClassIndices>(staged);
     ASSERT_EQ(cudaFuncSetAttribute(&k::softmax_block_rows_offset_rows, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                    static_cast<int>(shared_bytes)),
               cudaSuccess);

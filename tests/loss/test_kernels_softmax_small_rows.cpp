@@ -150,7 +150,7 @@ TEST(KernelsSoftmaxSmallRows, NaNLogitAndInvalidLabelGiveNaNRows) {
 
 TEST(KernelsSoftmaxSmallRows, ClassesOutsideOneToThirtyTwoAreRefused) {
   for (const int v : {0, 33}) {
-    k::SoftmaxRowsParams<float, std::int32_t> p;
+    k::SoftmaxRowsParams<float, k::ClassIndices> p;
     p.classes = v;
     EXPECT_THROW(k::launch_softmax_small_rows(p, lossbench::default_stream(), [](auto...) { return k::DeviceCapacity{}; }),
                  InputError);
@@ -206,9 +206,9 @@ namespace kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 // The kernel's own tile function on one tile starting at row `first` of a
 // virtual array whose pointers are shifted so that only that tile is real.
-__global__ void softmax_small_rows_offset_tile(SoftmaxRowsParams<float, std::int32_t> p, std::int64_t first) {
+__global__ void softmax_small_rows_offset_tile(SoftmaxRowsParams<float, ClassIndices> p, std::int64_t first) {
   int count = 0;
-  small_rows_tile<16, false, true>(p, 1.0f, first, static_cast<int>(threadIdx.x), count);
+  small_rows_tile<16, false>(p, 1.0f, first, static_cast<int>(threadIdx.x), count);
 }
 }  // namespace LOSSBENCH_KERNEL_NAMESPACE
 }  // namespace kernels
@@ -223,7 +223,7 @@ TEST(KernelsSoftmaxSmallRows, RowsBeyondTwoToTheThirtySevenUse64BitOffsets) {
   const Inputs<float, std::int32_t> in = make_inputs<float, std::int32_t>(o);
   const std::int64_t first = (std::int64_t{1} << 37) + 3 * kTile;
   Outputs<float> out(static_cast<std::size_t>(kTile * 10), static_cast<std::size_t>(kTile), false);
-  k::SoftmaxRowsParams<float, std::int32_t> p;
+  k::SoftmaxRowsParams<float, k::ClassIndices> p;
   p.logits = in.logits.data() - first * 10;
   p.targets = in.targets.data() - first;
   p.grad = out.grad.data() - first * 10;

@@ -45,12 +45,22 @@ inline SoftmaxDivisor softmax_divisor(const SoftmaxLossCall& call) {
   return {true, 1.0};
 }
 
+/// The call's class indices, of the width its targets_kind names.
+inline ClassIndices softmax_class_indices(const SoftmaxLossCall& call) {
+  if (call.targets_kind == SoftmaxTargets::class_index_i32) return static_cast<const std::int32_t*>(call.targets);
+  return static_cast<const std::int64_t*>(call.targets);
+}
+
 template <class T, class Target>
 SoftmaxRowsParams<T, Target> make_softmax_rows_params(const SoftmaxLossCall& call, void* workspace) {
   constexpr bool kSoft = kSoftTargets<Target>;
   SoftmaxRowsParams<T, Target> p;
   p.logits = static_cast<const T*>(call.logits);
-  p.targets = static_cast<const Target*>(call.targets);
+  if constexpr (kSoft) {
+    p.targets = static_cast<const T*>(call.targets);
+  } else {
+    p.targets = softmax_class_indices(call);
+  }
   p.grad = static_cast<T*>(call.grad);
   T* unreduced = static_cast<T*>(call.unreduced_loss);
   (call.loss == SoftmaxLoss::kl ? p.element_loss : p.row_loss) = unreduced;
@@ -85,9 +95,9 @@ SoftmaxRowsParams<T, Target> make_softmax_rows_params(const SoftmaxLossCall& cal
 }
 
 /// The count of labels not ignored into *p.grad_count, before the loss kernel reads it.
-template <class T, class Label, class Stream, class CapacityOf>
-void launch_softmax_count_rows(const SoftmaxRowsParams<T, Label>& p, Stream stream, CapacityOf&& capacity_of) {
-  const auto kernel = &softmax_count_rows_kernel<Label>;
+template <class T, class Stream, class CapacityOf>
+void launch_softmax_count_rows(const SoftmaxRowsParams<T, ClassIndices>& p, Stream stream, CapacityOf&& capacity_of) {
+  const auto kernel = &softmax_count_rows_kernel<ClassIndices>;
   const std::int64_t blocks = (p.rows + kSoftmaxCountBlockThreads - 1) / kSoftmaxCountBlockThreads;
   const unsigned int grid = persistent_grid_size(blocks, capacity_of(kernel, kSoftmaxCountBlockThreads, 0));
   lossbench::launch(kernel, dim3(grid), dim3(kSoftmaxCountBlockThreads), 0, stream, p.targets, p.rows,
@@ -114,10 +124,9 @@ template <class Stream, class CapacityOf>
 void launch_softmax_loss(const SoftmaxLossCall& call, void* workspace, Stream stream, CapacityOf&& capacity_of) {
   with_storage_type(call.dtype, [&]<class T>() {
     switch (call.targets_kind) {
-      case SoftmaxTargets::class_index_i32:
-        return launch_softmax_loss_for<T, std::int32_t>(call, workspace, stream, capacity_of);
+      case SoftmaxTargets::class_index_i32:  // either width: one kernel (class_indices.cuh)
       case SoftmaxTargets::class_index_i64:
-        return launch_softmax_loss_for<T, std::int64_t>(call, workspace, stream, capacity_of);
+        return launch_softmax_loss_for<T, ClassIndices>(call, workspace, stream, capacity_of);
       case SoftmaxTargets::probabilities: return launch_softmax_loss_for<T, T>(call, workspace, stream, capacity_of);
     }
   });

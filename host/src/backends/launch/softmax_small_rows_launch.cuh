@@ -2,8 +2,9 @@
 // Host-side launch of the small-V softmax kernel
 // (kernels/loss/softmax_small_rows.cuh), compiled by nvcc for the cuda
 // backend and by g++ for the emulator: the grid size and the template
-// dispatch on the classes, KL and the entropy output. The caller
-// (softmax_loss_launch.cuh) fills SoftmaxRowsParams.
+// dispatch on the classes and KL (the entropy output and the labels' width
+// are the kernel's run-time choices). The caller (softmax_loss_launch.cuh)
+// fills SoftmaxRowsParams.
 #include <bit>
 #include <cstdint>
 #include <string>
@@ -17,25 +18,20 @@
 namespace lossbench::kernels {
 inline namespace LOSSBENCH_KERNEL_NAMESPACE {
 
-template <int kLanes, bool kKl, bool kEntropy, class T, class Target, class Stream, class CapacityOf>
+template <int kLanes, bool kKl, class T, class Target, class Stream, class CapacityOf>
 void launch_softmax_small_rows_variant(const SoftmaxRowsParams<T, Target>& p, Stream stream,
                                        CapacityOf&& capacity_of) {
-  const auto kernel = &softmax_small_rows_kernel<kLanes, kKl, kEntropy, T, Target>;
+  const auto kernel = &softmax_small_rows_kernel<kLanes, kKl, T, Target>;
   const unsigned int grid = persistent_grid_size(softmax_small_rows_tile_count(p.rows), capacity_of(kernel, kSoftmaxSmallRowsBlockThreads, 0));
   lossbench::launch(kernel, dim3(grid), dim3(kSoftmaxSmallRowsBlockThreads), 0, stream, p);
 }
 
 template <int kLanes, class T, class Target, class Stream, class CapacityOf>
 void launch_softmax_small_rows_lanes(const SoftmaxRowsParams<T, Target>& p, Stream stream, CapacityOf&& capacity_of) {
-  const bool entropy = p.row_entropy != nullptr;
   if constexpr (kSoftTargets<Target>) {
-    if (p.kl) {
-      if (entropy) return launch_softmax_small_rows_variant<kLanes, true, true>(p, stream, capacity_of);
-      return launch_softmax_small_rows_variant<kLanes, true, false>(p, stream, capacity_of);
-    }
+    if (p.kl) return launch_softmax_small_rows_variant<kLanes, true>(p, stream, capacity_of);
   }
-  if (entropy) return launch_softmax_small_rows_variant<kLanes, false, true>(p, stream, capacity_of);
-  return launch_softmax_small_rows_variant<kLanes, false, false>(p, stream, capacity_of);
+  return launch_softmax_small_rows_variant<kLanes, false>(p, stream, capacity_of);
 }
 
 /// Launches the kernel for p.classes in [1, 32] (InputError otherwise).

@@ -41,7 +41,7 @@ void launch_softmax_unfused_for(const SoftmaxLossCall& call, const SoftmaxUnfuse
   launch(&log_softmax_rows_kernel<kTeam, T>, row_grid, block, 0, stream, z, log_p, call.rows, call.classes);
   launch(&nll_gather_kernel<T, Label>, per_row_grid, block, 0, stream, static_cast<const T*>(log_p), labels,
          m.row_loss, call.rows, call.classes, call.ignore_index);
-  launch(&softmax_count_rows_kernel<Label>, per_row_grid, dim3(kSoftmaxCountBlockThreads), 0, stream, labels,
+  launch(&softmax_count_rows_kernel<const Label*>, per_row_grid, dim3(kSoftmaxCountBlockThreads), 0, stream, labels,
          call.rows, call.ignore_index, m.counted);
   std::size_t temp_bytes = m.reduce_temp_bytes;
   check_status(cub::DeviceReduce::Sum(m.reduce_temp, temp_bytes, static_cast<const float*>(m.row_loss), m.loss_sum,
