@@ -1,4 +1,5 @@
 #include "emu/block_runner.hpp"
+#include "emu/runtime.hpp"  // LOSSBENCH_EMU_FAST_TLS
 
 #include <algorithm>
 #include <bit>
@@ -16,8 +17,9 @@ namespace {
 
 // Generous for kernels' locals; AddressSanitizer's redzones need the room.
 constexpr std::size_t kStackBytes = 256 * 1024;
-// The block runner of this CPU thread while it runs a block.
-thread_local BlockRunner* active_runner = nullptr;
+// The block runner of this CPU thread while it runs a block (initial-exec:
+// every barrier and warp operation reads it; runtime.hpp says why).
+thread_local LOSSBENCH_EMU_FAST_TLS BlockRunner* active_runner = nullptr;
 
 // AddressSanitizer must be told about every switch between stacks, or it
 // mistakes the other stack's frames for stack-buffer overflows.
