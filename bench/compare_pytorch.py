@@ -8,7 +8,8 @@ and lossbench, timed and checked:
 
 1. Loss forward + backward, mean reduction: BCE with logits
    (F.binary_cross_entropy_with_logits) and MSE of the sigmoid
-   (½·F.mse_loss(σ(z), y), lossbench's C = ½(y − σ(z))²), in f32 and bf16,
+   (½·F.mse_loss(σ(z), y), lossbench's C = ½(y − σ(z))²) and without it
+   (½·F.mse_loss(z, y), `--activation identity`), in f32 and bf16,
    n = 2^20 and 2^26 on the GPU, 2^20 and 2^24 on the CPU (2^20 only with --quick). The inputs are
    made once in float64 and rounded to the dtype; the same rounded values go
    to PyTorch and, as float32 .npy files, to `lossbench loss --dtype D`
@@ -145,6 +146,7 @@ class Comparison:
         return {
             "bce": lambda z, y: F.binary_cross_entropy_with_logits(z, y, reduction="mean"),
             "mse": lambda z, y: 0.5 * F.mse_loss(torch.sigmoid(z), y, reduction="mean"),
+            "mse-identity": lambda z, y: 0.5 * F.mse_loss(z, y, reduction="mean"),
         }
 
     def loss_inputs(self, n):
@@ -210,7 +212,8 @@ class Comparison:
         return ok, detail
 
     def run_lossbench_loss(self, loss, dtype, z_path, y_path, grad_path):
-        command = [self.args.lossbench, "loss", "--loss", loss, "--reduction", "mean", "--logits", z_path,
+        command = [self.args.lossbench, "loss", *lossbench_output.loss_options(loss), "--reduction", "mean",
+                   "--logits", z_path,
                    "--targets", y_path, "--grad-out", grad_path, "--backend", self.backend, "--dtype", dtype,
                    "--repeats", str(self.repeats)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=900)

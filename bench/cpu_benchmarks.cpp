@@ -17,21 +17,22 @@
 namespace lossbench::bench {
 namespace {
 
-void run_reference(benchmark::State& state, Loss loss, DType dtype, double peak) {
+void run_reference(benchmark::State& state, ElementwiseLoss loss, DType dtype, double peak) {
   const std::int64_t n = state.range(0);
   // The same inputs the GPU cases use, in host memory.
   const BenchCase c(Backend::ref, loss, dtype, Pass::forward_grad, n);
   const ConstArrayView logits{c.z.data(), dtype, n};
   const ConstArrayView targets{c.y.data(), dtype, n};
   const double seconds = run_host_samples(state, [&] {
-    reference::Result result = reference::compute(loss, Reduction::mean, logits, targets);
+    reference::Result result =
+        reference::compute(loss.loss, Reduction::mean, logits, targets, {.activation = loss.activation});
     benchmark::DoNotOptimize(result);
   });
   // The bytes the fused kernel must move for the same work, so that the rates compare.
   set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
 
-void run_cpu_backend(benchmark::State& state, Loss loss, DType dtype, double peak) {
+void run_cpu_backend(benchmark::State& state, ElementwiseLoss loss, DType dtype, double peak) {
   const std::int64_t n = state.range(0);
   BenchCase c(Backend::cpu, loss, dtype, Pass::forward_grad, n);
   const auto call = [&] { fused_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
@@ -43,10 +44,10 @@ void run_cpu_backend(benchmark::State& state, Loss loss, DType dtype, double pea
 }  // namespace
 
 void register_cpu_benchmarks(double cpu_copy_bytes_per_second) {
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const ElementwiseLoss& loss : elementwise_losses()) {
     for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
       const std::string what =
-          "/" + std::string(to_string(loss)) + "/" + std::string(to_string(dtype)) + "/forward_grad/mean";
+          "/" + name_of(loss) + "/" + std::string(to_string(dtype)) + "/forward_grad/mean";
       if (dtype != DType::bf16) {  // the reference converts every dtype to double alike
         benchmark::RegisterBenchmark(("cpu_reference" + what).c_str(), run_reference, loss, dtype,
                                      cpu_copy_bytes_per_second)

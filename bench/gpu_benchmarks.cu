@@ -35,9 +35,9 @@ std::string pass_name(Pass pass) {
   return "?";
 }
 
-void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
+void bench_fused(benchmark::State& state, ElementwiseLoss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
                  double peak) {
-  const nvtx3::scoped_range range{"fused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
+  const nvtx3::scoped_range range{"fused " + name_of(loss) + " " + std::string(to_string(dtype))};
   BenchCase s(Backend::cuda, loss, dtype, pass, state.range(0));
   run_gpu_samples(
       state, cold, *flusher,
@@ -45,14 +45,14 @@ void bench_fused(benchmark::State& state, Loss loss, DType dtype, Pass pass, boo
       fused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
 }
 
-void bench_unfused(benchmark::State& state, Loss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
+void bench_unfused(benchmark::State& state, ElementwiseLoss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
                    double peak) {
-  const nvtx3::scoped_range range{"unfused " + std::string(to_string(loss)) + " " + std::string(to_string(dtype))};
+  const nvtx3::scoped_range range{"unfused " + name_of(loss) + " " + std::string(to_string(dtype))};
   BenchCase s(Backend::cuda, loss, dtype, pass == Pass::in_place ? Pass::forward_grad : pass, state.range(0));
   UnfusedBaseline baseline(Backend::cuda, s.call);
   run_gpu_samples(
       state, cold, *flusher, [&] { baseline.run(s.call, nullptr); },
-      unfused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
+      unfused_bytes({pass, Reduction::mean, dtype, s.n, loss.activation}), s.n, peak);
 }
 
 }  // namespace
@@ -67,11 +67,11 @@ bool register_gpu_benchmarks(std::string& why_not) {
   benchmark::AddCustomContext("device_copy_bandwidth_GB_per_s", std::to_string(peak / 1e9));
   static L2Flush flusher;  // one L2-sized buffer for the whole run
   benchmark::AddCustomContext("l2_flush_bytes", std::to_string(flusher.bytes()));
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  for (const ElementwiseLoss& loss : elementwise_losses()) {
     for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
       for (const Pass pass : {Pass::forward, Pass::forward_grad, Pass::in_place}) {
         for (const bool cold : {true, false}) {
-          const std::string suffix = std::string(to_string(loss)) + "/" + std::string(to_string(dtype)) + "/" +
+          const std::string suffix = name_of(loss) + "/" + std::string(to_string(dtype)) + "/" +
                                      pass_name(pass) + "/mean/" + (cold ? "cold" : "batched");
           benchmark::RegisterBenchmark(("fused/" + suffix).c_str(), bench_fused, loss, dtype, pass, cold, &flusher,
                                        peak)

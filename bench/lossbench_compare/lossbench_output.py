@@ -1,5 +1,6 @@
 """What lossbench prints and writes, parsed: the JSON line of `lossbench loss`
-and the CSV of `lossbench train --csv`.
+and the CSV of `lossbench train --csv`; and the `lossbench loss` options of
+each elementwise loss's name.
 
 Both parsers read fields by name and ignore the ones they do not know, so that
 lossbench may add fields and columns without breaking the comparison; a field
@@ -12,6 +13,16 @@ import json
 import math
 
 TRAINING_COLUMNS = ("epoch", "train_loss", "test_accuracy", "seconds", "samples_per_second")
+
+
+def loss_options(name):
+    """The `lossbench loss` options of an elementwise loss named as verify and the
+    benchmarks name it: "bce", "mse" (of the sigmoid) or "mse-identity" (of z itself)."""
+    options = {"bce": ["--loss", "bce"], "mse": ["--loss", "mse"],
+               "mse-identity": ["--loss", "mse", "--activation", "identity"]}
+    if name not in options:
+        raise ValueError(f"unknown elementwise loss {name!r}: expected one of {', '.join(options)}")
+    return options[name]
 
 
 def parse_loss_json(stdout):

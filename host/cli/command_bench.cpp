@@ -69,12 +69,13 @@ double median_wall_seconds(Run&& run, int repeats) {
   return samples[samples.size() / 2];
 }
 
-double median_cpu_reference_seconds(Loss loss, const measure::BenchCase& c, int repeats) {
+double median_cpu_reference_seconds(const measure::BenchCase& c, int repeats) {
   const ConstArrayView z{c.z.data(), c.dtype, c.n};
   const ConstArrayView y{c.y.data(), c.dtype, c.n};
   return median_wall_seconds(
       [&] {
-        const reference::Result result = reference::compute(loss, Reduction::mean, z, y);
+        const reference::Result result =
+            reference::compute(c.call.loss, Reduction::mean, z, y, {.activation = c.call.activation});
         if (!result.reduced_loss) throw std::logic_error("reference returned no reduced loss");
       },
       repeats);
@@ -177,13 +178,14 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
   if (options.profile) measure::gpu_profiler_start();
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
-  for (const Loss loss : {Loss::bce, Loss::mse}) {
+  for (const ElementwiseLoss loss : {ElementwiseLoss(Loss::bce), ElementwiseLoss(Loss::mse),
+                                     ElementwiseLoss(Loss::mse, Activation::identity)}) {
     for (const DType dtype : {DType::f32, DType::bf16}) {
       for (const std::int64_t n : sizes) {
         if (std::chrono::steady_clock::now() - start > std::chrono::seconds(3)) {
-          progress << "bench: " << to_string(loss) << " " << to_string(dtype) << " n=" << n << "\n";
+          progress << "bench: " << name_of(loss) << " " << to_string(dtype) << " n=" << n << "\n";
         }
-        const std::string loss_name(to_string(loss));
+        const std::string loss_name = name_of(loss);
         const std::int64_t fused_bytes = measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n});
         // The CPU's rows, measured first so that the GPU's can be compared
         // with them, printed after them. Not under --profile: it is for the GPU's kernels.
@@ -196,7 +198,7 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
               [&] { fused_loss(host_case.call, Backend::cpu, host_case.workspace.data(), host_case.workspace.size()); },
               repeats);
           if (n <= kCpuReferenceCap) {
-            reference_seconds = median_cpu_reference_seconds(loss, host_case, std::min(repeats, 3));
+            reference_seconds = median_cpu_reference_seconds(host_case, std::min(repeats, 3));
           }
         }
         if (gpu) {
@@ -210,7 +212,9 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
           rows.push_back({"fused", loss_name, dtype, n, fused, fused_bytes, gpu_peak, unfused / fused,
                           ratio_of(cpu_seconds, fused), ratio_of(reference_seconds, fused)});
           rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
-                          measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n}), gpu_peak,
+                          measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n,
+                                                  loss.activation}),
+                          gpu_peak,
                           std::nullopt, ratio_of(cpu_seconds, unfused), ratio_of(reference_seconds, unfused)});
         }
         if (cpu_seconds) {

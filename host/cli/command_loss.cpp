@@ -13,7 +13,7 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
       "and KL, Gaussian NLL. Prints the reduced loss as JSON "
       "({\"loss\", \"n\", \"backend\", ...}; loss is null for --reduction none) and writes the gradient.");
   cmd->add_option("--loss", options.loss,
-                  "mse: ½(y − σ(z))²;  bce: binary cross-entropy from logits;  softmax-ce: cross-entropy of "
+                  "mse: ½(y − σ(z))² (½(y − z)² with --activation identity);  bce: binary cross-entropy from logits;  softmax-ce: cross-entropy of "
                   "softmax(z) over the last axis (PyTorch's cross_entropy);  kl: KL(q ‖ softmax(z)) (kl_div of "
                   "log_softmax(z), log_target=False);  gaussian-nll: Gaussian negative log-likelihood of y with "
                   "mean --logits and variance --var (gaussian_nll_loss)")
@@ -30,7 +30,8 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
                   "the rows (a 1-d array is one row)")
       ->required();
   cmd->add_option("--targets", options.targets_path,
-                  "bce, mse: y in [0, 1] (soft labels allowed), .npy as --logits, the same shape (its dtype may "
+                  "bce, mse: y in [0, 1] (soft labels allowed; any number for mse with --activation identity), "
+                  ".npy as --logits, the same shape (its dtype may "
                   "differ). softmax-ce: class indices (int32 or int64, '<i4' or '<i8', the logits' shape without "
                   "the last axis) or probability rows (floats, the logits' shape). kl: probability rows q. "
                   "gaussian-nll: y, floats of the logits' shape")
@@ -51,6 +52,11 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
                   "Storage type of the computation: f32, f16 or bf16 (default: the logits file's, f32 for a "
                   "float64 file); float inputs are converted to it, rounding to nearest, for every backend")
       ->check(CLI::IsMember({"f32", "f16", "bf16"}));
+  cmd->add_option("--activation", options.activation,
+                  "mse only: sigmoid (the loss of a = σ(z)) or identity (of z itself: a regression output, "
+                  "ℓ = ½(y − z)², half PyTorch's mse_loss)")
+      ->check(CLI::IsMember({"sigmoid", "identity"}))
+      ->capture_default_str();
   cmd->add_option("--pos-weight", options.pos_weight, "bce only: weight p of the positive term (PyTorch's pos_weight)")
       ->capture_default_str();
   cmd->add_option("--grad-scale", options.grad_scale,
@@ -69,7 +75,7 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
       ->capture_default_str();
   cmd->add_flag("--no-validate", options.skip_target_validation,
                 "Do not check that every finite input stays finite in --dtype (without the check it becomes inf), "
-                "nor the targets: bce/mse's in [0, 1] and not NaN, softmax-ce's and kl's probability rows "
+                "nor the targets: bce/mse's in [0, 1] and not NaN (identity mse's not NaN), softmax-ce's and kl's probability rows "
                 "(each entry >= 0, each row summing to 1 within 1e-3). Class indices and gaussian-nll's "
                 "variances are always checked: an index out of range would be read out of bounds, and PyTorch "
                 "refuses a negative variance");

@@ -19,6 +19,7 @@ struct LossCommandOptions {
   std::string loss_out_path;
   std::string backend = "ref";
   std::string dtype;  // empty: the logits file's dtype
+  std::string activation = "sigmoid";  // mse: sigmoid | identity
   float pos_weight = 1.0f;
   float grad_scale = 1.0f;
   bool in_place = false;

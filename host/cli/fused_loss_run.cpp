@@ -1,4 +1,5 @@
-// `lossbench loss --loss bce|mse`: the sigmoid losses through fused_loss().
+// `lossbench loss --loss bce|mse [--activation identity]`: the elementwise
+// losses through fused_loss().
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,6 +20,7 @@ namespace lossbench::cli {
 void run_fused_loss(const LossCommandOptions& options, std::ostream& out) {
   FusedLossCall call;
   call.loss = parse_loss(options.loss);
+  call.activation = parse_activation(options.activation);
   call.reduction = parse_reduction(options.reduction);
   const Backend backend = parse_backend(options.backend);
   const NamedArray logits = read_input(options.logits_path);
@@ -32,7 +34,7 @@ void run_fused_loss(const LossCommandOptions& options, std::ostream& out) {
   if (validate) {
     // The values the backends will see, after conversion.
     try {
-      reference::validate_targets(ConstArrayView{y_input.data(), call.dtype, call.n});
+      reference::validate_targets(ConstArrayView{y_input.data(), call.dtype, call.n}, call.activation);
     } catch (const InputError& e) {
       throw InputError(options.targets_path + ": " + e.what());
     }
@@ -84,6 +86,7 @@ void run_fused_loss(const LossCommandOptions& options, std::ostream& out) {
   report["n"] = call.n;
   report["backend"] = to_string(backend);
   report["loss_function"] = to_string(call.loss);
+  report["activation"] = to_string(call.activation);
   report["reduction"] = to_string(call.reduction);
   report["dtype"] = to_string(call.dtype);
   report["input_dtype"] = {{"logits", npy::to_string(logits.array.type)},

@@ -22,6 +22,7 @@ struct ScopedOption {
 const std::vector<ScopedOption>& scoped_options() {
   static const std::vector<ScopedOption> table = {
       {"--pos-weight", [](const auto& o) { return o.pos_weight != 1.0f; }, LossFamily::fused, "bce"},
+      {"--activation", [](const auto& o) { return o.activation != "sigmoid"; }, LossFamily::fused, "mse"},
       {"--label-smoothing", [](const auto& o) { return o.label_smoothing != 0.0f; }, LossFamily::softmax,
        "softmax-ce"},
       {"--ignore-index", [](const auto& o) { return o.ignore_index != -100; }, LossFamily::softmax, "softmax-ce"},

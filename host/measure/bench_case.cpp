@@ -9,14 +9,17 @@ namespace {
 
 // Logits and targets: a 1 MiB random pattern, repeated (drawing 2^28 random
 // numbers on the host would take longer than the benchmark).
-void fill_inputs(BackendBuffer& z, BackendBuffer& y, DType dtype) {
+void fill_inputs(BackendBuffer& z, BackendBuffer& y, DType dtype, Activation activation) {
   const std::size_t pattern_elements = (std::size_t{1} << 20) / dtype_size(dtype);
   std::vector<unsigned char> zp(pattern_elements * dtype_size(dtype)), yp(zp.size());
   std::mt19937_64 rng(1);
   std::normal_distribution<double> logit(0.0, 4.0);
+  std::normal_distribution<double> noise(0.0, 1.0);
   for (std::size_t i = 0; i < pattern_elements; ++i) {
-    store_from_double(zp.data(), dtype, i, logit(rng));
-    store_from_double(yp.data(), dtype, i, static_cast<double>(rng() & 1));
+    const double zi = logit(rng);
+    store_from_double(zp.data(), dtype, i, zi);
+    const double yi = activation == Activation::identity ? zi + noise(rng) : static_cast<double>(rng() & 1);
+    store_from_double(yp.data(), dtype, i, yi);
   }
   for (std::size_t offset = 0; offset < z.size(); offset += zp.size()) {
     const std::size_t bytes = std::min(zp.size(), z.size() - offset);
@@ -27,15 +30,16 @@ void fill_inputs(BackendBuffer& z, BackendBuffer& y, DType dtype) {
 
 }  // namespace
 
-BenchCase::BenchCase(Backend backend, Loss loss, DType d, Pass pass, std::int64_t elements)
+BenchCase::BenchCase(Backend backend, ElementwiseLoss loss, DType d, Pass pass, std::int64_t elements)
     : n(elements),
       dtype(d),
       z(backend, static_cast<std::size_t>(elements) * dtype_size(d)),
       y(backend, z.size()),
       g(backend, pass == Pass::forward_grad ? z.size() : 0),
       reduced(backend, sizeof(double)) {
-  fill_inputs(z, y, d);
-  call.loss = loss;
+  fill_inputs(z, y, d, loss.activation);
+  call.loss = loss.loss;
+  call.activation = loss.activation;
   call.reduction = Reduction::mean;
   call.dtype = d;
   call.logits = z.data();

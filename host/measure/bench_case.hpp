@@ -11,7 +11,8 @@ namespace lossbench::measure {
 
 struct BenchCase {
   /// Mean reduction; the gradient as `pass` says (over the logits for in_place).
-  BenchCase(Backend backend, Loss loss, DType dtype, Pass pass, std::int64_t n);
+  /// Targets are 0/1 labels for the sigmoid, z plus noise for identity.
+  BenchCase(Backend backend, ElementwiseLoss loss, DType dtype, Pass pass, std::int64_t n);
 
   std::int64_t n;
   DType dtype;

@@ -58,7 +58,7 @@ std::int64_t unfused_bytes(const TrafficCase& c) {
   const std::int64_t t = element_size(c.dtype);
   if (c.reduction == Reduction::none) throw InputError("traffic: the unfused baseline computes mean or sum only");
   constexpr std::int64_t kLossBytes = 4;  // ℓ is float32 whatever the dtype
-  std::int64_t per_element = 2 * t;                  // sigmoid: read z, write a
+  std::int64_t per_element = c.activation == Activation::sigmoid ? 2 * t : 0;  // sigmoid: read z, write a
   per_element += 2 * t + kLossBytes;                 // loss: read a, y, write ℓ
   per_element += kLossBytes;                         // reduction: read ℓ
   if (c.pass != Pass::forward) per_element += 3 * t;  // gradient: read a, y, write g

@@ -18,6 +18,7 @@ struct TrafficCase {
   Reduction reduction = Reduction::mean;
   DType dtype = DType::f32;
   std::int64_t n = 0;
+  Activation activation = Activation::sigmoid;  // identity: the unfused baseline has no sigmoid step
 };
 
 /// The fused kernel's compulsory traffic, T = sizeof(dtype): read z and y
@@ -28,7 +29,8 @@ std::int64_t fused_bytes(const TrafficCase& c);
 /// The unfused baseline (kernels/loss/unfused_baseline.cuh), with intermediates in
 /// memory: sigmoid (read z, write a: 2T), elementwise loss (read a, y: 2T;
 /// write ℓ in float: 4), the reduction (read ℓ: 4), and for a gradient the
-/// gradient kernel (read a, y, write g: 3T). Only mean and sum.
+/// gradient kernel (read a, y, write g: 3T). Only mean and sum. Without the
+/// sigmoid (activation identity) the loss and gradient kernels read z: 2T less.
 std::int64_t unfused_bytes(const TrafficCase& c);
 
 /// Softmax cross-entropy with class indices, mean, loss and gradient:

@@ -9,6 +9,7 @@
 // σ(|z|) = 1/(1 + e) and σ(−|z|) = e/(1 + e), and BCE's log1p(e) term.
 //
 //   mse: ℓ = ½(y − a)²                         dℓ/dz = (a − y)·a(1 − a)
+//   mse, identity activation (a = z): ℓ = ½(z − y)²   dℓ/dz = z − y
 //   bce: ℓ = −[p·y ln a + (1 − y) ln(1 − a)]   dℓ/dz = w·a − p·y,  w = 1 + (p − 1)·y
 //        (p is PyTorch's pos_weight; p = 1 gives the plain cross-entropy,
 //        whose gradient is a − y: σ' cancels.)
@@ -88,6 +89,18 @@ struct MseLoss {
     const SigmoidPair s = sigmoid_pair(z);
     const float a_minus_y = weighted_sigmoid_minus_target(s, z, y, 1.0f, 1.0f);
     return {0.5f * a_minus_y * a_minus_y, a_minus_y * (s.a * s.one_minus_a)};
+  }
+};
+
+/// MSE on the raw output (Activation::identity): a regression head. z − y of
+/// two floats is correctly rounded, so the gradient is within half an ulp and
+/// the loss within two: no cancellation term in its bound. The loss is
+/// formed as (½d)·d so that it overflows to inf exactly where ½d² exceeds
+/// FLT_MAX (|d| > 2.6e19), not where d² does.
+struct IdentityMseLoss {
+  __host__ __device__ __forceinline__ static LossAndGrad eval(float z, float y, const LossParams&) {
+    const float d = z - y;
+    return {(0.5f * d) * d, d};
   }
 };
 

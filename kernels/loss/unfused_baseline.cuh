@@ -9,7 +9,8 @@
 // followed by a sigmoid backward. ℓ is kept in float32 for the reduction.
 // BCE from a probability clamps its logarithms at −100, as PyTorch's
 // BCELoss does: the baseline is exactly as inaccurate for saturated logits as
-// the framework it stands for.
+// the framework it stands for. MSE on the raw output (activation identity)
+// has no sigmoid step: the loss and gradient kernels read z itself.
 #include <cstdint>
 
 #include "kernels/common/cuda_compat.cuh"
@@ -34,6 +35,11 @@ __global__ void sigmoid_kernel(const T* z, T* a, std::int64_t n) {
 struct MseFromOutput {
   __host__ __device__ __forceinline__ static float loss(float a, float y) { return 0.5f * (y - a) * (y - a); }
   __host__ __device__ __forceinline__ static float grad(float a, float y) { return (a - y) * a * (1.0f - a); }
+};
+
+struct IdentityMseFromOutput {  // a = z
+  __host__ __device__ __forceinline__ static float loss(float a, float y) { return 0.5f * (y - a) * (y - a); }
+  __host__ __device__ __forceinline__ static float grad(float a, float y) { return a - y; }
 };
 
 struct BceFromOutput {

@@ -93,10 +93,11 @@ class Npy(TemporaryDirectoryTest):
         y = [0.0, 1.0, 0.5, 1.0, 0.0, 0.25, 1.0, 0.0]
         npy.write(self.path("z.npy"), "<f4", (2, 4), f32_bytes(z))
         npy.write(self.path("y.npy"), "<f4", (2, 4), f32_bytes(y))
-        for loss in ("bce", "mse"):
+        for loss in ("bce", "mse", "mse-identity"):
             with self.subTest(loss=loss):
                 result = subprocess.run(
-                    [LOSSBENCH, "loss", "--loss", loss, "--reduction", "mean", "--logits", self.path("z.npy"),
+                    [LOSSBENCH, "loss", *lossbench_output.loss_options(loss), "--reduction", "mean",
+                     "--logits", self.path("z.npy"),
                      "--targets", self.path("y.npy"), "--grad-out", self.path("g.npy"), "--backend", "ref",
                      "--repeats", "3"], capture_output=True, text=True, check=False)
                 self.assertEqual(result.returncode, 0, result.stderr)
@@ -113,7 +114,8 @@ class Npy(TemporaryDirectoryTest):
 
 
 def mean_loss_and_gradient(loss, z, y):
-    """The seed's definitions in double precision: C = mean of ℓ, dC/dz_i = dℓ_i/dz_i / n."""
+    """The seed's definitions in double precision: C = mean of ℓ, dC/dz_i = dℓ_i/dz_i / n
+    (mse-identity: ℓ = ½(y − z)², of z itself)."""
     n = len(z)
     total, gradient = 0.0, []
     for zi, yi in zip(z, y):
@@ -121,6 +123,9 @@ def mean_loss_and_gradient(loss, z, y):
         if loss == "bce":
             total += max(zi, 0.0) - zi * yi + math.log1p(math.exp(-abs(zi)))
             gradient.append((a - yi) / n)
+        elif loss == "mse-identity":
+            total += 0.5 * (yi - zi) ** 2
+            gradient.append((zi - yi) / n)
         else:
             total += 0.5 * (yi - a) ** 2
             gradient.append((a - yi) * a * (1.0 - a) / n)
@@ -197,6 +202,12 @@ class LossbenchOutput(unittest.TestCase):
         self.assertEqual(parsed["times_ms"]["min"], 0.1)
         null_loss = lossbench_output.parse_loss_json(line.replace("0.5", "null", 1))
         self.assertIsNone(null_loss["loss"])
+
+    def test_each_elementwise_loss_name_has_its_options_and_an_unknown_one_is_an_error(self):
+        self.assertEqual(lossbench_output.loss_options("mse-identity"), ["--loss", "mse", "--activation", "identity"])
+        self.assertEqual(lossbench_output.loss_options("bce"), ["--loss", "bce"])
+        with self.assertRaisesRegex(ValueError, "unknown elementwise loss 'hinge'"):
+            lossbench_output.loss_options("hinge")
 
     def test_loss_json_without_what_the_comparison_needs_is_an_error(self):
         for text, problem in (("", "printed nothing"), ("not json", "no JSON line"), ("[1, 2]", "not a JSON object"),

@@ -197,6 +197,39 @@ TEST_F(CliLoss, BadInputsExitTwoWithAMessageNamingTheProblem) {
                    "pos_weight applies to bce only");
 }
 
+// --activation identity: MSE on the raw output, a regression head. Targets
+// are any number; the values are half PyTorch's mse_loss (see
+// fused_loss.hpp): F.mse_loss(z, y, reduction='sum') of z = [1.5, -2, 4, 0],
+// y = [0.5, 3, -60, 0] is 1 + 25 + 4096 + 0 = 4122, its gradient 2(z − y).
+TEST_F(CliLoss, IdentityMseIsHalfOfPyTorchsMseLossOnEveryBackend) {
+  const std::string zf = write_array("z.npy", DType::f32, {1.5, -2.0, 4.0, 0.0}, {2, 2});
+  const std::string yf = write_array("y.npy", DType::f32, {0.5, 3.0, -60.0, 0.0}, {2, 2});
+  for (const std::string backend : {"ref", "emu", "cpu"}) {
+    SCOPED_TRACE(backend);
+    ASSERT_EQ(run({"loss", "--loss", "mse", "--activation", "identity", "--reduction", "sum", "--logits", zf,
+                   "--targets", yf, "--backend", backend, "--grad-out", path("g.npy")}),
+              0)
+        << err_.str();
+    const auto json = nlohmann::json::parse(out_.str());
+    EXPECT_EQ(json["activation"], "identity");
+    EXPECT_EQ(2.0 * json["loss"].get<double>(), 4122.0);
+    const npy::Array g = npy::read(path("g.npy"));
+    EXPECT_EQ(g.shape, (std::vector<std::int64_t>{2, 2}));
+    const double torch_grad[] = {2.0, -10.0, 128.0, 0.0};
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(2.0 * npy::load_as_double(g, i), torch_grad[i]) << i;
+  }
+  // The sigmoid's range check is not applied to a regression target; NaN still is.
+  const std::string y_nan = write_array("ynan.npy", DType::f32, {0.5, NAN, 0.0, 1.0}, {2, 2});
+  expect_bad_input({"loss", "--loss", "mse", "--activation", "identity", "--logits", zf, "--targets", y_nan},
+                   "targets[1] is NaN");
+  expect_bad_input({"loss", "--loss", "mse", "--logits", zf, "--targets", yf}, "targets[1] = 3");
+  expect_bad_input({"loss", "--loss", "bce", "--activation", "identity", "--logits", zf, "--targets", yf},
+                   "activation identity applies to mse only");
+  expect_bad_input({"loss", "--loss", "softmax-ce", "--activation", "identity", "--logits", zf, "--targets", yf},
+                   "--activation applies to --loss mse only");
+  expect_bad_input({"loss", "--loss", "mse", "--activation", "relu", "--logits", zf, "--targets", yf}, "relu");
+}
+
 TEST_F(CliLoss, NoValidateLetsOutOfRangeTargetsThrough) {
   const std::string zf = write_array("z.npy", DType::f32, {0.0});
   const std::string yf = write_array("y.npy", DType::f32, {2.0});

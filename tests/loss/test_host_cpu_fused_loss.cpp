@@ -46,6 +46,9 @@ void verify_slice(const std::string& prefix) {
 TEST(HostCpuFusedLoss, MseF32MatchesReference) { verify_slice("mse/f32/"); }
 TEST(HostCpuFusedLoss, MseF16MatchesReference) { verify_slice("mse/f16/"); }
 TEST(HostCpuFusedLoss, MseBf16MatchesReference) { verify_slice("mse/bf16/"); }
+TEST(HostCpuFusedLoss, MseIdentityF32MatchesReference) { verify_slice("mse-identity/f32/"); }
+TEST(HostCpuFusedLoss, MseIdentityF16MatchesReference) { verify_slice("mse-identity/f16/"); }
+TEST(HostCpuFusedLoss, MseIdentityBf16MatchesReference) { verify_slice("mse-identity/bf16/"); }
 TEST(HostCpuFusedLoss, BceF32MatchesReference) { verify_slice("bce/f32/"); }
 TEST(HostCpuFusedLoss, BceF16MatchesReference) { verify_slice("bce/f16/"); }
 TEST(HostCpuFusedLoss, BceBf16MatchesReference) { verify_slice("bce/bf16/"); }
@@ -85,19 +88,30 @@ TEST(HostCpuFusedLoss, SimdMatchesLossMathOnExtremeInputs) {
   const std::vector<float> logits{0.0f,  -0.0f, tiny,   -tiny,   1e-30f, -1e-30f, 0.25f,  -0.25f, 1.0f,  -1.0f,
                                   0.99f, 3.0f,  -3.0f,  20.0f,   -20.0f, 87.0f,   -87.0f, 88.5f,  -88.5f, 100.0f,
                                   -100.0f, 104.5f, -104.5f, 1e4f, -1e4f,  inf,     -inf,   nan};
-  const std::vector<float> targets{0.0f, 1.0f, 0.5f, 0.49857f, 0.50143f, tiny, 1e-38f, 0.25f, 0.75f,
-                                   std::nextafter(1.0f, 0.0f), std::nextafter(0.5f, 0.0f), nan};
-  for (const Loss loss : {Loss::mse, Loss::bce}) {
+  const std::vector<float> probabilities{0.0f, 1.0f, 0.5f, 0.49857f, 0.50143f, tiny, 1e-38f, 0.25f, 0.75f,
+                                         std::nextafter(1.0f, 0.0f), std::nextafter(0.5f, 0.0f), nan};
+  // Regression targets besides: far from and equal to the logits, and past
+  // the point where ½(z − y)² or z − y overflows float32.
+  std::vector<float> reals = probabilities;
+  for (const float y : {-3.0f, 7.5f, 1e4f, -1e4f, 3e19f, -3e38f, inf, -inf}) reals.push_back(y);
+  const std::vector<float> huge_logits{3e19f, -3e19f, 3e38f};
+  for (const ElementwiseLoss& kind : elementwise_losses()) {
+    const Loss loss = kind.loss;
+    const bool identity = kind.activation == Activation::identity;
+    const std::vector<float>& targets = identity ? reals : probabilities;
+    std::vector<float> zs_of_kind = logits;
+    if (identity) zs_of_kind.insert(zs_of_kind.end(), huge_logits.begin(), huge_logits.end());
     for (const float pos_weight : {1.0f, 0.25f, 3.0f}) {
       if (loss == Loss::mse && pos_weight != 1.0f) continue;
       kernels::LossParams params;
       params.pos_weight = pos_weight;
-      for (const float z : logits) {
+      for (const float z : zs_of_kind) {
         for (const float y : targets) {
           for (const std::int64_t n : {1, 64}) {
             std::vector<float> zs(n, z), ys(n, y), g(n), l(n);
             FusedLossCall call;
             call.loss = loss;
+            call.activation = kind.activation;
             call.reduction = Reduction::none;
             call.logits = zs.data();
             call.targets = ys.data();
@@ -106,20 +120,21 @@ TEST(HostCpuFusedLoss, SimdMatchesLossMathOnExtremeInputs) {
             call.n = n;
             call.pos_weight = loss == Loss::bce ? pos_weight : 1.0f;
             fused_loss(call, Backend::cpu, nullptr, 0);
-            const kernels::LossAndGrad s = loss == Loss::mse ? kernels::MseLoss::eval(z, y, params)
-                                                             : kernels::BceLoss::eval(z, y, params);
+            const kernels::LossAndGrad s = identity            ? kernels::IdentityMseLoss::eval(z, y, params)
+                                           : loss == Loss::mse ? kernels::MseLoss::eval(z, y, params)
+                                                               : kernels::BceLoss::eval(z, y, params);
             // The bound of fused_loss_bounds.hpp, taking the scalar code as the reference.
-            const ElementBoundInput input{loss, DType::f32, z, y, call.pos_weight, 1.0};
+            const ElementBoundInput input{loss, DType::f32, z, y, call.pos_weight, 1.0, kind.activation};
             const auto close = [](float got, float want, double bound) {
               if (std::isnan(want)) return std::isnan(got);
               if (std::isinf(want) || want == 0.0f) return got == want;
               return std::fabs(static_cast<double>(got) - want) <= bound;
             };
             EXPECT_TRUE(close(g[n - 1], s.grad, grad_error_bound(input, s.grad)))
-                << to_string(loss) << " p=" << pos_weight << " z=" << z << " y=" << y << ": simd " << g[n - 1]
+                << name_of(kind) << " p=" << pos_weight << " z=" << z << " y=" << y << ": simd " << g[n - 1]
                 << ", scalar " << s.grad;
             EXPECT_TRUE(close(l[n - 1], s.loss, elementwise_loss_error_bound(input, s.loss)))
-                << to_string(loss) << " p=" << pos_weight << " z=" << z << " y=" << y << ": simd " << l[n - 1]
+                << name_of(kind) << " p=" << pos_weight << " z=" << z << " y=" << y << ": simd " << l[n - 1]
                 << ", scalar " << s.loss;
           }
         }
@@ -197,13 +212,14 @@ TEST_F(CpuThreads, ThreadCountComesFromTheEnvironmentAndRejectsNonsense) {
 TEST(HostCpuFusedLoss, EverySimdTargetOfThisCpuMatchesReference) {
   testing::for_each_simd_target([&](const char* target) {
     for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
-      for (const Loss loss : {Loss::mse, Loss::bce}) {
+      for (const ElementwiseLoss& loss : elementwise_losses()) {
         VerifyCase c;
-        c.loss = loss;
+        c.loss = loss.loss;
+        c.activation = loss.activation;
         c.dtype = dtype;
         c.reduction = Reduction::none;
         c.n = 1000;
-        c.pos_weight = loss == Loss::bce ? 2.5f : 1.0f;
+        c.pos_weight = loss.loss == Loss::bce ? 2.5f : 1.0f;
         const VerifyResult r = verify_case(c, Backend::cpu);
         EXPECT_TRUE(r.passed()) << target << " " << c.name() << ":\n" << r.log.report();
       }

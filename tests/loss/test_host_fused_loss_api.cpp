@@ -67,8 +67,25 @@ TEST_F(HostFusedLossApi, RejectsUnknownEnumsAndNegativeSize) {
   bad.dtype = static_cast<DType>(5);
   expect_rejected(bad, "unknown dtype value 5");
   bad = call;
+  bad.activation = static_cast<Activation>(4);
+  expect_rejected(bad, "unknown activation value 4");
+  bad = call;
   bad.n = -1;
   expect_rejected(bad, "n must be >= 0, got -1");
+}
+
+// bce is defined on logits through the sigmoid; only mse has an identity form.
+TEST_F(HostFusedLossApi, IdentityActivationIsMseOnly) {
+  FusedLossCall bad = call;
+  bad.activation = Activation::identity;
+  expect_rejected(bad, "activation identity applies to mse only");
+  FusedLossCall good = bad;
+  good.loss = Loss::mse;
+  EXPECT_NO_THROW(validate(good));
+  // z = 0.5, y = 1: ½(0.5 − 1)² for every element, gradient (0.5 − 1)/16.
+  fused_loss(good, Backend::ref, nullptr, 0);
+  EXPECT_EQ(loss, 0.125);
+  EXPECT_EQ(g[3], -0.5f / 16.0f);
 }
 
 TEST_F(HostFusedLossApi, RejectsMissingOrSuperfluousPointers) {

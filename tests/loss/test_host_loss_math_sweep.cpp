@@ -114,6 +114,49 @@ TEST(LossMathSweep, MseGradientWithinBoundAndFewUlpsOfItsTerms) {
   EXPECT_LE(w.mixed_relative, 8.0 * kUlp);  // a − y, then times a(1 − a)
 }
 
+// MSE on the raw output: z − y is one correctly rounded subtraction, so the
+// gradient and the loss are within the bound with no cancellation term, and
+// ½(z − y)² overflows exactly where the exact value leaves float32's range.
+TEST(LossMathSweep, IdentityMseWithinBoundWithoutCancellationTerm) {
+  std::vector<float> reals;  // every 64th logit of the sweep, and far values
+  const std::vector<float> logits = sweep_logits();
+  for (std::size_t i = 0; i < logits.size(); i += 64) reals.push_back(logits[i]);
+  for (const float y : {0.3f, -7.25f, 1e-30f, 3e19f, -2.6e19f, 1e30f, 3.4e38f}) reals.push_back(y);
+  const kernels::LossParams params;
+  double worst = 0.0;
+  for (const float z : reals) {
+    for (const float y : reals) {
+      const kernels::LossAndGrad r = kernels::IdentityMseLoss::eval(z, y, params);
+      const reference::LossAndGrad want = reference::identity_mse(z, y);
+      const ElementBoundInput input{Loss::mse, DType::f32, z, y, 1.0, 1.0, Activation::identity};
+      const double g_ref = expected_output(DType::f32, want.grad);
+      const double l_ref = expected_output(DType::f32, want.loss);
+      const double g_units = error_in_bound_units(r.grad, g_ref, grad_error_bound(input, g_ref));
+      const double l_units = error_in_bound_units(r.loss, l_ref, elementwise_loss_error_bound(input, l_ref));
+      ASSERT_LE(g_units, 1.0) << "z=" << z << " y=" << y << " g=" << r.grad << " ref " << want.grad;
+      ASSERT_LE(l_units, 1.0) << "z=" << z << " y=" << y << " loss=" << r.loss << " ref " << want.loss;
+      worst = std::fmax(worst, std::fmax(g_units, l_units));
+    }
+  }
+  std::printf("mse-identity: worst %.3g of the bound\n", worst);
+  // Just inside and just past the overflow of ½d² (d = 2.6087e19).
+  EXPECT_TRUE(std::isfinite(kernels::IdentityMseLoss::eval(2.6e19f, 0.0f, params).loss));
+  EXPECT_TRUE(std::isinf(kernels::IdentityMseLoss::eval(2.7e19f, 0.0f, params).loss));
+}
+
+TEST(LossMathSweep, ExpectedOutputIsTheInfinityAReferenceBeyondTheRangeRoundsTo) {
+  EXPECT_EQ(expected_output(DType::f16, 65519.0), 65519.0);
+  EXPECT_TRUE(std::isinf(expected_output(DType::f16, 65520.0)));
+  EXPECT_LT(expected_output(DType::f16, -1e5), 0.0);
+  EXPECT_TRUE(std::isinf(expected_output(DType::f16, -1e5)));
+  EXPECT_EQ(expected_output(DType::f32, 3.4028234e38), 3.4028234e38);
+  EXPECT_TRUE(std::isinf(expected_output(DType::f32, 3.41e38)));
+  EXPECT_TRUE(std::isinf(expected_output(DType::bf16, 3.4e38)));  // bf16's largest is 3.3895e38
+  EXPECT_EQ(expected_output(DType::bf16, 3.39e38), 3.39e38);      // rounds down to it
+  EXPECT_EQ(expected_output(DType::f32, 3.4e38), 3.4e38);
+  EXPECT_TRUE(std::isnan(expected_output(DType::f32, std::nan(""))));
+}
+
 // The example: at z = 0, σ(0) = ½ is exact, so is ½ − y for y near ½.
 TEST(LossMathSweep, HalfMinusTargetAtZeroIsExact) {
   const float y = 0.49857f;

@@ -39,6 +39,9 @@ void verify_slice(const std::string& prefix) {
 TEST(KernelsFusedLoss, MseF32MatchesReference) { verify_slice("mse/f32/"); }
 TEST(KernelsFusedLoss, MseF16MatchesReference) { verify_slice("mse/f16/"); }
 TEST(KernelsFusedLoss, MseBf16MatchesReference) { verify_slice("mse/bf16/"); }
+TEST(KernelsFusedLoss, MseIdentityF32MatchesReference) { verify_slice("mse-identity/f32/"); }
+TEST(KernelsFusedLoss, MseIdentityF16MatchesReference) { verify_slice("mse-identity/f16/"); }
+TEST(KernelsFusedLoss, MseIdentityBf16MatchesReference) { verify_slice("mse-identity/bf16/"); }
 TEST(KernelsFusedLoss, BceF32MatchesReference) { verify_slice("bce/f32/"); }
 TEST(KernelsFusedLoss, BceF16MatchesReference) { verify_slice("bce/f16/"); }
 TEST(KernelsFusedLoss, BceBf16MatchesReference) { verify_slice("bce/bf16/"); }

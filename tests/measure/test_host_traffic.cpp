@@ -27,6 +27,8 @@ TEST(BenchTraffic, UnfusedBytesPerElementAsDocumented) {
   EXPECT_EQ(unfused_bytes({Pass::forward, Reduction::sum, DType::f32, n}), 24 * n);
   EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f16, n}), 22 * n);
   EXPECT_THROW(unfused_bytes({Pass::forward_grad, Reduction::none, DType::f32, n}), InputError);
+  // MSE without the sigmoid: no sigmoid kernel (read z, write a: 8), the rest reads z for a.
+  EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, n, Activation::identity}), 28 * n);
   // The fused kernel must move 3× fewer bytes for f32 loss + gradient.
   EXPECT_EQ(unfused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 1 << 20}) / (12 << 20), 3);
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 
 #include "lossbench/core/array_view.hpp"
 #include "lossbench/core/dtype.hpp"
@@ -407,6 +408,66 @@ TEST(HostReferenceMath, MseLearnsSlowlyWhenSaturatedAndBceDoesNot) {
   }
   // Unsaturated, at z = 0, the ratio is only σ'(0) = ¼.
   EXPECT_EQ(ref::mse(0.0, 1.0).grad / ref::bce_with_logits(0.0, 1.0).grad, 0.25);
+}
+
+// MSE without the sigmoid (activation identity), against PyTorch's mse_loss,
+// which is (y − z)², twice lossbench's ½(y − z)². The inputs are binary
+// fractions, so every value below is exact, in PyTorch's float64 as here:
+//   z = torch.tensor([1.5, -2.0, 0.25, 1e4], dtype=torch.float64, requires_grad=True)
+//   y = torch.tensor([0.5, 3.0, 0.25, -1e4], dtype=torch.float64)
+//   F.mse_loss(z, y, reduction='none')  -> [1.0, 25.0, 0.0, 4e8]
+//   F.mse_loss(z, y).backward(); z.grad  -> 2(z − y)/4 = [0.5, -2.5, 0.0, 1e4]
+TEST(HostReferenceMath, IdentityMseIsHalfOfPyTorchsMseLoss) {
+  const std::array<double, 4> z{1.5, -2.0, 0.25, 1e4};
+  const std::array<double, 4> y{0.5, 3.0, 0.25, -1e4};
+  const std::array<double, 4> torch_none{1.0, 25.0, 0.0, 4e8};
+  const std::array<double, 4> torch_mean_grad{0.5, -2.5, 0.0, 1e4};
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    const ref::LossAndGrad r = ref::identity_mse(z[i], y[i]);
+    EXPECT_EQ(2.0 * r.loss, torch_none[i]) << i;
+    EXPECT_EQ(r.grad, z[i] - y[i]) << i;
+    EXPECT_EQ(ref::elementwise(Loss::mse, z[i], y[i], 1.0, Activation::identity).loss, r.loss) << i;
+  }
+  // grad_scale 2 turns lossbench's mean gradient into PyTorch's.
+  const std::array<float, 4> zf{1.5f, -2.0f, 0.25f, 1e4f};  // exact in float32 too
+  const std::array<float, 4> yf{0.5f, 3.0f, 0.25f, -1e4f};
+  const ConstArrayView zv{zf.data(), DType::f32, 4};
+  const ConstArrayView yv{yf.data(), DType::f32, 4};
+  const ref::Result mean =
+      ref::compute(Loss::mse, Reduction::mean, zv, yv, {.activation = Activation::identity, .grad_scale = 2.0});
+  EXPECT_EQ(2.0 * *mean.reduced_loss, (1.0 + 25.0 + 0.0 + 4e8) / 4.0);
+  for (std::size_t i = 0; i < z.size(); ++i) EXPECT_EQ(mean.grad[i], torch_mean_grad[i]) << i;
+}
+
+TEST(HostReferenceMath, IdentityMseAtInfinitiesAsPyTorch) {
+  // (inf − 1)² = inf, its gradient inf; inf − inf is NaN in PyTorch too.
+  EXPECT_EQ(ref::identity_mse(kInf, 1.0).loss, kInf);
+  EXPECT_EQ(ref::identity_mse(kInf, 1.0).grad, kInf);
+  EXPECT_EQ(ref::identity_mse(-kInf, 1.0).grad, -kInf);
+  EXPECT_EQ(ref::identity_mse(2.0, kInf).grad, -kInf);
+  EXPECT_TRUE(std::isnan(ref::identity_mse(kInf, kInf).loss));
+  EXPECT_TRUE(std::isnan(ref::identity_mse(kInf, kInf).grad));
+}
+
+TEST(HostReferenceMath, IdentityActivationIsMseOnly) {
+  EXPECT_THROW(ref::elementwise(Loss::bce, 0.5, 0.5, 1.0, Activation::identity), InputError);
+  const std::array<float, 1> v{0.5f};
+  const ConstArrayView view{v.data(), DType::f32, 1};
+  EXPECT_THROW(ref::compute(Loss::bce, Reduction::sum, view, view, {.activation = Activation::identity}), InputError);
+}
+
+TEST(HostReferenceMath, IdentityTargetsAreAnyNumberButNaN) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::array<float, 4> reals{-5.0f, 1e4f, inf, 0.5f};
+  EXPECT_NO_THROW(ref::validate_targets(ConstArrayView{reals.data(), DType::f32, 4}, Activation::identity));
+  EXPECT_THROW(ref::validate_targets(ConstArrayView{reals.data(), DType::f32, 4}), InputError);
+  const std::array<float, 2> with_nan{1.0f, std::numeric_limits<float>::quiet_NaN()};
+  try {
+    ref::validate_targets(ConstArrayView{with_nan.data(), DType::f32, 2}, Activation::identity);
+    ADD_FAILURE() << "a NaN target was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("targets[1] is NaN"), std::string::npos) << e.what();
+  }
 }
 
 TEST(HostReferenceMath, CoinLikelihoodIsMaximalAtThetaOne) {

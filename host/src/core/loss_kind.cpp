@@ -27,6 +27,26 @@ std::string_view to_string(Reduction reduction) {
   return "unknown-reduction";
 }
 
+std::string_view to_string(Activation activation) {
+  switch (activation) {
+    case Activation::sigmoid: return "sigmoid";
+    case Activation::identity: return "identity";
+  }
+  return "unknown-activation";
+}
+
+std::span<const ElementwiseLoss> elementwise_losses() {
+  static constexpr ElementwiseLoss kLosses[] = {
+      {Loss::mse, Activation::sigmoid}, {Loss::mse, Activation::identity}, {Loss::bce, Activation::sigmoid}};
+  return kLosses;
+}
+
+std::string name_of(ElementwiseLoss loss) {
+  std::string name(to_string(loss.loss));
+  if (loss.activation != Activation::sigmoid) name += "-" + std::string(to_string(loss.activation));
+  return name;
+}
+
 Loss parse_loss(std::string_view name) {
   if (name == "mse") return Loss::mse;
   if (name == "bce") return Loss::bce;
@@ -39,6 +59,12 @@ Reduction parse_reduction(std::string_view name) {
   if (name == "mean") return Reduction::mean;
   if (name == "sum") return Reduction::sum;
   throw InputError("unknown reduction '" + std::string(name) + "': expected none, mean or sum");
+}
+
+Activation parse_activation(std::string_view name) {
+  if (name == "sigmoid") return Activation::sigmoid;
+  if (name == "identity") return Activation::identity;
+  throw InputError("unknown activation '" + std::string(name) + "': expected sigmoid or identity");
 }
 
 double reduction_multiplier(Reduction reduction, std::int64_t n) {

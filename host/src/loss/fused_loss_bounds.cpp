@@ -25,6 +25,20 @@ double output_underflow(DType dtype) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+double expected_output(DType dtype, double ref) {
+  // The midpoint between the largest finite value and the next power of two
+  // the format would reach with one more exponent: from there on, ties and
+  // beyond round to infinity.
+  double overflow = std::numeric_limits<double>::quiet_NaN();
+  switch (dtype) {
+    case DType::f32: overflow = std::ldexp(2.0 - std::ldexp(1.0, -24), 127); break;
+    case DType::f16: overflow = 65520.0; break;  // 65504 + 16
+    case DType::bf16: overflow = std::ldexp(2.0 - std::ldexp(1.0, -8), 127); break;
+  }
+  if (std::fabs(ref) >= overflow) return std::copysign(std::numeric_limits<double>::infinity(), ref);
+  return ref;
+}
+
 namespace {
 
 // The size of the terms that loss_math.cuh's weighted_sigmoid_minus_target
@@ -41,21 +55,26 @@ double subtracted_terms(double z, double y, double w, double p) {
 }  // namespace
 
 double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
+  const double magnitude = std::fabs(grad_ref);
+  if (e.activation == Activation::identity) {  // z − y, correctly rounded: nothing cancels
+    return kGradMathRelativeBound * magnitude + output_rounding(e.dtype) * magnitude + output_underflow(e.dtype) +
+           kFloatMathUnderflow * (1.0 + std::fabs(e.grad_multiplier));
+  }
   const bool bce = e.loss == Loss::bce;
   const double p = bce ? e.pos_weight : 1.0;
   const double w = bce ? 1.0 + (p - 1.0) * e.y : 1.0;
   const double k = bce ? 1.0 : reference::sigmoid_derivative(e.z);
   const double terms = subtracted_terms(e.z, e.y, w, p);
   const double cancellation_scale = std::fabs(e.grad_multiplier) * terms * k;
-  const double magnitude = std::fabs(grad_ref);
   const double big_p = std::fmax(1.0, p);
   return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +
          output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + std::fabs(e.grad_multiplier) * big_p);
 }
 
 double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref) {
+  const bool sigmoid_mse = e.loss == Loss::mse && e.activation == Activation::sigmoid;
   const double cancellation_scale =
-      e.loss == Loss::mse ? std::fabs(reference::sigmoid(e.z) - e.y) * (1.0 + std::fabs(e.y)) : 0.0;
+      sigmoid_mse ? std::fabs(reference::sigmoid(e.z) - e.y) * (1.0 + std::fabs(e.y)) : 0.0;
   const double magnitude = std::fabs(loss_ref);
   const double big_p = e.loss == Loss::bce ? std::fmax(1.0, e.pos_weight) : 1.0;
   return kGradMathRelativeBound * (magnitude + cancellation_scale) + output_rounding(e.dtype) * magnitude +

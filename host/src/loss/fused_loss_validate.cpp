@@ -27,6 +27,10 @@ void validate(const FusedLossCall& call) {
           "unknown reduction value " + std::to_string(static_cast<int>(call.reduction)));
   require(call.dtype == DType::f32 || call.dtype == DType::f16 || call.dtype == DType::bf16,
           "unknown dtype value " + std::to_string(static_cast<int>(call.dtype)));
+  require(call.activation == Activation::sigmoid || call.activation == Activation::identity,
+          "unknown activation value " + std::to_string(static_cast<int>(call.activation)));
+  require(call.loss == Loss::mse || call.activation == Activation::sigmoid,
+          "activation identity applies to mse only (bce is defined on logits through the sigmoid)");
   require(call.n >= 0, "n must be >= 0, got " + std::to_string(call.n));
   if (call.n > 0) {
     require(call.logits != nullptr, "logits is null with n = " + std::to_string(call.n));

@@ -38,11 +38,23 @@ double weighted_sigmoid_minus_target(double z, double y, double w, double p) {
 // at z = ±inf exists exactly when the coefficient of the divergent term is 0.
 double product_zero_wins(double c, double z) { return c == 0.0 ? 0.0 : c * z; }
 
+// Every loss takes the sigmoid; mse also takes the identity.
+void require_activation_of(Loss loss, Activation activation) {
+  if (activation == Activation::sigmoid || (loss == Loss::mse && activation == Activation::identity)) return;
+  throw InputError("activation " + std::string(to_string(activation)) + " applies to mse only, got " +
+                   std::string(to_string(loss)));
+}
+
 }  // namespace
 
 LossAndGrad mse(double z, double y) {
   const double a_minus_y = weighted_sigmoid_minus_target(z, y, 1.0, 1.0);
   return {0.5 * a_minus_y * a_minus_y, a_minus_y * sigmoid_derivative(z)};
+}
+
+LossAndGrad identity_mse(double z, double y) {
+  const double d = z - y;
+  return {0.5 * d * d, d};
 }
 
 LossAndGrad bce_with_logits(double z, double y, double pos_weight) {
@@ -57,9 +69,10 @@ LossAndGrad bce_with_logits(double z, double y, double pos_weight) {
   return {linear + softplus_tail, weighted_sigmoid_minus_target(z, y, w, pos_weight)};
 }
 
-LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {
+LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight, Activation activation) {
+  require_activation_of(loss, activation);
   switch (loss) {
-    case Loss::mse: return mse(z, y);
+    case Loss::mse: return activation == Activation::identity ? identity_mse(z, y) : mse(z, y);
     case Loss::bce: return bce_with_logits(z, y, pos_weight);
     case Loss::softmax_ce: break;  // a row's loss: softmax_reference.hpp
   }
@@ -67,12 +80,15 @@ LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight) {
                    " is not an elementwise loss (expected mse or bce)");
 }
 
-void validate_targets(ConstArrayView targets) {
+void validate_targets(ConstArrayView targets, Activation activation) {
+  const bool probabilities = activation == Activation::sigmoid;
   for (std::int64_t i = 0; i < targets.size; ++i) {
     const double y = load_as_double(targets.data, targets.dtype, static_cast<std::size_t>(i));
     if (std::isnan(y)) {
-      throw InputError("targets[" + std::to_string(i) + "] is NaN: targets must be probabilities in [0, 1]");
+      throw InputError("targets[" + std::to_string(i) + "] is NaN: targets must be " +
+                       (probabilities ? "probabilities in [0, 1]" : "numbers (activation identity)"));
     }
+    if (!probabilities) continue;
     if (y < 0.0 || y > 1.0) {
       throw InputError("targets[" + std::to_string(i) + "] = " + std::to_string(y) +
                        " is outside [0, 1]: targets must be probabilities");
@@ -122,7 +138,8 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   if (!std::isfinite(options.grad_scale)) {
     throw InputError("grad_scale must be finite, got " + std::to_string(options.grad_scale));
   }
-  if (options.validate_targets) validate_targets(targets);
+  require_activation_of(loss, options.activation);
+  if (options.validate_targets) validate_targets(targets, options.activation);
 
   const auto n = static_cast<std::size_t>(logits.size);
   std::vector<double> losses(n);
@@ -131,7 +148,8 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   const double grad_multiplier = gradient_multiplier(reduction, logits.size, options.grad_scale);
   for (std::size_t i = 0; i < n; ++i) {
     const LossAndGrad r = elementwise(loss, load_as_double(logits.data, logits.dtype, i),
-                                      load_as_double(targets.data, targets.dtype, i), options.pos_weight);
+                                      load_as_double(targets.data, targets.dtype, i), options.pos_weight,
+                                      options.activation);
     losses[i] = r.loss;
     result.grad[i] = r.grad * grad_multiplier;
   }

@@ -40,7 +40,7 @@ double load_double(const std::vector<unsigned char>& bytes) {
 
 std::string VerifyCase::name() const {
   std::ostringstream s;
-  s << to_string(loss) << '/' << to_string(dtype) << '/' << to_string(reduction) << '/';
+  s << name_of({loss, activation}) << '/' << to_string(dtype) << '/' << to_string(reduction) << '/';
   if (grad) {
     s << (in_place ? "grad-inplace" : "grad");
   } else {
@@ -60,7 +60,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
   const std::int64_t n = config.n;
   const bool reduces = config.reduction != Reduction::none;
   const bool writes_elementwise = !reduces && config.elementwise_loss;
-  const auto inputs = detail::make_verify_inputs(dtype, n, config.seed, reduces);
+  const auto inputs = detail::make_verify_inputs(dtype, n, config.seed, reduces, config.activation);
 
   GuardedArray logits(backend, element_bytes, n, config.offset);
   GuardedArray targets(backend, element_bytes, n, config.offset);
@@ -73,6 +73,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
 
   FusedLossCall call;
   call.loss = config.loss;
+  call.activation = config.activation;
   call.reduction = config.reduction;
   call.dtype = dtype;
   call.logits = logits.data();
@@ -105,6 +106,7 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
 
   reference::Options options;
   options.pos_weight = config.pos_weight;
+  options.activation = config.activation;
   options.grad_scale = config.grad_scale;
   const ConstArrayView z_view{inputs.logits.data(), dtype, n};
   const ConstArrayView y_view{inputs.targets.data(), dtype, n};
@@ -119,16 +121,18 @@ VerifyResult verify_case(const VerifyCase& config, Backend backend) {
     const auto k = static_cast<std::size_t>(i);
     const double z = load_as_double(inputs.logits.data(), dtype, k);
     const double y = load_as_double(inputs.targets.data(), dtype, k);
-    const ElementBoundInput bound_input{config.loss, dtype, z, y, config.pos_weight, grad_multiplier};
+    const ElementBoundInput bound_input{config.loss, dtype, z, y, config.pos_weight, grad_multiplier,
+                                        config.activation};
     const auto inputs_of_i = [&] { return describe_inputs(z, y); };
     if (config.grad) {
       const double got = load_as_double(first.grad.payload.data(), dtype, k);
-      const double bound = grad_error_bound(bound_input, ref.grad[k]);
-      result.grad_error = std::max(result.grad_error, log.check("grad", i, got, ref.grad[k], bound, inputs_of_i));
+      const double expected = expected_output(dtype, ref.grad[k]);
+      const double bound = grad_error_bound(bound_input, expected);
+      result.grad_error = std::max(result.grad_error, log.check("grad", i, got, expected, bound, inputs_of_i));
     }
     if (writes_elementwise) {
       const double got = load_as_double(first.elementwise_loss.payload.data(), dtype, k);
-      const double expected = ref.elementwise_loss[k];
+      const double expected = expected_output(dtype, ref.elementwise_loss[k]);
       const double bound = elementwise_loss_error_bound(bound_input, expected);
       result.loss_error = std::max(result.loss_error, log.check("loss", i, got, expected, bound, inputs_of_i));
     }
@@ -164,9 +168,10 @@ std::vector<VerifyCase> standard_verify_cases(bool quick, std::uint64_t seed) {
   const Option options[] = {{true, false, 1.0f, 1.0f}, {false, false, 1.0f, 1.0f}, {true, true, 1.0f, 1.0f},
                             {true, false, 2.5f, 0.5f}};
   std::vector<VerifyCase> cases;
-  const auto add = [&](std::int64_t n, Loss loss, DType dtype, Reduction reduction, const Option& o, int offset) {
+  const auto add = [&](std::int64_t n, ElementwiseLoss loss, DType dtype, Reduction reduction, const Option& o, int offset) {
     VerifyCase c;
-    c.loss = loss;
+    c.loss = loss.loss;
+    c.activation = loss.activation;
     c.dtype = dtype;
     c.reduction = reduction;
     c.n = n;
@@ -179,11 +184,11 @@ std::vector<VerifyCase> standard_verify_cases(bool quick, std::uint64_t seed) {
     cases.push_back(c);
   };
   for (const std::int64_t n : sizes) {
-    for (const Loss loss : {Loss::mse, Loss::bce}) {
+    for (const ElementwiseLoss& loss : elementwise_losses()) {
       for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
         for (const Reduction reduction : {Reduction::none, Reduction::mean, Reduction::sum}) {
           for (const Option& o : options) {
-            if (o.pos_weight != 1.0f && loss != Loss::bce) continue;  // pos_weight is bce's
+            if (o.pos_weight != 1.0f && loss.loss != Loss::bce) continue;  // pos_weight is bce's
             for (const int offset : {0, 1}) add(n, loss, dtype, reduction, o, offset);
           }
         }
@@ -192,7 +197,7 @@ std::vector<VerifyCase> standard_verify_cases(bool quick, std::uint64_t seed) {
   }
   if (!quick) {
     // One million and three: many tiles, a partial last tile and a vector tail.
-    for (const Loss loss : {Loss::mse, Loss::bce}) {
+    for (const ElementwiseLoss& loss : elementwise_losses()) {
       for (const DType dtype : {DType::f32, DType::f16, DType::bf16}) {
         for (const Reduction reduction : {Reduction::none, Reduction::mean, Reduction::sum}) {
           for (const int offset : {0, 1}) add(1000003, loss, dtype, reduction, options[0], offset);

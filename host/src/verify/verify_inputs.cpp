@@ -6,7 +6,8 @@
 
 namespace lossbench::detail {
 
-VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed, bool finite_loss) {
+VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed, bool finite_loss,
+                                Activation activation) {
   const auto count = static_cast<std::size_t>(n);
   VerifyInputs inputs;
   inputs.logits.resize(count * dtype_size(dtype));
@@ -15,7 +16,9 @@ VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed,
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::normal_distribution<double> normal(0.0, 3.0);
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < count; ++i) {
+  // A value of every kind the inputs should cover: normal, wide, saturated
+  // up to 1e4, exact zeros, tiny values and ±inf.
+  const auto draw = [&] {
     const double kind = unit(rng);
     const double sign = unit(rng) < 0.5 ? -1.0 : 1.0;
     double z;
@@ -31,6 +34,22 @@ VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed,
       z = sign * 1e-3 * unit(rng);
     } else {
       z = sign * kInf;
+    }
+    return z;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    double z = draw();
+    if (activation == Activation::identity) {
+      // A regression target: near its logit (a difference that cancels), equal to it, or drawn alike.
+      const double how = unit(rng);
+      double y = how < 0.15 ? z * (1.0 + 1e-3 * (unit(rng) - 0.5)) : how < 0.25 ? z : draw();
+      if (finite_loss) {
+        if (std::isinf(z)) z = std::copysign(1e4, z);
+        if (!std::isfinite(y)) y = z;
+      }
+      store_from_double(inputs.logits.data(), dtype, i, z);
+      store_from_double(inputs.targets.data(), dtype, i, y);
+      continue;
     }
     const double label = unit(rng);
     double y = label < 0.4 ? 0.0 : label < 0.8 ? 1.0 : unit(rng);

@@ -10,6 +10,10 @@
 //
 // Semantics (a = σ(z), ℓ_i the loss of element i, C the reduced loss):
 //   mse: ℓ = ½(y − a)²,  bce: ℓ = −[p·y ln a + (1 − y) ln(1 − a)] (from logits, stable)
+//   mse with activation identity: ℓ = ½(y − z)², dℓ/dz = z − y, any real y.
+//     The ½ is the seed's (and the sigmoid MSE's); PyTorch's mse_loss is
+//     (y − z)², twice it: grad_scale = 2 and a doubled loss give PyTorch's
+//     values exactly (a product by 2 is exact in binary floating point).
 //   reduction none: elementwise_loss[i] = ℓ_i;  sum: C = Σ ℓ_i;  mean: C = Σ ℓ_i / n
 //   grad[i] = grad_scale · dC/dz_i (for none, grad_scale · dℓ_i/dz_i); mean divides by n.
 //   n = 0: sum is 0 and mean is NaN, as in PyTorch.
@@ -27,13 +31,16 @@ namespace lossbench {
 
 struct FusedLossCall {
   Loss loss = Loss::bce;  // mse or bce: softmax_ce is a row loss (InputError; see softmax_loss.hpp)
+  /// What z goes through before the loss: sigmoid, or identity (mse only).
+  Activation activation = Activation::sigmoid;
   Reduction reduction = Reduction::mean;
   /// Storage type of logits, targets, grad and elementwise_loss: f32, f16 or
   /// bf16. Math and accumulation are float32 in the kernels, double in ref.
   DType dtype = DType::f32;
   /// z: n elements.
   const void* logits = nullptr;
-  /// y: n elements, probabilities in [0, 1] (soft labels allowed).
+  /// y: n elements, probabilities in [0, 1] (soft labels allowed) for
+  /// sigmoid, any real for identity.
   const void* targets = nullptr;
   /// dC/dz: n elements, or null to compute the loss only. May equal logits
   /// (computed in place: each logit is read before its gradient overwrites it).
@@ -62,8 +69,9 @@ std::size_t fused_loss_workspace_size(std::int64_t n, Reduction reduction, Backe
 
 /// Checks the call and throws InputError naming the first problem: an unknown
 /// enum value, n < 0, a null pointer that the call needs (or a pointer it
-/// must not have), pos_weight with mse or < 0, a non-finite grad_scale, or
-/// outputs that overlap each other or the inputs (except grad == logits).
+/// must not have), activation identity with bce, pos_weight with mse or < 0,
+/// a non-finite grad_scale, or outputs that overlap each other or the inputs
+/// (except grad == logits).
 void validate(const FusedLossCall& call);
 
 /// Validates, then computes on `backend`. workspace must hold

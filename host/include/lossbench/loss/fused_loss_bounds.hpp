@@ -28,6 +28,11 @@
 // Per-element loss (reduction none): the same form, with f·(1 + P), and
 // s_i = |a − y|·(1 + |y|) for mse (½(a − y)² inherits the cancellation of
 // a − y) and 0 for bce (a sum of non-negative terms).
+// mse with activation identity: s_i = 0 for both, since z − y of two floats
+// is correctly rounded (the gradient is within ½ ulp, ½(z − y)² within 2).
+// A reference beyond the output type's range is compared as the infinity it
+// rounds to (expected_output): ½(z − y)² of two f16 values of 300 is 9e4,
+// inf in f16, and inf is then the right answer.
 // Reduced loss: |C − C_ref| ≤ 1e-5·|C_ref| + n·f·P·q (q = 1 for sum, 1/n for
 // mean) for n up to 2^31: float32 sums of 16 elements per thread, a float
 // tree over 256 threads per 4096-element tile, then double across tiles;
@@ -61,7 +66,13 @@ struct ElementBoundInput {
   double y;
   double pos_weight;
   double grad_multiplier;  // grad_scale, divided by n for mean
+  Activation activation = Activation::sigmoid;
 };
+
+/// What an output of `dtype` should hold for the exact value `ref`: ref, or
+/// ±inf where ref rounds to infinity in `dtype` (|ref| at or beyond the
+/// largest finite value plus half an ulp).
+double expected_output(DType dtype, double ref);
 
 /// The largest allowed |g − g_ref| for element i.
 double grad_error_bound(const ElementBoundInput& e, double grad_ref);

@@ -10,6 +10,7 @@
 //   BCE:  ℓ = −[y ln a + (1 − y) ln(1 − a)]
 //           = max(z, 0) − z·y + log1p(e^{−|z|})   (the stable form we compute)
 //         dℓ/dz = a − y                          (σ' cancels)
+//   MSE on the raw output (activation identity): ℓ = ½(y − z)², dℓ/dz = z − y
 //
 // Inputs of any dtype are converted exactly to double; all arithmetic is in
 // double, and sums use compensated (Neumaier) summation, so the reduced loss
@@ -47,17 +48,25 @@ LossAndGrad mse(double z, double y);
 /// dℓ/dz = w·a − p·y with w = 1 + (p − 1)·y; p = 1 is the plain loss above.
 LossAndGrad bce_with_logits(double z, double y, double pos_weight = 1.0);
 
-/// Dispatches to mse() or bce_with_logits() (pos_weight applies to bce only).
-/// InputError for softmax_ce, a loss per row (softmax_reference.hpp).
-LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight = 1.0);
+/// ℓ = ½(y − z)², dℓ/dz = z − y: MSE without the sigmoid (a regression output).
+LossAndGrad identity_mse(double z, double y);
 
-/// Throws InputError naming the first element of `targets` that is NaN or
-/// outside [0, 1], with its index and value.
-void validate_targets(ConstArrayView targets);
+/// Dispatches to mse(), identity_mse() or bce_with_logits() (pos_weight
+/// applies to bce only, activation identity to mse only: InputError
+/// otherwise). InputError for softmax_ce, a loss per row (softmax_reference.hpp).
+LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight = 1.0,
+                        Activation activation = Activation::sigmoid);
+
+/// Throws InputError naming the first element of `targets` that is not a
+/// valid target, with its index and value: NaN or outside [0, 1] for the
+/// sigmoid (probabilities), NaN for identity (any other real is a target).
+void validate_targets(ConstArrayView targets, Activation activation = Activation::sigmoid);
 
 struct Options {
   /// Check every target with validate_targets() before computing.
   bool validate_targets = false;
+  /// sigmoid, or identity (mse only).
+  Activation activation = Activation::sigmoid;
   /// BCE's pos_weight p (must be 1 for MSE, and finite and >= 0).
   double pos_weight = 1.0;
   /// Multiplies the gradient (an upstream gradient or a loss scale); not the loss.
@@ -77,7 +86,8 @@ struct Result {
 
 /// Computes loss and gradient for every element. logits and targets must have
 /// the same size (InputError otherwise); each may be f32, f16 or bf16. mse or
-/// bce only (InputError for softmax_ce, which is not elementwise).
+/// bce only (InputError for softmax_ce, which is not elementwise), and
+/// activation identity with mse only.
 Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArrayView targets,
                const Options& options = {});
 

@@ -20,6 +20,7 @@ namespace lossbench {
 
 struct VerifyCase {
   Loss loss = Loss::bce;
+  Activation activation = Activation::sigmoid;  // identity: mse only
   Reduction reduction = Reduction::mean;
   DType dtype = DType::f32;
   std::int64_t n = 0;
@@ -33,7 +34,8 @@ struct VerifyCase {
   float grad_scale = 1.0f;
   std::uint64_t seed = 1;
 
-  /// e.g. "bce/f16/mean/grad-inplace/pw=2.5/off=1".
+  /// e.g. "bce/f16/mean/grad-inplace/pw=2.5/off=1"; "mse-identity/..." for
+  /// mse without the sigmoid.
   std::string name() const;
 };
 
@@ -51,7 +53,8 @@ struct VerifyResult {
 /// Runs one case on `backend` (emu, cuda or cpu; ref checks the reference against itself).
 VerifyResult verify_case(const VerifyCase& config, Backend backend);
 
-/// The sweep `lossbench verify` runs: every loss × dtype × reduction ×
+/// The sweep `lossbench verify` runs: every loss (mse with either
+/// activation) × dtype × reduction ×
 /// option over sizes 0, 1, 3, 4, 7, 8, 31, 32, 33, 255, 256, 257, 4097,
 /// 10^6 + 3 and random sizes, at aligned and odd offsets. `quick` drops the
 /// largest size and some combinations (for tests under the emulator).

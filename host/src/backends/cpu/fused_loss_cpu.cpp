@@ -32,6 +32,9 @@ namespace lossbench::detail {
 /// thousands of tiles at the sizes where threads pay.
 inline constexpr std::int64_t kCpuTileElements = 8192;
 
+/// Which formula of loss_math_simd.hpp a call evaluates.
+enum class CpuFormula { sigmoid_mse, identity_mse, bce };
+
 /// Everything a tile needs, the same for every target.
 struct CpuLossArgs {
   const void* logits;
@@ -50,13 +53,15 @@ HWY_BEFORE_NAMESPACE();
 namespace lossbench::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-template <Loss kLoss, class T>
+template <CpuFormula kFormula, class T>
 HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, const CpuLossArgs& args,
                                                       std::int64_t i, std::int64_t count) {
   const auto z = LoadFloats<T>(d, static_cast<const T*>(args.logits) + i, count);
   const auto y = LoadFloats<T>(d, static_cast<const T*>(args.targets) + i, count);
-  if constexpr (kLoss == Loss::mse) {
+  if constexpr (kFormula == CpuFormula::sigmoid_mse) {
     return MseEval(d, z, y);
+  } else if constexpr (kFormula == CpuFormula::identity_mse) {
+    return IdentityMseEval(d, z, y);
   } else {
     return BceEval(d, z, y, args.pos_weight);
   }
@@ -64,7 +69,7 @@ HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, 
 
 // Elements [begin, end) of one tile; returns their loss sum (0 without a
 // reduction). count < lanes only for the call's last vector.
-template <Loss kLoss, class T>
+template <CpuFormula kFormula, class T>
 double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end) {
   const hn::ScalableTag<float> d;
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(d));
@@ -74,7 +79,7 @@ double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end
   int run = 0;
   for (std::int64_t i = begin; i < end; i += lanes) {
     const std::int64_t count = end - i < lanes ? end - i : lanes;
-    const auto r = EvalAt<kLoss, T>(d, args, i, count);
+    const auto r = EvalAt<kFormula, T>(d, args, i, count);
     if (args.grad != nullptr) StoreFloats<T>(d, hn::Mul(r.grad, multiplier), static_cast<T*>(args.grad) + i, count);
     if (args.elementwise_loss != nullptr) StoreFloats<T>(d, r.loss, static_cast<T*>(args.elementwise_loss) + i, count);
     if (args.tile_partials != nullptr) AddLosses(d, r.loss, count, float_sum, run, double_sum);
@@ -82,25 +87,31 @@ double ProcessTile(const CpuLossArgs& args, std::int64_t begin, std::int64_t end
   return FinishLossSum(d, float_sum, double_sum);
 }
 
-template <Loss kLoss, class T>
+template <CpuFormula kFormula, class T>
 void RunTiles(const CpuLossArgs& args) {
   const std::int64_t tiles = (args.n + kCpuTileElements - 1) / kCpuTileElements;
   for_each_tile(tiles, [&](std::int64_t t) {
     const std::int64_t begin = t * kCpuTileElements;
     const std::int64_t end = args.n - begin < kCpuTileElements ? args.n : begin + kCpuTileElements;
-    const double sum = ProcessTile<kLoss, T>(args, begin, end);
+    const double sum = ProcessTile<kFormula, T>(args, begin, end);
     if (args.tile_partials != nullptr) args.tile_partials[t] = sum;
   });
 }
 
-void FusedLossTiles(Loss loss, DType dtype, const CpuLossArgs& args) {
-  const bool mse = loss == Loss::mse;
+template <class T>
+void RunTilesOf(CpuFormula formula, const CpuLossArgs& args) {
+  switch (formula) {
+    case CpuFormula::sigmoid_mse: return RunTiles<CpuFormula::sigmoid_mse, T>(args);
+    case CpuFormula::identity_mse: return RunTiles<CpuFormula::identity_mse, T>(args);
+    case CpuFormula::bce: return RunTiles<CpuFormula::bce, T>(args);
+  }
+}
+
+void FusedLossTiles(CpuFormula formula, DType dtype, const CpuLossArgs& args) {
   switch (dtype) {
-    case DType::f32: return mse ? RunTiles<Loss::mse, float>(args) : RunTiles<Loss::bce, float>(args);
-    case DType::f16:
-      return mse ? RunTiles<Loss::mse, hwy::float16_t>(args) : RunTiles<Loss::bce, hwy::float16_t>(args);
-    case DType::bf16:
-      return mse ? RunTiles<Loss::mse, hwy::bfloat16_t>(args) : RunTiles<Loss::bce, hwy::bfloat16_t>(args);
+    case DType::f32: return RunTilesOf<float>(formula, args);
+    case DType::f16: return RunTilesOf<hwy::float16_t>(formula, args);
+    case DType::bf16: return RunTilesOf<hwy::bfloat16_t>(formula, args);
   }
 }
 
@@ -129,7 +140,10 @@ void fused_loss_cpu(const FusedLossCall& call, void* workspace, void*) {
       .pos_weight = call.loss == Loss::bce ? call.pos_weight : 1.0f,
       .tile_partials = reduce ? static_cast<double*>(workspace) : nullptr,
   };
-  HWY_DYNAMIC_DISPATCH(FusedLossTiles)(call.loss, call.dtype, args);
+  const CpuFormula formula = call.loss == Loss::bce                  ? CpuFormula::bce
+                             : call.activation == Activation::identity ? CpuFormula::identity_mse
+                                                                       : CpuFormula::sigmoid_mse;
+  HWY_DYNAMIC_DISPATCH(FusedLossTiles)(formula, call.dtype, args);
   if (!reduce) return;
   const std::int64_t tiles = (call.n + kCpuTileElements - 1) / kCpuTileElements;
   double sum = 0.0;

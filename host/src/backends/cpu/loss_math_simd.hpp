@@ -98,6 +98,13 @@ HWY_INLINE LossVectors<D> MseEval(D d, hn::Vec<D> z, hn::Vec<D> y) {
   return {hn::Mul(hn::Mul(hn::Set(d, 0.5f), a_minus_y), a_minus_y), hn::Mul(a_minus_y, hn::Mul(s.a, s.one_minus_a))};
 }
 
+/// IdentityMseLoss::eval: d = z − y, ℓ = (½d)·d, dℓ/dz = d.
+template <class D>
+HWY_INLINE LossVectors<D> IdentityMseEval(D d, hn::Vec<D> z, hn::Vec<D> y) {
+  const auto diff = hn::Sub(z, y);
+  return {hn::Mul(hn::Mul(hn::Set(d, 0.5f), diff), diff), diff};
+}
+
 /// BceLoss::eval, pos_weight p.
 template <class D>
 HWY_INLINE LossVectors<D> BceEval(D d, hn::Vec<D> z, hn::Vec<D> y, float pos_weight) {

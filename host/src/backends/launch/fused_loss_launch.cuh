@@ -65,8 +65,11 @@ void launch_fused_loss_for(const FusedLossCall& call, void* workspace, Stream st
 template <class Stream, class CapacityOf>
 void launch_fused_loss(const FusedLossCall& call, void* workspace, Stream stream, CapacityOf&& capacity_of) {
   with_storage_type(call.dtype, [&]<class T>() {
-    if (call.loss == Loss::mse) return launch_fused_loss_for<MseLoss, T>(call, workspace, stream, capacity_of);
-    return launch_fused_loss_for<BceLoss, T>(call, workspace, stream, capacity_of);
+    if (call.loss == Loss::bce) return launch_fused_loss_for<BceLoss, T>(call, workspace, stream, capacity_of);
+    if (call.activation == Activation::identity) {
+      return launch_fused_loss_for<IdentityMseLoss, T>(call, workspace, stream, capacity_of);
+    }
+    return launch_fused_loss_for<MseLoss, T>(call, workspace, stream, capacity_of);
   });
 }
 

@@ -28,16 +28,19 @@ inline dim3 elementwise_grid(std::int64_t n) {
   return dim3(static_cast<unsigned>(std::clamp<std::int64_t>((n + 255) / 256, 1, 4096)));
 }
 
-template <class Loss, class T, class Stream>
+// kSigmoid: a = σ(z) in the probabilities buffer; otherwise a is z itself.
+template <class Loss, bool kSigmoid, class T, class Stream>
 void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m, Stream stream) {
   const auto* z = static_cast<const T*>(call.logits);
   const auto* y = static_cast<const T*>(call.targets);
-  auto* a = static_cast<T*>(m.probabilities);
   const dim3 grid = elementwise_grid(call.n);
   const dim3 block(256);
-  launch(&sigmoid_kernel<T>, grid, block, 0, stream, z, a, call.n);
-  launch(&loss_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y, m.elementwise_loss,
-         call.n);
+  const T* a = z;
+  if constexpr (kSigmoid) {
+    launch(&sigmoid_kernel<T>, grid, block, 0, stream, z, static_cast<T*>(m.probabilities), call.n);
+    a = static_cast<const T*>(m.probabilities);
+  }
+  launch(&loss_from_output_kernel<Loss, T>, grid, block, 0, stream, a, y, m.elementwise_loss, call.n);
   std::size_t temp_bytes = m.reduce_temp_bytes;
   check_status(cub::DeviceReduce::Sum(m.reduce_temp, temp_bytes, static_cast<const float*>(m.elementwise_loss), m.sum,
                                       call.n, stream),
@@ -45,7 +48,7 @@ void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m
   launch(&scale_kernel, dim3(1), dim3(1), 0, stream, static_cast<const float*>(m.sum), call.reduced_loss,
          reduction_multiplier(call.reduction, call.n));
   if (call.grad != nullptr) {
-    launch(&grad_from_output_kernel<Loss, T>, grid, block, 0, stream, static_cast<const T*>(a), y,
+    launch(&grad_from_output_kernel<Loss, T>, grid, block, 0, stream, a, y,
            static_cast<T*>(call.grad), call.n,
            static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale)));
   }
@@ -55,8 +58,11 @@ void launch_unfused_for(const FusedLossCall& call, const UnfusedIntermediates& m
 template <class Stream>
 void launch_unfused(const FusedLossCall& call, const UnfusedIntermediates& m, Stream stream) {
   with_storage_type(call.dtype, [&]<class T>() {
-    if (call.loss == Loss::mse) return launch_unfused_for<MseFromOutput, T>(call, m, stream);
-    return launch_unfused_for<BceFromOutput, T>(call, m, stream);
+    if (call.loss == Loss::bce) return launch_unfused_for<BceFromOutput, true, T>(call, m, stream);
+    if (call.activation == Activation::identity) {
+      return launch_unfused_for<IdentityMseFromOutput, false, T>(call, m, stream);
+    }
+    return launch_unfused_for<MseFromOutput, true, T>(call, m, stream);
   });
 }
 

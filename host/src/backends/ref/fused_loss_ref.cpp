@@ -8,6 +8,7 @@ namespace lossbench::detail {
 void fused_loss_ref(const FusedLossCall& call, void*, void*) {
   reference::Options options;
   options.pos_weight = call.pos_weight;
+  options.activation = call.activation;
   options.grad_scale = call.grad_scale;
   const ConstArrayView logits{call.logits, call.dtype, call.n};
   const ConstArrayView targets{call.targets, call.dtype, call.n};
