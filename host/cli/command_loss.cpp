@@ -1,5 +1,8 @@
 #include "command_loss.hpp"
 
+#include <exception>
+#include <string>
+
 #include "loss_option_scope.hpp"
 #include "loss_runs.hpp"
 #include "lossbench/core/error.hpp"
@@ -57,8 +60,28 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
                   "ℓ = ½(y − z)², half PyTorch's mse_loss)")
       ->check(CLI::IsMember({"sigmoid", "identity"}))
       ->capture_default_str();
-  cmd->add_option("--pos-weight", options.pos_weight, "bce only: weight p of the positive term (PyTorch's pos_weight)")
-      ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--pos-weight",
+         [&options](const std::string& value) {
+           // A number is the scalar p; anything else names a .npy file.
+           std::size_t used = 0;
+           try {
+             options.pos_weight = std::stof(value, &used);
+           } catch (const std::exception&) {
+             used = 0;
+           }
+           if (used != value.size() || value.empty()) {
+             options.pos_weight = 1.0f;
+             options.pos_weight_path = value;
+           }
+         },
+         "bce only: weight p of the positive term (PyTorch's pos_weight): a number, or a .npy of p's that "
+         "broadcasts over the logits (e.g. one per class, the last axis' length)")
+      ->type_name("P|p.npy");
+  cmd->add_option("--weight", options.weight_path,
+                  "bce, mse: a .npy of weights that broadcasts over the logits (PyTorch's weight: any shape whose "
+                  "axes, aligned at the last, are the logits' or 1); each element's loss and gradient are "
+                  "multiplied by its weight");
   cmd->add_option("--grad-scale", options.grad_scale,
                   "Multiplies the gradient(s) (an upstream gradient or loss scale)")
       ->capture_default_str();

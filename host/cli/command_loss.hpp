@@ -21,6 +21,8 @@ struct LossCommandOptions {
   std::string dtype;  // empty: the logits file's dtype
   std::string activation = "sigmoid";  // mse: sigmoid | identity
   float pos_weight = 1.0f;
+  std::string pos_weight_path;  // bce: a .npy of pos_weights (--pos-weight p.npy), broadcast over the logits
+  std::string weight_path;      // bce, mse: a .npy of weights, broadcast over the logits
   float grad_scale = 1.0f;
   bool in_place = false;
   bool skip_target_validation = false;

@@ -10,6 +10,7 @@
 #include "loss_results.hpp"
 #include "loss_runs.hpp"
 #include "lossbench/core/backend_buffer.hpp"
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 #include "lossbench/reference/fused_loss_reference.hpp"
@@ -41,12 +42,30 @@ void run_fused_loss(const LossCommandOptions& options, std::ostream& out) {
   }
   call.pos_weight = options.pos_weight;
   call.grad_scale = options.grad_scale;
+  // Weights: read, converted to the dtype, checked to broadcast over the logits.
+  const auto operand = [&](const std::string& path, const char* role, BroadcastLayout& layout) {
+    if (path.empty()) return std::vector<unsigned char>{};
+    const NamedArray a = read_input(path);
+    layout = broadcast_layout(logits.array.shape, a.array.shape, path + ": " + role);
+    return converted(a, call.dtype, validate);
+  };
+  const std::vector<unsigned char> w_input = operand(options.weight_path, "the weight", call.weight_layout);
+  const std::vector<unsigned char> p_input = operand(options.pos_weight_path, "pos_weight", call.pos_weight_layout);
   const bool want_grad = !options.grad_out_path.empty() || options.in_place;
   const bool reduces = call.reduction != Reduction::none;
   const std::size_t bytes = static_cast<std::size_t>(call.n) * dtype_size(call.dtype);
 
   BackendBuffer z = uploaded(backend, z_input);
   BackendBuffer y = uploaded(backend, y_input);
+  std::optional<BackendBuffer> w, p;
+  if (!options.weight_path.empty() && call.n > 0) {
+    w.emplace(uploaded(backend, w_input));
+    call.weight = w->data();
+  }
+  if (!options.pos_weight_path.empty() && call.n > 0) {
+    p.emplace(uploaded(backend, p_input));
+    call.pos_weights = p->data();
+  }
   std::optional<BackendBuffer> grad;
   if (want_grad && !options.in_place) grad.emplace(backend, bytes);
   std::optional<BackendBuffer> elementwise;

@@ -21,7 +21,9 @@ struct ScopedOption {
 
 const std::vector<ScopedOption>& scoped_options() {
   static const std::vector<ScopedOption> table = {
-      {"--pos-weight", [](const auto& o) { return o.pos_weight != 1.0f; }, LossFamily::fused, "bce"},
+      {"--pos-weight", [](const auto& o) { return o.pos_weight != 1.0f || !o.pos_weight_path.empty(); },
+       LossFamily::fused, "bce"},
+      {"--weight", [](const auto& o) { return !o.weight_path.empty(); }, LossFamily::fused, "bce or mse"},
       {"--activation", [](const auto& o) { return o.activation != "sigmoid"; }, LossFamily::fused, "mse"},
       {"--label-smoothing", [](const auto& o) { return o.label_smoothing != 0.0f; }, LossFamily::softmax,
        "softmax-ce"},

@@ -17,11 +17,14 @@
 //   forward only, reduced:        read z, y            = 2·sizeof(T)
 //   forward + gradient, reduced:  read z, y; write g   = 3·sizeof(T)
 //   reduction none adds one write of ℓ                 + sizeof(T)
+//   a weight of the input's shape adds one read        + sizeof(T)
+//   (a broadcast weight or pos_weight, e.g. one per class, is read from cache)
 // plus 4 bytes per 4096 elements of tile partials (≈ 0.1%, negligible).
 #include <cstdint>
 
 #include "kernels/common/cuda_compat.cuh"
 #include "kernels/common/element_types.cuh"
+#include "lossbench/core/broadcast.hpp"
 #include "kernels/common/last_block_sum.cuh"
 #include "kernels/loss/fused_loss_tiling.hpp"
 #include "kernels/loss/loss_math.cuh"
@@ -45,12 +48,16 @@ struct FusedLossParams {
   std::int64_t n = 0;
   float grad_multiplier = 1.0f;   // grad_scale, divided by n for mean
   LossParams loss_params;
+  const T* weight = nullptr;       // w per element through weight_layout, or null
+  BroadcastLayout weight_layout;
+  const T* pos_weights = nullptr;  // bce: p per element through pos_weight_layout, or null
+  BroadcastLayout pos_weight_layout;
   // Reduction (mean/sum) only:
   float* tile_partials = nullptr;          // one float per tile
   unsigned int* blocks_done = nullptr;     // 0 before launch; the last block resets it
   double* reduced_loss = nullptr;          // the result
   double reduction_multiplier = 1.0;       // 1 for sum, 1/n for mean (NaN for n = 0)
-  bool vectorized = false;  // every pointer 16-byte aligned: use Pack16 loads/stores
+  bool vectorized = false;  // every pointer 16-byte aligned, no weights: use Pack16 loads/stores
 };
 
 /// The number of tiles, i.e. of partial sums, for n elements.
@@ -58,9 +65,24 @@ __host__ __device__ __forceinline__ std::int64_t tile_count(std::int64_t n) {
   return (n + kTileElements - 1) / kTileElements;
 }
 
+// The weights of element i, when the call has them: p replaces the scalar
+// pos_weight, w multiplies the loss and the gradient.
+template <class Loss, class T>
+__device__ __forceinline__ LossAndGrad weighted_eval(const FusedLossParams<T>& p, std::int64_t i, float z, float y) {
+  LossParams params = p.loss_params;
+  if (p.pos_weights != nullptr) params.pos_weight = to_float(p.pos_weights[broadcast_offset(p.pos_weight_layout, i)]);
+  LossAndGrad r = Loss::eval(z, y, params);
+  if (p.weight != nullptr) {
+    const float w = to_float(p.weight[broadcast_offset(p.weight_layout, i)]);
+    r.loss *= w;
+    r.grad *= w;
+  }
+  return r;
+}
+
 template <class Loss, class T, bool kWriteGrad, bool kWriteElementLoss>
 __device__ __forceinline__ float process_element(const FusedLossParams<T>& p, std::int64_t i, float z, float y) {
-  const LossAndGrad r = Loss::eval(z, y, p.loss_params);
+  const LossAndGrad r = weighted_eval<Loss>(p, i, z, y);
   if constexpr (kWriteGrad) p.grad[i] = from_float<T>(r.grad * p.grad_multiplier);
   if constexpr (kWriteElementLoss) p.elementwise_loss[i] = from_float<T>(r.loss);
   return r.loss;

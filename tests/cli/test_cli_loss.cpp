@@ -230,6 +230,39 @@ TEST_F(CliLoss, IdentityMseIsHalfOfPyTorchsMseLossOnEveryBackend) {
   expect_bad_input({"loss", "--loss", "mse", "--activation", "relu", "--logits", zf, "--targets", yf}, "relu");
 }
 
+// --weight and --pos-weight p.npy broadcast over the logits as PyTorch's
+// weight and pos_weight do; the values are those of
+// HostFusedLossApi.WeightAndPosWeightBroadcastAsPyTorchOnEveryBackend
+// (PyTorch's formula in float64).
+TEST_F(CliLoss, WeightAndPosWeightFilesBroadcastAndBadShapesNameTheFile) {
+  const std::string zf = write_array("z.npy", DType::f32, {0.5, -1.0, 2.0, -0.25, 3.0, 0.0}, {2, 3});
+  const std::string yf = write_array("y.npy", DType::f32, {1.0, 0.0, 1.0, 0.5, 0.0, 1.0}, {2, 3});
+  const std::string wf = write_array("w.npy", DType::f32, {2.0, 0.5}, {2, 1});
+  const std::string pf = write_array("p.npy", DType::f32, {3.0, 1.0, 0.25}, {3});
+  for (const std::string backend : {"ref", "emu", "cpu"}) {
+    ASSERT_EQ(run({"loss", "--logits", zf, "--targets", yf, "--weight", wf, "--pos-weight", pf, "--backend",
+                   backend, "--grad-out", path("g.npy")}),
+              0)
+        << err_.str();
+    EXPECT_NEAR(nlohmann::json::parse(out_.str())["loss"].get<double>(), 0.9848042964790468, 1e-6) << backend;
+    EXPECT_NEAR(npy::load_as_double(npy::read(path("g.npy")), 0), -0.37754066879814535, 1e-7) << backend;
+  }
+  // A scalar --pos-weight is still a number.
+  ASSERT_EQ(run({"loss", "--logits", zf, "--targets", yf, "--pos-weight", "2.5"}), 0) << err_.str();
+  const std::string p_wrong = write_array("p4.npy", DType::f32, {1.0, 1.0, 1.0, 1.0}, {4});
+  const std::string w_wrong = write_array("w3.npy", DType::f32, {1.0, 1.0, 1.0}, {3, 1});
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--pos-weight", p_wrong},
+                   p_wrong + ": pos_weight of shape (4,) does not broadcast to the input's shape (2, 3): axis 0 "
+                             "has 4 where the input has 3 (expected 3 or 1)");
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--weight", w_wrong},
+                   w_wrong + ": the weight of shape (3, 1) does not broadcast to the input's shape (2, 3)");
+  expect_bad_input({"loss", "--loss", "mse", "--logits", zf, "--targets", yf, "--pos-weight", pf},
+                   "pos_weights applies to bce only");
+  expect_bad_input({"loss", "--logits", zf, "--targets", yf, "--pos-weight", path("missing.npy")}, "cannot open");
+  expect_bad_input({"loss", "--loss", "softmax-ce", "--logits", zf, "--targets", yf, "--weight", wf},
+                   "--weight applies to --loss bce or mse only");
+}
+
 TEST_F(CliLoss, NoValidateLetsOutOfRangeTargetsThrough) {
   const std::string zf = write_array("z.npy", DType::f32, {0.0});
   const std::string yf = write_array("y.npy", DType::f32, {2.0});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/expect_input_error.hpp"
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/core/error.hpp"
 #include "lossbench/loss/fused_loss.hpp"
 
@@ -110,6 +111,93 @@ TEST_F(HostFusedLossApi, RejectsMissingOrSuperfluousPointers) {
   empty.grad = nullptr;
   empty.n = 0;
   EXPECT_NO_THROW(validate(empty));
+}
+
+TEST_F(HostFusedLossApi, RejectsWeightsThatDoNotFitTheCall) {
+  const std::vector<float> w(16, 1.0f);
+  FusedLossCall bad = call;
+  bad.loss = Loss::mse;
+  bad.pos_weights = w.data();
+  bad.pos_weight_layout = broadcast_layout(std::vector<std::int64_t>{16}, std::vector<std::int64_t>{16}, "p");
+  expect_rejected(bad, "pos_weights applies to bce only");
+  bad.loss = Loss::bce;
+  bad.pos_weight = 2.0f;
+  expect_rejected(bad, "pos_weights and a scalar pos_weight of 2.000000 are both given");
+  bad = call;
+  bad.weight = w.data();
+  bad.weight_layout = broadcast_layout(std::vector<std::int64_t>{4, 5}, std::vector<std::int64_t>{5}, "w");
+  expect_rejected(bad, "weight_layout describes 20 elements, the call has n = 16");
+  bad.weight_layout = broadcast_layout(std::vector<std::int64_t>{4, 4}, std::vector<std::int64_t>{4}, "w");
+  EXPECT_NO_THROW(validate(bad));
+  bad.weight = g.data();  // the gradient would overwrite its own weights
+  expect_rejected(bad, "grad overlaps weight");
+}
+
+// PyTorch's semantics of weight and pos_weight, on every backend that runs
+// here. The values are PyTorch's documented formula
+//   ℓ_i = −w_i·[p_c·y_i·log σ(z_i) + (1 − y_i)·log(1 − σ(z_i))]
+// evaluated in float64 with Python's math (torch is not installed here; the
+// formula is the one binary_cross_entropy_with_logits(z, y, weight=w,
+// pos_weight=p) documents), for z, y of shape (2, 3), w of shape (2, 1) =
+// [[2], [0.5]] and p of shape (3,) = [3, 1, 0.25].
+TEST_F(HostFusedLossApi, WeightAndPosWeightBroadcastAsPyTorchOnEveryBackend) {
+  const std::vector<float> z6{0.5f, -1.0f, 2.0f, -0.25f, 3.0f, 0.0f};
+  const std::vector<float> y6{1.0f, 0.0f, 1.0f, 0.5f, 0.0f, 1.0f};
+  const std::vector<float> w{2.0f, 0.5f};
+  const std::vector<float> p{3.0f, 1.0f, 0.25f};
+  const double torch_mean = 0.9848042964790468;
+  const double torch_mean_grad[] = {-0.37754066879814535, 0.08964714045666504,  -0.009933576835176474,
+                                    -0.05202941681429968, 0.07938117723520279, -0.010416666666666666};
+  const std::vector<std::int64_t> shape{2, 3};
+  for (const Backend backend : {Backend::ref, Backend::emu, Backend::cpu}) {
+    std::vector<float> grad(6);
+    double mean = 0;
+    FusedLossCall c;
+    c.loss = Loss::bce;
+    c.reduction = Reduction::mean;
+    c.logits = z6.data();
+    c.targets = y6.data();
+    c.grad = grad.data();
+    c.reduced_loss = &mean;
+    c.n = 6;
+    c.weight = w.data();
+    c.weight_layout = broadcast_layout(shape, std::vector<std::int64_t>{2, 1}, "w");
+    c.pos_weights = p.data();
+    c.pos_weight_layout = broadcast_layout(shape, std::vector<std::int64_t>{3}, "p");
+    std::vector<unsigned char> workspace(fused_loss_workspace_size(6, Reduction::mean, backend));
+    fused_loss(c, backend, workspace.data(), workspace.size());
+    EXPECT_NEAR(mean, torch_mean, 1e-6 * torch_mean) << to_string(backend);
+    for (int i = 0; i < 6; ++i) {
+      EXPECT_NEAR(grad[i], torch_mean_grad[i], 1e-6 * std::fabs(torch_mean_grad[i])) << to_string(backend) << " " << i;
+    }
+  }
+}
+
+// A NaN weight gives NaN; a zero weight gives 0, except times an infinite
+// loss, where 0·inf is NaN, as PyTorch multiplies (z = inf, y = 0).
+TEST_F(HostFusedLossApi, NaNAndZeroWeightsBehaveAsPyTorchsProduct) {
+  const std::vector<float> z3{0.5f, 0.5f, INFINITY};
+  const std::vector<float> y3{1.0f, 1.0f, 0.0f};
+  const std::vector<float> w{NAN, 0.0f, 0.0f};
+  for (const Backend backend : {Backend::ref, Backend::emu, Backend::cpu}) {
+    std::vector<float> loss3(3), grad3(3);
+    FusedLossCall c;
+    c.loss = Loss::bce;
+    c.reduction = Reduction::none;
+    c.logits = z3.data();
+    c.targets = y3.data();
+    c.grad = grad3.data();
+    c.elementwise_loss = loss3.data();
+    c.n = 3;
+    c.weight = w.data();
+    c.weight_layout = broadcast_layout(std::vector<std::int64_t>{3}, std::vector<std::int64_t>{3}, "w");
+    fused_loss(c, backend, nullptr, 0);
+    EXPECT_TRUE(std::isnan(loss3[0]) && std::isnan(grad3[0])) << to_string(backend);
+    EXPECT_EQ(loss3[1], 0.0f) << to_string(backend);
+    EXPECT_EQ(grad3[1], 0.0f) << to_string(backend);
+    EXPECT_TRUE(std::isnan(loss3[2])) << to_string(backend) << " 0·inf";
+    EXPECT_EQ(grad3[2], 0.0f) << to_string(backend) << " 0·1";
+  }
 }
 
 TEST_F(HostFusedLossApi, RejectsBadScalars) {

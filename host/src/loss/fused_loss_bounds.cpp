@@ -52,9 +52,22 @@ double subtracted_terms(double z, double y, double w, double p) {
   return std::fabs(a - y) + std::fabs(p - 1.0) * y * one_minus_a;
 }
 
+// The bound of a weighted value: |w| times the unweighted bound, and the
+// rounding of the product by w.
+template <class Bound>
+double weighted_bound(const ElementBoundInput& e, double ref, Bound&& unweighted_bound) {
+  ElementBoundInput unweighted = e;
+  unweighted.weight = 1.0;
+  const double w = std::fabs(e.weight);
+  const double floor = output_underflow(e.dtype) + kFloatMathUnderflow;
+  if (w == 0.0 || !std::isfinite(w)) return floor;  // 0 or NaN either way: equal values pass
+  return w * unweighted_bound(unweighted, ref / e.weight) + kGradMathRelativeBound * std::fabs(ref) + floor;
+}
+
 }  // namespace
 
 double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
+  if (e.weight != 1.0) return weighted_bound(e, grad_ref, grad_error_bound);
   const double magnitude = std::fabs(grad_ref);
   if (e.activation == Activation::identity) {  // z − y, correctly rounded: nothing cancels
     return kGradMathRelativeBound * magnitude + output_rounding(e.dtype) * magnitude + output_underflow(e.dtype) +
@@ -72,6 +85,7 @@ double grad_error_bound(const ElementBoundInput& e, double grad_ref) {
 }
 
 double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref) {
+  if (e.weight != 1.0) return weighted_bound(e, loss_ref, elementwise_loss_error_bound);
   const bool sigmoid_mse = e.loss == Loss::mse && e.activation == Activation::sigmoid;
   const double cancellation_scale =
       sigmoid_mse ? std::fabs(reference::sigmoid(e.z) - e.y) * (1.0 + std::fabs(e.y)) : 0.0;
@@ -81,11 +95,12 @@ double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref)
          output_underflow(e.dtype) + kFloatMathUnderflow * (1.0 + big_p);
 }
 
-double reduced_loss_error_bound(double loss_ref, std::int64_t n, Reduction reduction, double pos_weight) {
-  const double per_element_floor = kFloatMathUnderflow * std::fmax(1.0, pos_weight);
+double reduced_loss_error_bound(double magnitude, std::int64_t n, Reduction reduction, double pos_weight,
+                                double max_weight) {
+  const double per_element_floor = kFloatMathUnderflow * std::fmax(1.0, pos_weight) * std::fmax(1.0, max_weight);
   const double underflow = reduction == Reduction::mean ? per_element_floor
                                                         : per_element_floor * static_cast<double>(n);
-  return kReducedLossRelativeBound * std::fabs(loss_ref) + underflow;
+  return kReducedLossRelativeBound * std::fabs(magnitude) + underflow;
 }
 
 double error_in_bound_units(double got, double ref, double bound) {

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include "backends/backend_table.hpp"
 #include "core/argument_checks.hpp"
@@ -47,6 +48,27 @@ void validate(const FusedLossCall& call) {
   require(call.pos_weight >= 0.0f && std::isfinite(call.pos_weight),
           "pos_weight must be finite and >= 0, got " + std::to_string(call.pos_weight));
   require(std::isfinite(call.grad_scale), "grad_scale must be finite, got " + std::to_string(call.grad_scale));
+  require(call.pos_weights == nullptr || call.loss == Loss::bce, "pos_weights applies to bce only");
+  require(call.pos_weights == nullptr || call.pos_weight == 1.0f,
+          "pos_weights and a scalar pos_weight of " + std::to_string(call.pos_weight) +
+              " are both given: give one");
+  const auto check_layout = [&](const void* data, const BroadcastLayout& layout, const char* name) {
+    if (data == nullptr || call.n == 0) return;
+    require(layout.axes >= 0 && layout.axes <= BroadcastLayout::kMaxAxes,
+            std::string(name) + "_layout has " + std::to_string(layout.axes) + " axes (expected 0 to " +
+                std::to_string(BroadcastLayout::kMaxAxes) + ")");
+    for (int a = 0; a < layout.axes; ++a) {
+      require(layout.extent[a] >= 1 && layout.stride[a] >= 0,
+              std::string(name) + "_layout axis " + std::to_string(a) + " has extent " +
+                  std::to_string(layout.extent[a]) + " and stride " + std::to_string(layout.stride[a]) +
+                  " (expected >= 1 and >= 0)");
+    }
+    require(layout.axes == 0 || broadcast_input_elements(layout) == call.n,
+            std::string(name) + "_layout describes " + std::to_string(broadcast_input_elements(layout)) +
+                " elements, the call has n = " + std::to_string(call.n));
+  };
+  check_layout(call.weight, call.weight_layout, "weight");
+  check_layout(call.pos_weights, call.pos_weight_layout, "pos_weight");
 
   // Outputs may not overlap inputs or each other; the one exception is a
   // gradient written exactly over the logits (in place).
@@ -59,6 +81,17 @@ void validate(const FusedLossCall& call) {
     require(grad.begin == logits.begin || !grad.overlaps(logits),
             "grad overlaps logits without being exactly in place (grad must equal logits or not overlap it)");
     require(!grad.overlaps(targets), "grad overlaps targets");
+  }
+  // The weights are inputs too: no output may overwrite them.
+  for (const auto& [data, layout, name] : {std::tuple{call.weight, call.weight_layout, "weight"},
+                                           std::tuple{call.pos_weights, call.pos_weight_layout, "pos_weights"}}) {
+    if (data == nullptr) continue;
+    const ByteRange operand = range_of(data, static_cast<std::size_t>(broadcast_operand_elements(layout)) *
+                                                 dtype_size(call.dtype));
+    require(call.grad == nullptr || !operand.overlaps(range_of(call.grad, bytes)),
+            std::string("grad overlaps ") + name);
+    require(call.elementwise_loss == nullptr || !operand.overlaps(range_of(call.elementwise_loss, bytes)),
+            std::string("elementwise_loss overlaps ") + name);
   }
   if (call.elementwise_loss != nullptr) {
     const ByteRange loss = range_of(call.elementwise_loss, bytes);

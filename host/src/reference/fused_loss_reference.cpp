@@ -52,6 +52,10 @@ LossAndGrad mse(double z, double y) {
   return {0.5 * a_minus_y * a_minus_y, a_minus_y * sigmoid_derivative(z)};
 }
 
+double BroadcastView::at(std::int64_t i) const {
+  return load_as_double(data, dtype, static_cast<std::size_t>(broadcast_offset(layout, i)));
+}
+
 LossAndGrad identity_mse(double z, double y) {
   const double d = z - y;
   return {0.5 * d * d, d};
@@ -139,6 +143,11 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
     throw InputError("grad_scale must be finite, got " + std::to_string(options.grad_scale));
   }
   require_activation_of(loss, options.activation);
+  if (options.pos_weights && loss != Loss::bce) throw InputError("pos_weights applies to bce only");
+  if (options.pos_weights && options.pos_weight != 1.0) {
+    throw InputError("pos_weights and a scalar pos_weight of " + std::to_string(options.pos_weight) +
+                     " are both given: give one");
+  }
   if (options.validate_targets) validate_targets(targets, options.activation);
 
   const auto n = static_cast<std::size_t>(logits.size);
@@ -147,11 +156,13 @@ Result compute(Loss loss, Reduction reduction, ConstArrayView logits, ConstArray
   result.grad.resize(n);
   const double grad_multiplier = gradient_multiplier(reduction, logits.size, options.grad_scale);
   for (std::size_t i = 0; i < n; ++i) {
+    const auto index = static_cast<std::int64_t>(i);
+    const double p = options.pos_weights ? options.pos_weights->at(index) : options.pos_weight;
+    const double w = options.weight ? options.weight->at(index) : 1.0;
     const LossAndGrad r = elementwise(loss, load_as_double(logits.data, logits.dtype, i),
-                                      load_as_double(targets.data, targets.dtype, i), options.pos_weight,
-                                      options.activation);
-    losses[i] = r.loss;
-    result.grad[i] = r.grad * grad_multiplier;
+                                      load_as_double(targets.data, targets.dtype, i), p, options.activation);
+    losses[i] = w * r.loss;
+    result.grad[i] = w * r.grad * grad_multiplier;
   }
 
   switch (reduction) {

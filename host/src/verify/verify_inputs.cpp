@@ -60,4 +60,51 @@ VerifyInputs make_verify_inputs(DType dtype, std::int64_t n, std::uint64_t seed,
   return inputs;
 }
 
+std::int64_t verify_classes(std::int64_t n) {
+  for (std::int64_t c = 16; c > 1; --c) {
+    if (n % c == 0 && n > 0) return c;
+  }
+  return 1;
+}
+
+VerifyWeightArrays make_verify_weights(VerifyWeights weights, bool class_pos_weights, DType dtype, std::int64_t n,
+                                       std::uint64_t seed) {
+  const std::int64_t classes = verify_classes(n);
+  const std::int64_t rows = n / classes;
+  const std::int64_t input_shape[] = {rows, classes};
+  std::mt19937_64 rng(seed ^ 0x5eed5eedULL);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double subnormal = dtype == DType::f16 ? 0x1p-24 : dtype == DType::bf16 ? 0x1p-133 : 0x1p-149;
+  const auto operand = [&](std::vector<std::int64_t> shape, auto&& draw) {
+    std::int64_t count = 1;
+    for (const std::int64_t e : shape) count *= e;
+    VerifyOperand o;
+    o.layout = broadcast_layout(input_shape, shape, "a verify weight");
+    o.values.resize(static_cast<std::size_t>(count) * dtype_size(dtype));
+    for (std::int64_t i = 0; i < count; ++i) store_from_double(o.values.data(), dtype, static_cast<std::size_t>(i), draw());
+    return o;
+  };
+  VerifyWeightArrays out;
+  const auto weight = [&] {
+    const double kind = unit(rng);
+    if (kind < 0.1) return 0.0;
+    if (kind < 0.25) return 1.0;
+    if (kind < 0.3) return 1e4;
+    if (kind < 0.35) return subnormal;
+    if (kind < 0.45) return -0.75;
+    return 3.0 * unit(rng);
+  };
+  switch (weights) {
+    case VerifyWeights::none: break;
+    case VerifyWeights::same_shape: out.weight = operand({rows, classes}, weight); break;
+    case VerifyWeights::per_class: out.weight = operand({classes}, weight); break;
+    case VerifyWeights::per_row: out.weight = operand({rows, 1}, weight); break;
+  }
+  if (class_pos_weights) {
+    const double values[] = {0.0, 0.25, 1.0, 3.0, 1e4};
+    out.pos_weights = operand({classes}, [&] { return values[rng() % 5]; });
+  }
+  return out;
+}
+
 }  // namespace lossbench::detail

@@ -17,6 +17,11 @@
 //   reduction none: elementwise_loss[i] = ℓ_i;  sum: C = Σ ℓ_i;  mean: C = Σ ℓ_i / n
 //   grad[i] = grad_scale · dC/dz_i (for none, grad_scale · dℓ_i/dz_i); mean divides by n.
 //   n = 0: sum is 0 and mean is NaN, as in PyTorch.
+//   weight w (optional, broadcast over the input as PyTorch's `weight`):
+//     ℓ_i and its gradient are multiplied by w_i, whatever its sign; a NaN
+//     weight gives a NaN, a zero weight 0 (0·inf = NaN, as in PyTorch).
+//   pos_weights (optional, bce only; PyTorch's pos_weight tensor, e.g. one
+//     per class over the last axis): element i's p is pos_weights[offset(i)].
 //   A NaN logit (or target) gives a NaN loss and gradient for its element and
 //   a NaN reduced loss, as in PyTorch: NaN is propagated, never dropped.
 // Errors, stated in fused_loss_bounds.hpp and tested: see there.
@@ -24,6 +29,7 @@
 #include <cstdint>
 
 #include "lossbench/core/backend.hpp"
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/core/dtype.hpp"
 #include "lossbench/core/loss_kind.hpp"
 
@@ -54,6 +60,16 @@ struct FusedLossCall {
   std::int64_t n = 0;
   /// bce only: PyTorch's pos_weight p >= 0, the weight of the positive term.
   float pos_weight = 1.0f;
+  /// w: element i's weight is weight[broadcast_offset(weight_layout, i)],
+  /// stored in `dtype`; null for none (w = 1). The layout is
+  /// broadcast_layout(input shape, weight shape) (broadcast.hpp).
+  const void* weight = nullptr;
+  BroadcastLayout weight_layout;
+  /// bce only: p per element, pos_weights[broadcast_offset(pos_weight_layout, i)]
+  /// in `dtype`, each finite and >= 0 (not checked: the kernels read it
+  /// once); null for the scalar pos_weight, which must then stay 1.
+  const void* pos_weights = nullptr;
+  BroadcastLayout pos_weight_layout;
   /// Multiplies the gradient (an upstream gradient or a loss scale), not the loss.
   float grad_scale = 1.0f;
 };
@@ -70,8 +86,9 @@ std::size_t fused_loss_workspace_size(std::int64_t n, Reduction reduction, Backe
 /// Checks the call and throws InputError naming the first problem: an unknown
 /// enum value, n < 0, a null pointer that the call needs (or a pointer it
 /// must not have), activation identity with bce, pos_weight with mse or < 0,
-/// a non-finite grad_scale, or outputs that overlap each other or the inputs
-/// (except grad == logits).
+/// pos_weights with mse or with a scalar pos_weight other than 1, a layout
+/// that does not describe n elements, a non-finite grad_scale, or outputs
+/// that overlap each other or the inputs (except grad == logits).
 void validate(const FusedLossCall& call);
 
 /// Validates, then computes on `backend`. workspace must hold

@@ -30,6 +30,10 @@
 // a − y) and 0 for bce (a sum of non-negative terms).
 // mse with activation identity: s_i = 0 for both, since z − y of two floats
 // is correctly rounded (the gradient is within ½ ulp, ½(z − y)² within 2).
+// A weight w (fused_loss.hpp) multiplies the float result once more: the
+// bound of the unweighted value times |w|, plus r_math·|w·value| and t_out.
+// The reduced loss of weights of either sign is bounded relative to the
+// reduction of |w_i·ℓ_i| (its terms may cancel), with f·P·max|w| per element.
 // A reference beyond the output type's range is compared as the infinity it
 // rounds to (expected_output): ½(z − y)² of two f16 values of 300 is 9e4,
 // inf in f16, and inf is then the right answer.
@@ -67,6 +71,7 @@ struct ElementBoundInput {
   double pos_weight;
   double grad_multiplier;  // grad_scale, divided by n for mean
   Activation activation = Activation::sigmoid;
+  double weight = 1.0;  // w of the element (1 without weights)
 };
 
 /// What an output of `dtype` should hold for the exact value `ref`: ref, or
@@ -79,7 +84,10 @@ double grad_error_bound(const ElementBoundInput& e, double grad_ref);
 /// The largest allowed |ℓ − ℓ_ref| for the per-element loss of element i.
 double elementwise_loss_error_bound(const ElementBoundInput& e, double loss_ref);
 /// The largest allowed |C − C_ref| for the reduced loss of n elements.
-double reduced_loss_error_bound(double loss_ref, std::int64_t n, Reduction reduction, double pos_weight);
+/// `magnitude` is |C_ref|, or with weights the same reduction of |w_i·ℓ_i|;
+/// pos_weight and max_weight the largest p and |w| of any element.
+double reduced_loss_error_bound(double magnitude, std::int64_t n, Reduction reduction, double pos_weight,
+                                double max_weight = 1.0);
 
 /// |got − ref| / bound, with 0 when got == ref (equal infinities included),
 /// and +inf when either is NaN but not both, or the bound is exceeded by an

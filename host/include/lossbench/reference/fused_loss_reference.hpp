@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lossbench/core/array_view.hpp"
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/core/loss_kind.hpp"
 
 namespace lossbench::reference {
@@ -62,6 +63,15 @@ LossAndGrad elementwise(Loss loss, double z, double y, double pos_weight = 1.0,
 /// sigmoid (probabilities), NaN for identity (any other real is a target).
 void validate_targets(ConstArrayView targets, Activation activation = Activation::sigmoid);
 
+/// An operand read through a broadcast: element i of the input reads
+/// data[broadcast_offset(layout, i)], stored in `dtype`.
+struct BroadcastView {
+  const void* data = nullptr;
+  DType dtype = DType::f32;
+  BroadcastLayout layout;
+  double at(std::int64_t i) const;
+};
+
 struct Options {
   /// Check every target with validate_targets() before computing.
   bool validate_targets = false;
@@ -71,6 +81,11 @@ struct Options {
   double pos_weight = 1.0;
   /// Multiplies the gradient (an upstream gradient or a loss scale); not the loss.
   double grad_scale = 1.0;
+  /// w: multiplies element i's loss and gradient (PyTorch's weight).
+  std::optional<BroadcastView> weight = std::nullopt;
+  /// bce: element i's p, in place of pos_weight (which must then be 1).
+  /// Its values are not checked, as PyTorch does not check them.
+  std::optional<BroadcastView> pos_weights = std::nullopt;
 };
 
 struct Result {

@@ -18,6 +18,11 @@
 
 namespace lossbench {
 
+/// Which weight a case gives (fused_loss.hpp's weight), over its input seen
+/// as (rows, classes) with classes the largest divisor of n up to 16: none,
+/// one per element, one per class (shape (classes,)), one per row ((rows, 1)).
+enum class VerifyWeights { none, same_shape, per_class, per_row };
+
 struct VerifyCase {
   Loss loss = Loss::bce;
   Activation activation = Activation::sigmoid;  // identity: mse only
@@ -32,10 +37,12 @@ struct VerifyCase {
   bool elementwise_loss = true;  // reduction none: write ℓ_i
   float pos_weight = 1.0f;
   float grad_scale = 1.0f;
+  VerifyWeights weights = VerifyWeights::none;
+  bool class_pos_weights = false;  // bce: pos_weights, one per class
   std::uint64_t seed = 1;
 
   /// e.g. "bce/f16/mean/grad-inplace/pw=2.5/off=1"; "mse-identity/..." for
-  /// mse without the sigmoid.
+  /// mse without the sigmoid; "/w=class", "/pw=class" for weighted cases.
   std::string name() const;
 };
 

@@ -23,6 +23,7 @@
 #include "backends/cpu/parallel_tiles.hpp"
 #include "backends/cpu/storage_simd.hpp"
 #include "backends/cpu/tile_loss_sum_simd.hpp"
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/core/loss_kind.hpp"
 
 #ifndef LOSSBENCH_FUSED_LOSS_CPU_CONSTANTS
@@ -45,6 +46,10 @@ struct CpuLossArgs {
   float grad_multiplier;
   float pos_weight;
   double* tile_partials;  // null: no reduction
+  const void* weight;     // null: w = 1
+  BroadcastLayout weight_layout;
+  const void* pos_weights;  // null: the scalar pos_weight
+  BroadcastLayout pos_weight_layout;
 };
 }  // namespace lossbench::detail
 #endif
@@ -53,18 +58,40 @@ HWY_BEFORE_NAMESPACE();
 namespace lossbench::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Elements i .. i + count of an operand read through a broadcast: a plain
+// load when it has the input's shape, else gathered lane by lane.
+template <class T>
+HWY_INLINE hn::Vec<hn::ScalableTag<float>> LoadBroadcast(hn::ScalableTag<float> d, const void* data,
+                                                         const BroadcastLayout& layout, std::int64_t i,
+                                                         std::int64_t count) {
+  const T* values = static_cast<const T*>(data);
+  if (layout.same_shape()) return LoadFloats<T>(d, values + i, count);
+  HWY_ALIGN T gathered[hn::MaxLanes(d)];
+  for (std::int64_t j = 0; j < count; ++j) gathered[j] = values[broadcast_offset(layout, i + j)];
+  return LoadFloats<T>(d, gathered, count);
+}
+
 template <CpuFormula kFormula, class T>
 HWY_INLINE LossVectors<hn::ScalableTag<float>> EvalAt(hn::ScalableTag<float> d, const CpuLossArgs& args,
                                                       std::int64_t i, std::int64_t count) {
   const auto z = LoadFloats<T>(d, static_cast<const T*>(args.logits) + i, count);
   const auto y = LoadFloats<T>(d, static_cast<const T*>(args.targets) + i, count);
-  if constexpr (kFormula == CpuFormula::sigmoid_mse) {
-    return MseEval(d, z, y);
-  } else if constexpr (kFormula == CpuFormula::identity_mse) {
-    return IdentityMseEval(d, z, y);
-  } else {
-    return BceEval(d, z, y, args.pos_weight);
+  auto r = [&] {
+    if constexpr (kFormula == CpuFormula::sigmoid_mse) {
+      return MseEval(d, z, y);
+    } else if constexpr (kFormula == CpuFormula::identity_mse) {
+      return IdentityMseEval(d, z, y);
+    } else {
+      if (args.pos_weights == nullptr) return BceEval(d, z, y, args.pos_weight);
+      return BceEval(d, z, y, LoadBroadcast<T>(d, args.pos_weights, args.pos_weight_layout, i, count), false);
+    }
+  }();
+  if (args.weight != nullptr) {
+    const auto w = LoadBroadcast<T>(d, args.weight, args.weight_layout, i, count);
+    r.loss = hn::Mul(r.loss, w);
+    r.grad = hn::Mul(r.grad, w);
   }
+  return r;
 }
 
 // Elements [begin, end) of one tile; returns their loss sum (0 without a
@@ -139,6 +166,10 @@ void fused_loss_cpu(const FusedLossCall& call, void* workspace, void*) {
       .grad_multiplier = static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale)),
       .pos_weight = call.loss == Loss::bce ? call.pos_weight : 1.0f,
       .tile_partials = reduce ? static_cast<double*>(workspace) : nullptr,
+      .weight = call.weight,
+      .weight_layout = call.weight_layout,
+      .pos_weights = call.pos_weights,
+      .pos_weight_layout = call.pos_weight_layout,
   };
   const CpuFormula formula = call.loss == Loss::bce                  ? CpuFormula::bce
                              : call.activation == Activation::identity ? CpuFormula::identity_mse

@@ -105,17 +105,24 @@ HWY_INLINE LossVectors<D> IdentityMseEval(D d, hn::Vec<D> z, hn::Vec<D> y) {
   return {hn::Mul(hn::Mul(hn::Set(d, 0.5f), diff), diff), diff};
 }
 
-/// BceLoss::eval, pos_weight p.
+/// BceLoss::eval with a pos_weight p per lane; unit_p: every lane's p is 1
+/// (the scalar code's p == 1 branch; lanes with p = 1 give the same value
+/// either way, the (p − 1) term being exactly 0 there).
 template <class D>
-HWY_INLINE LossVectors<D> BceEval(D d, hn::Vec<D> z, hn::Vec<D> y, float pos_weight) {
+HWY_INLINE LossVectors<D> BceEval(D d, hn::Vec<D> z, hn::Vec<D> y, hn::Vec<D> p, bool unit_p) {
   const SigmoidPairV<D> s = SigmoidPairOf(d, z);
   const auto one = hn::Set(d, 1.0f);
-  const auto p = hn::Set(d, pos_weight);
-  const auto w = hn::MulAdd(hn::Set(d, pos_weight - 1.0f), y, one);
+  const auto w = hn::MulAdd(hn::Sub(p, one), y, one);
   const auto softplus_tail = hn::Mul(w, hn::Log1p(d, s.e));
   const auto linear = hn::IfThenElse(hn::Ge(z, hn::Zero(d)), ProductZeroWins(d, hn::Sub(one, y), z),
                                      ProductZeroWins(d, hn::Neg(hn::Mul(p, y)), z));
-  return {hn::Add(linear, softplus_tail), WeightedSigmoidMinusTarget(d, s, z, y, w, p, pos_weight == 1.0f)};
+  return {hn::Add(linear, softplus_tail), WeightedSigmoidMinusTarget(d, s, z, y, w, p, unit_p)};
+}
+
+/// BceLoss::eval, one pos_weight p for every lane.
+template <class D>
+HWY_INLINE LossVectors<D> BceEval(D d, hn::Vec<D> z, hn::Vec<D> y, float pos_weight) {
+  return BceEval(d, z, y, hn::Set(d, pos_weight), pos_weight == 1.0f);
 }
 
 }  // namespace lossbench::detail::HWY_NAMESPACE

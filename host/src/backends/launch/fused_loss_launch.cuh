@@ -26,6 +26,10 @@ FusedLossParams<T> make_fused_loss_params(const FusedLossCall& call, void* works
   // One rounding of grad_scale/n (computed in double) per call, one of the product per element.
   p.grad_multiplier = static_cast<float>(gradient_multiplier(call.reduction, call.n, call.grad_scale));
   p.loss_params.pos_weight = call.pos_weight;
+  p.weight = static_cast<const T*>(call.weight);
+  p.weight_layout = call.weight_layout;
+  p.pos_weights = static_cast<const T*>(call.pos_weights);
+  p.pos_weight_layout = call.pos_weight_layout;
   if (call.reduction != Reduction::none) {
     const FusedLossWorkspaceLayout layout = fused_loss_workspace_layout(call.n);
     p.tile_partials = static_cast<float*>(workspace);
@@ -33,7 +37,11 @@ FusedLossParams<T> make_fused_loss_params(const FusedLossCall& call, void* works
     p.reduced_loss = call.reduced_loss;
     p.reduction_multiplier = reduction_multiplier(call.reduction, call.n);
   }
-  p.vectorized = aligned16(p.logits) && aligned16(p.targets) && aligned16(p.grad) && aligned16(p.elementwise_loss);
+  // A weighted call takes the per-element path: its weights are read through
+  // the broadcast, one element at a time (coalesced when the weight has the
+  // input's shape, from cache when it is broadcast).
+  p.vectorized = aligned16(p.logits) && aligned16(p.targets) && aligned16(p.grad) &&
+                 aligned16(p.elementwise_loss) && p.weight == nullptr && p.pos_weights == nullptr;
   return p;
 }
 

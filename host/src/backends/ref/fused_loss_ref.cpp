@@ -9,6 +9,10 @@ void fused_loss_ref(const FusedLossCall& call, void*, void*) {
   reference::Options options;
   options.pos_weight = call.pos_weight;
   options.activation = call.activation;
+  if (call.weight != nullptr) options.weight = reference::BroadcastView{call.weight, call.dtype, call.weight_layout};
+  if (call.pos_weights != nullptr) {
+    options.pos_weights = reference::BroadcastView{call.pos_weights, call.dtype, call.pos_weight_layout};
+  }
   options.grad_scale = call.grad_scale;
   const ConstArrayView logits{call.logits, call.dtype, call.n};
   const ConstArrayView targets{call.targets, call.dtype, call.n};
