@@ -32,13 +32,14 @@ void run_reference(benchmark::State& state, ElementwiseLoss loss, DType dtype, d
   set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
 }
 
-void run_cpu_backend(benchmark::State& state, ElementwiseLoss loss, DType dtype, double peak) {
+void run_cpu_backend(benchmark::State& state, ElementwiseLoss loss, DType dtype, double peak, bool weighted) {
   const std::int64_t n = state.range(0);
-  BenchCase c(Backend::cpu, loss, dtype, Pass::forward_grad, n);
+  BenchCase c(Backend::cpu, loss, dtype, Pass::forward_grad, n, weighted);
   const auto call = [&] { fused_loss(c.call, Backend::cpu, c.workspace.data(), c.workspace.size()); };
   call();  // untimed: starts the threads and touches the gradient's pages
   const double seconds = run_host_samples(state, call);
-  set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n}), n, seconds, peak);
+  set_throughput_counters(state, fused_bytes({Pass::forward_grad, Reduction::mean, dtype, n, loss.activation, weighted}),
+                          n, seconds, peak);
 }
 
 }  // namespace
@@ -57,12 +58,20 @@ void register_cpu_benchmarks(double cpu_copy_bytes_per_second) {
             ->UseManualTime();
       }
       benchmark::RegisterBenchmark(("cpu_fused" + what).c_str(), run_cpu_backend, loss, dtype,
-                                   cpu_copy_bytes_per_second)
+                                   cpu_copy_bytes_per_second, false)
           ->RangeMultiplier(4)
           ->Range(1 << 10, 1 << 24)
           ->Unit(benchmark::kMicrosecond)
           ->UseManualTime();
     }
+  }
+  for (const DType dtype : {DType::f32, DType::bf16}) {  // a weight of the input's shape
+    benchmark::RegisterBenchmark(("cpu_fused/bce+weight/" + std::string(to_string(dtype)) + "/forward_grad/mean").c_str(),
+                                 run_cpu_backend, ElementwiseLoss(Loss::bce), dtype, cpu_copy_bytes_per_second, true)
+        ->RangeMultiplier(4)
+        ->Range(1 << 10, 1 << 24)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseManualTime();
   }
 }
 

@@ -36,13 +36,13 @@ std::string pass_name(Pass pass) {
 }
 
 void bench_fused(benchmark::State& state, ElementwiseLoss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
-                 double peak) {
+                 double peak, bool weighted) {
   const nvtx3::scoped_range range{"fused " + name_of(loss) + " " + std::string(to_string(dtype))};
-  BenchCase s(Backend::cuda, loss, dtype, pass, state.range(0));
+  BenchCase s(Backend::cuda, loss, dtype, pass, state.range(0), weighted);
   run_gpu_samples(
       state, cold, *flusher,
       [&] { fused_loss(s.call, Backend::cuda, s.workspace.data(), s.workspace.size()); },
-      fused_bytes({pass, Reduction::mean, dtype, s.n}), s.n, peak);
+      fused_bytes({pass, Reduction::mean, dtype, s.n, loss.activation, weighted}), s.n, peak);
 }
 
 void bench_unfused(benchmark::State& state, ElementwiseLoss loss, DType dtype, Pass pass, bool cold, L2Flush* flusher,
@@ -74,7 +74,7 @@ bool register_gpu_benchmarks(std::string& why_not) {
           const std::string suffix = name_of(loss) + "/" + std::string(to_string(dtype)) + "/" +
                                      pass_name(pass) + "/mean/" + (cold ? "cold" : "batched");
           benchmark::RegisterBenchmark(("fused/" + suffix).c_str(), bench_fused, loss, dtype, pass, cold, &flusher,
-                                       peak)
+                                       peak, false)
               ->RangeMultiplier(4)
               ->Range(1 << 10, 1 << 28)
               ->UseManualTime()
@@ -92,6 +92,22 @@ bool register_gpu_benchmarks(std::string& why_not) {
               ->Unit(benchmark::kMicrosecond);
         }
       }
+    }
+  }
+  // bce with a weight of the input's shape: one more read per element, on
+  // the per-element path (kernels/loss/fused_loss.cuh).
+  for (const DType dtype : {DType::f32, DType::bf16}) {
+    for (const bool cold : {true, false}) {
+      const std::string name = "fused/bce+weight/" + std::string(to_string(dtype)) + "/forward_grad/mean/" +
+                               (cold ? "cold" : "batched");
+      benchmark::RegisterBenchmark(name.c_str(), bench_fused, ElementwiseLoss(Loss::bce), dtype,
+                                   Pass::forward_grad, cold, &flusher, peak, true)
+          ->RangeMultiplier(4)
+          ->Range(1 << 10, 1 << 28)
+          ->UseManualTime()
+          ->Repetitions(5)
+          ->ReportAggregatesOnly(true)
+          ->Unit(benchmark::kMicrosecond);
     }
   }
   register_gpu_train_step_benchmarks(flusher, peak);

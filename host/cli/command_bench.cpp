@@ -74,8 +74,9 @@ double median_cpu_reference_seconds(const measure::BenchCase& c, int repeats) {
   const ConstArrayView y{c.y.data(), c.dtype, c.n};
   return median_wall_seconds(
       [&] {
-        const reference::Result result =
-            reference::compute(c.call.loss, Reduction::mean, z, y, {.activation = c.call.activation});
+        reference::Options options{.activation = c.call.activation};
+        if (c.call.weight != nullptr) options.weight = {{c.call.weight, c.dtype, c.call.weight_layout}};
+        const reference::Result result = reference::compute(c.call.loss, Reduction::mean, z, y, options);
         if (!result.reduced_loss) throw std::logic_error("reference returned no reduced loss");
       },
       repeats);
@@ -111,7 +112,7 @@ void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
     return;
   }
   char line[256];
-  std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10s %12s %9s %9s %11s %9s %9s\n", "kernel", "loss", "dtype",
+  std::snprintf(line, sizeof line, "%-16s %-12s %-5s %10s %12s %9s %9s %11s %9s %9s\n", "kernel", "loss", "dtype",
                 "n", "time", "GB/s", "% peak", "vs unfused", "vs cpu", "vs ref");
   out << line;
   const auto ratio = [](const std::optional<double>& v) {
@@ -131,7 +132,7 @@ void print_rows(const std::vector<Row>& rows, bool json, std::ostream& out) {
     } else {
       std::snprintf(time, sizeof time, "%.2f ms", seconds * 1e3);
     }
-    std::snprintf(line, sizeof line, "%-16s %-5s %-5s %10lld %12s %9.1f %9.1f %11s %9s %9s\n", r.kernel.c_str(),
+    std::snprintf(line, sizeof line, "%-16s %-12s %-5s %10lld %12s %9.1f %9.1f %11s %9s %9s\n", r.kernel.c_str(),
                   r.loss.c_str(), std::string(to_string(r.dtype)).c_str(), static_cast<long long>(r.n), time,
                   static_cast<double>(r.bytes) / seconds / 1e9, 100.0 * static_cast<double>(r.bytes) / seconds / r.peak,
                   ratio(r.speedup_vs_unfused).c_str(), ratio(r.speedup_vs_cpu).c_str(),
@@ -178,22 +179,29 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
   if (options.profile) measure::gpu_profiler_start();
   std::vector<Row> rows;
   const auto start = std::chrono::steady_clock::now();
-  for (const ElementwiseLoss loss : {ElementwiseLoss(Loss::bce), ElementwiseLoss(Loss::mse),
-                                     ElementwiseLoss(Loss::mse, Activation::identity)}) {
+  // The weighted row (bce with a weight of the input's shape) has no unfused
+  // baseline: the baseline has no weights.
+  struct Variant {
+    ElementwiseLoss loss;
+    bool weighted;
+  };
+  for (const auto& [loss, weighted] : {Variant{Loss::bce, false}, Variant{Loss::mse, false},
+                                       Variant{{Loss::mse, Activation::identity}, false}, Variant{Loss::bce, true}}) {
     for (const DType dtype : {DType::f32, DType::bf16}) {
       for (const std::int64_t n : sizes) {
+        const std::string loss_name = name_of(loss) + (weighted ? "+weight" : "");
         if (std::chrono::steady_clock::now() - start > std::chrono::seconds(3)) {
-          progress << "bench: " << name_of(loss) << " " << to_string(dtype) << " n=" << n << "\n";
+          progress << "bench: " << loss_name << " " << to_string(dtype) << " n=" << n << "\n";
         }
-        const std::string loss_name = name_of(loss);
-        const std::int64_t fused_bytes = measure::fused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n});
+        const std::int64_t fused_bytes = measure::fused_bytes(
+            {measure::Pass::forward_grad, Reduction::mean, dtype, n, loss.activation, weighted});
         // The CPU's rows, measured first so that the GPU's can be compared
         // with them, printed after them. Not under --profile: it is for the GPU's kernels.
         std::optional<double> cpu_seconds;
         std::optional<double> reference_seconds;
         if (!options.profile) {
           // Host memory: the reference reads the cpu backend's inputs.
-          measure::BenchCase host_case(Backend::cpu, loss, dtype, measure::Pass::forward_grad, n);
+          measure::BenchCase host_case(Backend::cpu, loss, dtype, measure::Pass::forward_grad, n, weighted);
           cpu_seconds = median_wall_seconds(
               [&] { fused_loss(host_case.call, Backend::cpu, host_case.workspace.data(), host_case.workspace.size()); },
               repeats);
@@ -202,20 +210,25 @@ void run_bench_command(const BenchCommandOptions& options, std::ostream& out, st
           }
         }
         if (gpu) {
-          measure::BenchCase c(Backend::cuda, loss, dtype, measure::Pass::forward_grad, n);
-          UnfusedBaseline baseline(Backend::cuda, c.call);
+          measure::BenchCase c(Backend::cuda, loss, dtype, measure::Pass::forward_grad, n, weighted);
           const double fused = measure::median_gpu_seconds(
               [&] { fused_loss(c.call, Backend::cuda, c.workspace.data(), c.workspace.size()); }, repeats, batch,
               "lossbench bench: fused");
-          const double unfused = measure::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
-                                                           "lossbench bench: unfused");
-          rows.push_back({"fused", loss_name, dtype, n, fused, fused_bytes, gpu_peak, unfused / fused,
+          std::optional<double> unfused;
+          if (!weighted) {
+            UnfusedBaseline baseline(Backend::cuda, c.call);
+            unfused = measure::median_gpu_seconds([&] { baseline.run(c.call, nullptr); }, repeats, batch,
+                                                  "lossbench bench: unfused");
+          }
+          rows.push_back({"fused", loss_name, dtype, n, fused, fused_bytes, gpu_peak, ratio_of(unfused, fused),
                           ratio_of(cpu_seconds, fused), ratio_of(reference_seconds, fused)});
-          rows.push_back({"unfused_baseline", loss_name, dtype, n, unfused,
-                          measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n,
-                                                  loss.activation}),
-                          gpu_peak,
-                          std::nullopt, ratio_of(cpu_seconds, unfused), ratio_of(reference_seconds, unfused)});
+          if (unfused) {
+            rows.push_back({"unfused_baseline", loss_name, dtype, n, *unfused,
+                            measure::unfused_bytes({measure::Pass::forward_grad, Reduction::mean, dtype, n,
+                                                    loss.activation}),
+                            gpu_peak, std::nullopt, ratio_of(cpu_seconds, *unfused),
+                            ratio_of(reference_seconds, *unfused)});
+          }
         }
         if (cpu_seconds) {
           rows.push_back({"cpu_fused", loss_name, dtype, n, *cpu_seconds, fused_bytes, cpu_peak, std::nullopt,

@@ -45,6 +45,7 @@ std::int64_t fused_bytes(const TrafficCase& c) {
   std::int64_t per_element = 2 * t;                 // read z, y
   if (c.pass != Pass::forward) per_element += t;    // write g
   if (c.reduction == Reduction::none) per_element += t;  // write ℓ
+  if (c.full_weight) per_element += t;                    // read w
   std::int64_t bytes = per_element * c.n;
   if (c.reduction != Reduction::none) {
     const std::int64_t tiles = (c.n + kernels::kTileElements - 1) / kernels::kTileElements;

@@ -19,10 +19,13 @@ struct TrafficCase {
   DType dtype = DType::f32;
   std::int64_t n = 0;
   Activation activation = Activation::sigmoid;  // identity: the unfused baseline has no sigmoid step
+  bool full_weight = false;  // a weight of the input's shape: one more read of T per element
 };
 
 /// The fused kernel's compulsory traffic, T = sizeof(dtype): read z and y
-/// (2T), write g unless forward (T), write ℓ for reduction none (T). The tile
+/// (2T), write g unless forward (T), write ℓ for reduction none (T), read a
+/// weight of the input's shape when it has one (T; a broadcast weight stays
+/// in cache and counts 0). The tile
 /// partials (4 bytes per 4096 elements, written and read once) are included.
 std::int64_t fused_bytes(const TrafficCase& c);
 

@@ -24,9 +24,15 @@ TEST_F(CliBench, JsonHasCpuBackendRowsComparedWithTheReference) {
       << err_.str();
   const bool gpu = backend_availability(Backend::cuda).available;
   std::set<std::string> kernels;
+  std::set<std::string> losses;
   for (const auto& row : nlohmann::json::parse(out_.str())) {
     const std::string kernel = row["kernel"];
     kernels.insert(kernel);
+    losses.insert(row["loss"].get<std::string>());
+    if (row["loss"] == "bce+weight" && row["n"] == 4096 && row["dtype"] == "f32") {
+      // z, y, w read and g written (16 bytes an element), the tile partials written and read (8).
+      EXPECT_EQ(row["bytes"], 16 * 4096 + 8) << row.dump();
+    }
     const double seconds = row["seconds"];
     if (kernel == "cpu_fused") {
       // The reference runs at these sizes, so the cpu backend has its speed-up over it.
@@ -48,6 +54,7 @@ TEST_F(CliBench, JsonHasCpuBackendRowsComparedWithTheReference) {
       gpu ? std::set<std::string>{"fused", "unfused_baseline", "cpu_fused", "cpu_reference"}
           : std::set<std::string>{"cpu_fused", "cpu_reference"};
   EXPECT_EQ(kernels, expected);
+  EXPECT_EQ(losses, (std::set<std::string>{"bce", "mse", "mse-identity", "bce+weight"}));
 }
 
 TEST_F(CliBench, TableLabelsEachRowAndEachSpeedUp) {
@@ -55,8 +62,9 @@ TEST_F(CliBench, TableLabelsEachRowAndEachSpeedUp) {
   const std::string out = out_.str();
   for (const std::string needle :
        {"cpu_fused: the cpu backend, ", "cpu_reference: the double-precision reference", "vs unfused",
-        "    vs cpu    vs ref\n", "\ncpu_fused        bce   f32         4096 ",
-        "\ncpu_reference    bce   f32         4096 "}) {
+        "    vs cpu    vs ref\n", "\ncpu_fused        bce          f32         4096 ",
+        "\ncpu_reference    bce          f32         4096 ", "\ncpu_fused        mse-identity f32         4096 ",
+        "\ncpu_fused        bce+weight   bf16        4096 "}) {
     EXPECT_NE(out.find(needle), std::string::npos) << "missing '" << needle << "' in:\n" << out;
   }
   if (!backend_availability(Backend::cuda).available) {

@@ -18,6 +18,9 @@ TEST(BenchTraffic, FusedBytesPerElementAsDocumented) {
   EXPECT_EQ(fused_bytes({Pass::forward, Reduction::none, DType::f32, n}), 12 * n);
   EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 4097}), 12 * 4097 + 2 * 4 * 2);
   EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::f32, 0}), 0);
+  // A weight of the input's shape is one more read; a broadcast one is in cache.
+  EXPECT_EQ(fused_bytes({Pass::forward_grad, Reduction::mean, DType::bf16, n, Activation::sigmoid, true}),
+            8 * n + partials);
 }
 
 TEST(BenchTraffic, UnfusedBytesPerElementAsDocumented) {

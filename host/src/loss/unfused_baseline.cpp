@@ -29,7 +29,10 @@ UnfusedBaseline::UnfusedBaseline(Backend backend, const FusedLossCall& shape)
 void UnfusedBaseline::run(const FusedLossCall& call, void* stream) {
   validate(call);
   if (call.reduction == Reduction::none) throw InputError("the unfused baseline computes mean or sum, not none");
-  if (call.pos_weight != 1.0f) throw InputError("the unfused baseline has no pos_weight");
+  if (call.pos_weight != 1.0f || call.pos_weights != nullptr) {
+    throw InputError("the unfused baseline has no pos_weight");
+  }
+  if (call.weight != nullptr) throw InputError("the unfused baseline has no weight");
   if (call.n != n_ || call.dtype != dtype_) {
     throw InputError("the unfused baseline was set up for n = " + std::to_string(n_) + " " +
                      std::string(to_string(dtype_)) + ", not n = " + std::to_string(call.n) + " " +

@@ -13,7 +13,8 @@ class UnfusedBaseline {
   /// `backend` (emu or cuda).
   UnfusedBaseline(Backend backend, const FusedLossCall& shape);
 
-  /// Same semantics as fused_loss() for mean and sum (bce without pos_weight);
+  /// Same semantics as fused_loss() for mean and sum (bce without pos_weight,
+  /// no weight);
   /// stream-ordered on cuda. Throws InputError for other calls.
   void run(const FusedLossCall& call, void* stream);
 
