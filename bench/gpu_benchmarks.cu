@@ -55,6 +55,17 @@ void bench_unfused(benchmark::State& state, ElementwiseLoss loss, DType dtype, P
       unfused_bytes({pass, Reduction::mean, dtype, s.n, loss.activation}), s.n, peak);
 }
 
+// n = 2^10..2^28 by 4, the median of 5 repetitions (comparable run to run
+// with compare.py), in microseconds of GPU time.
+void over_sizes(benchmark::internal::Benchmark* b) {
+  b->RangeMultiplier(4)
+      ->Range(1 << 10, 1 << 28)
+      ->UseManualTime()
+      ->Repetitions(5)
+      ->ReportAggregatesOnly(true)
+      ->Unit(benchmark::kMicrosecond);
+}
+
 }  // namespace
 
 bool register_gpu_benchmarks(std::string& why_not) {
@@ -73,23 +84,11 @@ bool register_gpu_benchmarks(std::string& why_not) {
         for (const bool cold : {true, false}) {
           const std::string suffix = name_of(loss) + "/" + std::string(to_string(dtype)) + "/" +
                                      pass_name(pass) + "/mean/" + (cold ? "cold" : "batched");
-          benchmark::RegisterBenchmark(("fused/" + suffix).c_str(), bench_fused, loss, dtype, pass, cold, &flusher,
-                                       peak, false)
-              ->RangeMultiplier(4)
-              ->Range(1 << 10, 1 << 28)
-              ->UseManualTime()
-              ->Repetitions(5)  // medians, comparable run to run with compare.py
-              ->ReportAggregatesOnly(true)
-              ->Unit(benchmark::kMicrosecond);
+          over_sizes(benchmark::RegisterBenchmark(("fused/" + suffix).c_str(), bench_fused, loss, dtype, pass, cold,
+                                                  &flusher, peak, false));
           if (pass == Pass::in_place) continue;  // the baseline has no in-place variant
-          benchmark::RegisterBenchmark(("unfused/" + suffix).c_str(), bench_unfused, loss, dtype, pass, cold,
-                                       &flusher, peak)
-              ->RangeMultiplier(4)
-              ->Range(1 << 10, 1 << 28)
-              ->UseManualTime()
-              ->Repetitions(5)
-              ->ReportAggregatesOnly(true)
-              ->Unit(benchmark::kMicrosecond);
+          over_sizes(benchmark::RegisterBenchmark(("unfused/" + suffix).c_str(), bench_unfused, loss, dtype, pass,
+                                                  cold, &flusher, peak));
         }
       }
     }
@@ -100,14 +99,8 @@ bool register_gpu_benchmarks(std::string& why_not) {
     for (const bool cold : {true, false}) {
       const std::string name = "fused/bce+weight/" + std::string(to_string(dtype)) + "/forward_grad/mean/" +
                                (cold ? "cold" : "batched");
-      benchmark::RegisterBenchmark(name.c_str(), bench_fused, ElementwiseLoss(Loss::bce), dtype,
-                                   Pass::forward_grad, cold, &flusher, peak, true)
-          ->RangeMultiplier(4)
-          ->Range(1 << 10, 1 << 28)
-          ->UseManualTime()
-          ->Repetitions(5)
-          ->ReportAggregatesOnly(true)
-          ->Unit(benchmark::kMicrosecond);
+      over_sizes(benchmark::RegisterBenchmark(name.c_str(), bench_fused, ElementwiseLoss(Loss::bce), dtype,
+                                              Pass::forward_grad, cold, &flusher, peak, true));
     }
   }
   register_gpu_train_step_benchmarks(flusher, peak);

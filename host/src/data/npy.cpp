@@ -1,3 +1,4 @@
+#include "lossbench/core/broadcast.hpp"
 #include "lossbench/data/npy.hpp"
 
 #include <bit>
@@ -218,15 +219,7 @@ std::int64_t Array::size() const {
   return n;
 }
 
-std::string shape_to_string(const std::vector<std::int64_t>& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
+std::string shape_to_string(const std::vector<std::int64_t>& shape) { return shape_string(shape); }
 
 Array parse(std::span<const unsigned char> contents, std::string_view source) {
   if (contents.size() < kMagicSize + 2 || std::memcmp(contents.data(), kMagic, kMagicSize) != 0) {
