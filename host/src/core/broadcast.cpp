@@ -64,7 +64,10 @@ BroadcastLayout broadcast_layout(std::span<const std::int64_t> input_shape,
            std::to_string(BroadcastLayout::kMaxAxes));
   }
   // An all-broadcast operand is one value: no axis.
-  if (extents.size() == 1 && strides[0] == 0) extents.clear(), strides.clear();
+  if (extents.size() == 1 && strides[0] == 0) {
+    extents.clear();
+    strides.clear();
+  }
   layout.axes = static_cast<int>(extents.size());
   for (int a = 0; a < layout.axes; ++a) {
     layout.extent[a] = extents[a];
