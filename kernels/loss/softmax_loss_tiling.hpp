@@ -46,26 +46,44 @@ constexpr std::int64_t softmax_tile_count(std::int64_t rows, std::int64_t classe
   return rows <= 0 ? 0 : (rows + tile - 1) / tile;
 }
 
+/// Rows per tile of the class-weight pre-pass (softmax_count_rows.cuh):
+/// 256 threads × 16 rows.
+inline constexpr std::int64_t kSoftmaxWeightTileRows = 4096;
+
+constexpr std::int64_t softmax_weight_tile_count(std::int64_t rows) {
+  return rows <= 0 ? 0 : (rows + kSoftmaxWeightTileRows - 1) / kSoftmaxWeightTileRows;
+}
+
 /// Workspace: one float loss partial per tile, then one int32 count of rows
 /// per tile (each array padded to 16 bytes), then 16-byte slots for the
 /// unsigned blocks-done counter, the int64 count of rows not ignored (the
-/// mean's divisor) and a double the reduction writes when the caller wants
-/// only the count. Both counters must be 0 before the first launch; each
-/// call leaves them 0.
+/// mean's divisor), a double the reduction writes when the caller wants
+/// only the count, the class-weight pre-pass's unsigned blocks-done counter
+/// and its double Σ w_t (the weighted mean's divisor), then one double per
+/// pre-pass tile. Both blocks-done counters and the count must be 0 before
+/// the first launch; each call leaves them 0.
 struct SoftmaxWorkspaceLayout {
   std::size_t count_offset;
   std::size_t counter_offset;
   std::size_t grad_count_offset;
   std::size_t scratch_loss_offset;
+  std::size_t weight_counter_offset;
+  std::size_t weight_sum_offset;
+  std::size_t weight_tiles_offset;
   std::size_t total_bytes;
 };
 
-constexpr SoftmaxWorkspaceLayout softmax_workspace_layout(std::int64_t num_tiles) {
+/// The layout for a call of `rows` rows of `classes` classes (every call
+/// gets the pre-pass's slots: rows/512 bytes, whether it has weights or not).
+constexpr SoftmaxWorkspaceLayout softmax_workspace_layout(std::int64_t rows, std::int64_t classes) {
+  const std::int64_t num_tiles = softmax_tile_count(rows, classes);
   const auto tiles = static_cast<std::size_t>(num_tiles < 0 ? 0 : num_tiles);
+  const auto weight_tiles = static_cast<std::size_t>(softmax_weight_tile_count(rows));
   const std::size_t loss_bytes = (tiles * sizeof(float) + 15) / 16 * 16;
   const std::size_t count_bytes = (tiles * sizeof(std::int32_t) + 15) / 16 * 16;
   const std::size_t counter = loss_bytes + count_bytes;
-  return {loss_bytes, counter, counter + 16, counter + 32, counter + 48};
+  return {loss_bytes,   counter,      counter + 16, counter + 32, counter + 48,
+          counter + 64, counter + 80, counter + 80 + weight_tiles * sizeof(double)};
 }
 
 }  // namespace lossbench::kernels

@@ -13,6 +13,11 @@
 //     ℓ = (1 − ε)(lse − z_t) + ε·(lse − mean_j z_j) + c·lse²
 //     ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − (1 − ε)·[j = t] − ε/V
 //   softmax-ce, soft targets q:   ℓ = Σ_j q_j (lse − z_j)   ∂ℓ/∂z_j = p_j·Σq − q_j
+//   class weights w (PyTorch's `weight`), hard label t, smoothing ε (no z-loss):
+//     ℓ = (1 − ε)·w_t·(lse − z_t) + (ε/V)·Σ_j w_j (lse − z_j)
+//     ∂ℓ/∂z_j = p_j·((1 − ε)·w_t + (ε/V)·Σw) − (1 − ε)·w_t·[j = t] − (ε/V)·w_j
+//     (the row's state then counts w_j, not 1: count = Σw, gap = Σ w_j (m − z_j));
+//     soft targets: q_j ← w_j·q_j as read (after smoothing), the formulas above.
 //   kl:  KL(q ‖ p) = Σ_j q_j (log q_j − log p_j), 0·log 0 = 0; gradient as soft ce
 //   entropy:  H(p) = lse − Σ_j p_j z_j
 // (Rows whose label is ignore_index are skipped by the caller, which also
@@ -58,8 +63,8 @@ namespace lossbench::kernels {
 struct SoftmaxRowState {
   float m = -INFINITY;   // max of the logits seen
   float s = 0.0f;        // Σ e^{z_j − m}; in [1, count] once a finite logit is seen
-  float count = 0.0f;    // logits seen (exact in float up to 2^24 classes)
-  float gap = 0.0f;      // Σ (m − z_j) ≥ 0: label smoothing's V·(m − mean z); +inf with a −inf logit
+  float count = 0.0f;    // logits seen (exact in float up to 2^24 classes); Σ w_j with class weights
+  float gap = 0.0f;      // Σ w_j (m − z_j) ≥ 0 (w_j = 1 unweighted): label smoothing's; +inf with a −inf logit
   float tilt = 0.0f;     // Σ e^{z_j − m}(m − z_j) ≥ 0: the entropy's Σ p_j (m − z_j), times s
   float q_sum = 0.0f;    // Σ q_j
   float q_gap = 0.0f;    // Σ q_j (m − z_j) ≥ 0, with 0·(m − (−inf)) = 0
@@ -116,16 +121,18 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_add_same_max(Softmax
   return a;
 }
 
-/// The state of one logit z with target share q (0 for a hard-label row).
-/// A −inf logit is no evidence of a max: it adds nothing to s and +inf to
-/// the gaps (m − (−inf)), the latter only where q > 0.
-__host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, float q) {
+/// The state of one logit z with target share q (0 for a hard-label row)
+/// and class weight w (1 but in a weighted, smoothed hard-label row: it is
+/// what count and gap add up). A −inf logit is no evidence of a max: it adds
+/// nothing to s and +inf to the gaps (m − (−inf)), each only where its
+/// weight (w, q) is not 0.
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, float q, float w = 1.0f) {
   SoftmaxRowState r;
-  r.count = 1.0f;
+  r.count = w;
   r.q_sum = q;
   r.q_log_q = q == 0.0f ? 0.0f : q * logf(q);
   if (z == -INFINITY) {
-    r.gap = INFINITY;
+    r.gap = w == 0.0f ? 0.0f : INFINITY;
     r.q_gap = q == 0.0f ? 0.0f : INFINITY;
     return r;
   }
@@ -134,20 +141,20 @@ __host__ __device__ __forceinline__ SoftmaxRowState softmax_single(float z, floa
   return r;
 }
 
-/// softmax_rescale(softmax_single(z, q), m) for a max m ≥ z known in
+/// softmax_rescale(softmax_single(z, q, w), m) for a max m ≥ z known in
 /// advance (a thread's max over its logits, taken first), without its
 /// branches: what the row kernels add up once per logit. The same bits for
 /// every z, q and m but NaN (where both give a NaN s): d = m − z (+inf for
 /// z = −inf, also where m = −inf), e = e^{−d} (1 for d = 0, 0 for +inf), and
 /// each sum's term with product_zero_wins where d may be +inf.
-__host__ __device__ __forceinline__ SoftmaxRowState softmax_single_about(float z, float q, float m) {
+__host__ __device__ __forceinline__ SoftmaxRowState softmax_single_about(float z, float q, float m, float w = 1.0f) {
   const float d = z == -INFINITY ? INFINITY : m - z;
   const float e = expf(-d);
   SoftmaxRowState r;
   r.m = m;
   r.s = e;
-  r.count = 1.0f;
-  r.gap = d;
+  r.count = w;
+  r.gap = product_zero_wins(w, d);
   r.tilt = product_zero_wins(e, d);
   r.q_sum = q;
   r.q_gap = product_zero_wins(q, d);
@@ -200,14 +207,30 @@ __host__ __device__ __forceinline__ float softmax_ce_hard_loss(const SoftmaxRowS
   return loss;
 }
 
+/// The same with class weights: w_t the target's, and for ε > 0 a state that
+/// counted the weights (count = Σw, gap = Σ w_j (m − z_j)):
+/// ℓ = (1 − ε)·w_t·((m − z_t) + log s) + (ε/V)·(Σw·log s + gap), non-negative
+/// terms for w ≥ 0. A zero weight's term is 0, also against an infinite one.
+__host__ __device__ __forceinline__ float softmax_ce_weighted_hard_loss(const SoftmaxRowState& row,
+                                                                        const LogSumExp& lse, float z_t,
+                                                                        float target_weight, float label_smoothing,
+                                                                        float classes) {
+  const float eps = label_smoothing;
+  const float nll = (lse.m - z_t) + lse.log_s;
+  const float loss = product_zero_wins((1.0f - eps) * target_weight, nll);
+  if (eps == 0.0f) return loss;
+  return loss + (eps / classes) * (product_zero_wins(row.count, lse.log_s) + row.gap);
+}
+
 /// The parts of a row's hard-label gradient that every element shares,
 /// formed once per row: A = 1 + 2c·lse (exactly 1, no multiply, for c = 0)
 /// and the target's shares (1 − ε) + ε/V for j = t, ε/V for the others.
 struct SoftmaxCeGradTerms {
   float scale;
-  bool scaled;  // c ≠ 0
+  bool scaled;  // c ≠ 0, or class weights
   float target_share;
   float other_share;
+  bool weighted = false;  // class weights: element j's share is other_share·w_j (+ target_share at t)
 };
 
 __host__ __device__ __forceinline__ SoftmaxCeGradTerms softmax_ce_grad_terms(const LogSumExp& lse, float classes,
@@ -218,11 +241,28 @@ __host__ __device__ __forceinline__ SoftmaxCeGradTerms softmax_ce_grad_terms(con
   return {scaled ? 1.0f + 2.0f * params.z_loss * lse.value() : 1.0f, scaled, (1.0f - eps) + smooth, smooth};
 }
 
+/// With class weights (and a state that counted them where ε > 0): A =
+/// (1 − ε)·w_t + (ε/V)·Σw, and element j's share (1 − ε)·w_t·[j = t] + (ε/V)·w_j.
+__host__ __device__ __forceinline__ SoftmaxCeGradTerms softmax_ce_weighted_grad_terms(const SoftmaxRowState& row,
+                                                                                      float target_weight,
+                                                                                      float label_smoothing,
+                                                                                      float classes) {
+  const float eps = label_smoothing;
+  const float target = (1.0f - eps) * target_weight;
+  const float smooth = eps == 0.0f ? 0.0f : eps / classes;
+  return {eps == 0.0f ? target : target + smooth * row.count, true, target, smooth, true};
+}
+
 /// ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − ((1 − ε)·[j = t] + ε/V), the target's share
-/// formed first so that one subtraction (the inherent one) remains.
+/// formed first so that one subtraction (the inherent one) remains; with
+/// class weights p_j·A − ((1 − ε)·w_t·[j = t] + (ε/V)·w_j), w_j the class's weight.
 __host__ __device__ __forceinline__ float softmax_ce_hard_grad(const LogSumExp& lse, float z_j, bool is_target,
-                                                               const SoftmaxCeGradTerms& terms) {
+                                                               const SoftmaxCeGradTerms& terms, float w_j = 1.0f) {
   const float p = softmax_prob(lse, z_j);
+  if (terms.weighted) {
+    const float share = terms.other_share == 0.0f ? 0.0f : terms.other_share * w_j;
+    return p * terms.scale - (is_target ? terms.target_share + share : share);
+  }
   return (terms.scaled ? p * terms.scale : p) - (is_target ? terms.target_share : terms.other_share);
 }
 

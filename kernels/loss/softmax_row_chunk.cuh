@@ -84,10 +84,16 @@ LOSSBENCH_UNROLL
   sum.m = m;
 LOSSBENCH_UNROLL
   for (int i = 0; i < kItems; ++i) {
-    if (first + i * kStride + thread_in_row >= classes) continue;
+    const int column = first + i * kStride + thread_in_row;
+    if (column >= classes) continue;
     float q = 0.0f;
-    if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
-    sum = softmax_add_same_max(sum, softmax_single_about(to_float(chunk.z[i]), q, m));
+    float w = 1.0f;
+    if constexpr (kSoftTargets<Target>) {
+      q = softmax_soft_target(p, to_float(chunk.q[i]), column);
+    } else {
+      w = softmax_smoothing_weight(p, column);  // V weights: read from cache, not kept
+    }
+    sum = softmax_add_same_max(sum, softmax_single_about(to_float(chunk.z[i]), q, m, w));
   }
   if constexpr (!kEntropy) sum.tilt = 0.0f;
   return softmax_combine(state, sum);
@@ -108,9 +114,14 @@ LOSSBENCH_UNROLL
     if (column >= classes) continue;
     const float z = to_float(chunk.z[i]);
     float q = 0.0f;
-    if constexpr (kSoftTargets<Target>) q = softmax_soft_target(p, to_float(chunk.q[i]));
+    float w = 1.0f;
+    if constexpr (kSoftTargets<Target>) {
+      q = softmax_soft_target(p, to_float(chunk.q[i]), column);
+    } else {
+      w = softmax_smoothing_weight(p, column);
+    }
     if (grad_row != nullptr) {
-      grad_row[column] = from_float<T>(softmax_element_grad<Target>(row, column, z, q) * multiplier);
+      grad_row[column] = from_float<T>(softmax_element_grad<Target>(row, column, z, q, w) * multiplier);
     }
     if constexpr (kKl) {
       if (loss_row != nullptr) loss_row[column] = from_float<T>(kl_div_element(row.lse, z, q));

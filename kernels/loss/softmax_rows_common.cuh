@@ -22,6 +22,13 @@
 // a gradient, and the last block resets it to 0 for the next call. PyTorch
 // and Liger-Kernel instead sync the host on the count; a second pass over
 // the logits to rescale the gradient would cost N·V more reads and writes.
+//
+// Class weights (PyTorch's `weight`, V values of T): a hard-label row's loss
+// and gradient are weighted as softmax_math.cuh says, and the mean divides
+// by Σ w_t over the rows not ignored instead of their count; the pre-pass
+// (softmax_count_rows.cuh) sums those weights deterministically into a
+// workspace slot that every block reads. Soft targets are weighted as read
+// (q_j ← w_j·q_j); their mean still divides by the rows, as PyTorch's.
 #include <cstdint>
 #include <type_traits>
 
@@ -60,10 +67,13 @@ struct SoftmaxRowsParams {
   std::int64_t classes = 1;           // V >= 1
   std::int64_t ignore_index = -100;   // class indices only
   SoftmaxCeParams ce;                 // ε, c: class indices only
+  const T* class_weight = nullptr;    // V class weights (cross-entropy), or null
+  const T* smoothing_weight = nullptr;  // class indices with ε > 0: class_weight (the state counts w_j), else null
   float soft_smoothing = 0.0f;        // probability rows: q ← (1 − ε)·q + ε/V as read (PyTorch's)
   bool kl = false;                    // probability rows only: KL(q ‖ p), not −Σ q log p (kernels: kKl)
   float grad_multiplier = 1.0f;       // grad_scale ÷ the fixed divisor of the reduction
   std::int64_t* grad_count = nullptr; // or: also ÷ *grad_count (0 → a zero gradient); reset to 0 by the last block
+  const double* weight_sum = nullptr;  // or, class weights: ÷ Σ w_t of the rows not ignored (the pre-pass's), loss too
   // Reduction (all null for none):
   double loss_divisor = 1.0;          // reduced_loss = Σ ℓ ÷ this, or ÷ the count when divide_by_count
   bool loss_divide_by_count = false;
@@ -74,10 +84,21 @@ struct SoftmaxRowsParams {
   std::int64_t* counted_rows = nullptr;  // rows not ignored (every row for probability rows)
 };
 
-/// A target probability as the loss sees it (softmax_smoothed_target).
+/// A target probability of column j as the loss sees it: smoothed
+/// (softmax_smoothed_target), then times the class's weight, if any.
 template <class T, class Target>
-__host__ __device__ __forceinline__ float softmax_soft_target(const SoftmaxRowsParams<T, Target>& p, float q) {
-  return softmax_smoothed_target(q, p.soft_smoothing, static_cast<float>(p.classes));
+__host__ __device__ __forceinline__ float softmax_soft_target(const SoftmaxRowsParams<T, Target>& p, float q,
+                                                              std::int64_t j) {
+  const float smoothed = softmax_smoothed_target(q, p.soft_smoothing, static_cast<float>(p.classes));
+  return p.class_weight == nullptr ? smoothed : to_float(p.class_weight[j]) * smoothed;
+}
+
+/// Column j's weight in a hard-label row's state and gradient: w_j where
+/// smoothing spreads the target over the weighted classes, else 1.
+template <class T, class Target>
+__host__ __device__ __forceinline__ float softmax_smoothing_weight(const SoftmaxRowsParams<T, Target>& p,
+                                                                   std::int64_t j) {
+  return p.smoothing_weight == nullptr ? 1.0f : to_float(p.smoothing_weight[j]);
 }
 
 /// What multiplies every gradient element: grad_multiplier, ÷ the count of
@@ -85,19 +106,27 @@ __host__ __device__ __forceinline__ float softmax_soft_target(const SoftmaxRowsP
 /// every row is ignored, whose gradients are all 0 anyway: no 0·inf).
 template <class T, class Target>
 __device__ __forceinline__ float softmax_grad_multiplier(const SoftmaxRowsParams<T, Target>& p) {
+  if (p.weight_sum != nullptr) {
+    const double sum = *p.weight_sum;  // ≥ 0: the API refuses negative weights
+    return sum > 0.0 ? static_cast<float>(static_cast<double>(p.grad_multiplier) / sum) : 0.0f;
+  }
   if (p.grad_count == nullptr) return p.grad_multiplier;
   const std::int64_t count = *p.grad_count;
   return count > 0 ? static_cast<float>(static_cast<double>(p.grad_multiplier) / static_cast<double>(count)) : 0.0f;
 }
 
 /// The row's loss from its state: KL (kKl), soft-target or hard-label
-/// cross-entropy (ε and c for the latter; z_t is the target's logit).
+/// cross-entropy (ε and c for the latter, or ε and the class weights, w_t
+/// the target's; z_t is the target's logit).
 template <bool kKl, class T, class Target>
 __device__ __forceinline__ float softmax_row_loss(const SoftmaxRowsParams<T, Target>& p, const SoftmaxRowState& state,
-                                                  const LogSumExp& lse, float z_t) {
+                                                  const LogSumExp& lse, float z_t, float w_t) {
   if constexpr (kSoftTargets<Target>) {
     return kKl ? kl_div_row_loss(state, lse) : softmax_ce_soft_loss(state, lse);
   } else {
+    if (p.class_weight != nullptr) {
+      return softmax_ce_weighted_hard_loss(state, lse, z_t, w_t, p.ce.label_smoothing, static_cast<float>(p.classes));
+    }
     return softmax_ce_hard_loss(state, lse, z_t, p.ce);
   }
 }
@@ -123,6 +152,15 @@ __device__ __forceinline__ SoftmaxRowLabel softmax_row_label(const SoftmaxRowsPa
   }
 }
 
+/// w_t, the class weight of a valid label (1 without class weights). Read
+/// where the loss and the gradient need it, not with the label: a weight
+/// held from the load to the row's end cost the warp-row kernel a spill.
+template <class T, class Target>
+__device__ __forceinline__ float softmax_target_weight(const SoftmaxRowsParams<T, Target>& p,
+                                                       const SoftmaxRowLabel& label) {
+  return label.valid && p.class_weight != nullptr ? to_float(p.class_weight[label.t]) : 1.0f;
+}
+
 /// The row's loss as written and summed: softmax_row_loss, 0 for an ignored
 /// row, NaN for an invalid label.
 template <bool kKl, class T, class Target>
@@ -130,7 +168,7 @@ __device__ __forceinline__ float softmax_labelled_row_loss(const SoftmaxRowsPara
                                                            const SoftmaxRowState& state, const LogSumExp& lse,
                                                            const SoftmaxRowLabel& label, float z_t) {
   if (label.ignored) return 0.0f;
-  return label.valid ? softmax_row_loss<kKl>(p, state, lse, z_t) : NAN;
+  return label.valid ? softmax_row_loss<kKl>(p, state, lse, z_t, softmax_target_weight(p, label)) : NAN;
 }
 
 /// What every gradient element of a row shares, formed once per row by
@@ -156,7 +194,10 @@ __device__ __forceinline__ SoftmaxGradRow softmax_grad_row(const SoftmaxRowsPara
   if constexpr (kSoftTargets<Target>) {
     row.q_sum = state.q_sum;
   } else {
-    row.ce = softmax_ce_grad_terms(lse, static_cast<float>(p.classes), p.ce);
+    row.ce = p.class_weight != nullptr ? softmax_ce_weighted_grad_terms(state, softmax_target_weight(p, label),
+                                                                        p.ce.label_smoothing,
+                                                                        static_cast<float>(p.classes))
+                                       : softmax_ce_grad_terms(lse, static_cast<float>(p.classes), p.ce);
     row.target = label.t;
     row.constant = label.ignored || !label.valid;
     row.value = label.ignored ? 0.0f : NAN;
@@ -165,13 +206,15 @@ __device__ __forceinline__ SoftmaxGradRow softmax_grad_row(const SoftmaxRowsPara
 }
 
 /// Element j's gradient of the row's loss, before the multiplier: soft
-/// targets p_j·Σq − q_j; hard labels softmax_ce_hard_grad, or the row's one value.
+/// targets p_j·Σq − q_j; hard labels softmax_ce_hard_grad (w: the class's
+/// softmax_smoothing_weight), or the row's one value.
 template <class Target>
-__device__ __forceinline__ float softmax_element_grad(const SoftmaxGradRow& row, std::int64_t j, float z, float q) {
+__device__ __forceinline__ float softmax_element_grad(const SoftmaxGradRow& row, std::int64_t j, float z, float q,
+                                                      float w = 1.0f) {
   if constexpr (kSoftTargets<Target>) {
     return softmax_soft_grad(row.lse, z, q, row.q_sum);
   } else {
-    return row.constant ? row.value : softmax_ce_hard_grad(row.lse, z, j == row.target, row.ce);
+    return row.constant ? row.value : softmax_ce_hard_grad(row.lse, z, j == row.target, row.ce, w);
   }
 }
 
@@ -226,8 +269,11 @@ __device__ __forceinline__ void finish_softmax_reduction(const SoftmaxRowsParams
   __syncthreads();  // as_double and as_count share storage
   const long long total_count = cub::BlockReduce<long long, kThreads>(temp.as_count).Sum(count);
   if (thread == 0) {
-    // Every row ignored: 0 ÷ 0 = NaN, PyTorch's mean of nothing.
-    *p.reduced_loss = total / (p.loss_divide_by_count ? static_cast<double>(total_count) : p.loss_divisor);
+    // Every row ignored (or weighing 0): 0 ÷ 0 = NaN, PyTorch's mean of nothing.
+    const double divisor = !p.loss_divide_by_count  ? p.loss_divisor
+                           : p.weight_sum != nullptr ? *p.weight_sum
+                                                     : static_cast<double>(total_count);
+    *p.reduced_loss = total / divisor;
     if (p.counted_rows != nullptr) *p.counted_rows = total_count;
     // Ready for the next launch without a memset: every other block has
     // read the count (before its ticket).

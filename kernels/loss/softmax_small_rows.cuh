@@ -61,8 +61,8 @@ __host__ __device__ __forceinline__ std::int64_t small_rows_tile_count(std::int6
 
 /// The row state of the group from each lane's one logit (softmax_state_reduce.cuh).
 template <int kLanes, bool kSoft, bool kKl, bool kEntropy>
-__device__ __forceinline__ SoftmaxRowState group_row_state(float z, float q, bool in_row) {
-  return group_reduce_state<kLanes, kSoft, kKl, kEntropy>(in_row ? softmax_single(z, q) : SoftmaxRowState{});
+__device__ __forceinline__ SoftmaxRowState group_row_state(float z, float q, bool in_row, float w = 1.0f) {
+  return group_reduce_state<kLanes, kSoft, kKl, kEntropy>(in_row ? softmax_single(z, q, w) : SoftmaxRowState{});
 }
 
 /// One row's loss (in every lane of its group) and its gradient element (lane
@@ -78,8 +78,10 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
   // the same for the whole launch, so one of the two inlined butterflies
   // runs, as in the warp- and block-row kernels (a kernel variant fewer).
   const bool entropy = p.row_entropy != nullptr;
-  const SoftmaxRowState state = entropy ? group_row_state<kLanes, kSoft, kKl, true>(z, q, in_row)
-                                        : group_row_state<kLanes, kSoft, kKl, false>(z, q, in_row);
+  // Lane j's class weight where a weighted, smoothed hard-label row counts it.
+  const float w = !kSoft && in_row ? softmax_smoothing_weight(p, lane) : 1.0f;
+  const SoftmaxRowState state = entropy ? group_row_state<kLanes, kSoft, kKl, true>(z, q, in_row, w)
+                                        : group_row_state<kLanes, kSoft, kKl, false>(z, q, in_row, w);
   const LogSumExp lse = softmax_lse(state);
   const std::int64_t element = row * p.classes + lane;
   const SoftmaxRowLabel row_label = softmax_row_label(p, label);
@@ -90,7 +92,7 @@ __device__ __forceinline__ float small_row(const SoftmaxRowsParams<T, Target>& p
     z_t = __shfl_sync(0xffffffffu, z, row_label.valid ? static_cast<int>(row_label.t) : 0, kLanes);
   }
   const float loss = softmax_labelled_row_loss<kKl>(p, state, lse, row_label, z_t);
-  const float grad = softmax_element_grad<Target>(softmax_grad_row(p, state, lse, row_label), lane, z, q);
+  const float grad = softmax_element_grad<Target>(softmax_grad_row(p, state, lse, row_label), lane, z, q, w);
   if constexpr (kKl) {
     if (in_row && p.element_loss != nullptr) p.element_loss[element] = from_float<T>(kl_div_element(lse, z, q));
   }
@@ -129,7 +131,7 @@ LOSSBENCH_UNROLL
       const std::int64_t element = row * p.classes + lane;
       z[b] = in_row ? to_float(p.logits[element]) : 0.0f;
       if constexpr (kSoftTargets<Target>) {
-        q[b] = in_row ? softmax_soft_target(p, to_float(p.targets[element])) : 0.0f;
+        q[b] = in_row ? softmax_soft_target(p, to_float(p.targets[element]), lane) : 0.0f;
         label[b] = 0;
       } else {
         q[b] = 0.0f;

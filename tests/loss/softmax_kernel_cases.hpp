@@ -191,7 +191,7 @@ CaseParams<T, Target> case_params(const Inputs<T, Target>& in, const CaseOptions
   // In place: the logits are copied into the gradient buffer and read from there.
   if (o.in_place && elements > 0) std::memcpy(out.grad.data(), in.logits.data(), elements * sizeof(T));
   const kernels::SoftmaxWorkspaceLayout layout =
-      kernels::softmax_workspace_layout(kernels::softmax_tile_count(o.rows, o.classes));
+      kernels::softmax_workspace_layout(o.rows, o.classes);
   workspace.assign(layout.total_bytes, 0);
   CaseParams<T, Target> p;
   p.logits = o.in_place ? out.grad.data() : in.logits.data();
@@ -226,7 +226,7 @@ Outputs<T> run_kernel(const Inputs<T, Target>& in, const CaseOptions& o, float g
   const CaseParams<T, Target> p = case_params(in, o, grad_multiplier, out, workspace);
   launch(p);
   const kernels::SoftmaxWorkspaceLayout layout =
-      kernels::softmax_workspace_layout(kernels::softmax_tile_count(o.rows, o.classes));
+      kernels::softmax_workspace_layout(o.rows, o.classes);
   unsigned counter = 0;
   std::memcpy(&counter, workspace.data() + layout.counter_offset, sizeof(counter));
   EXPECT_EQ(counter, 0u) << "blocks-done counter not reset";

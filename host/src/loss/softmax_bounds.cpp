@@ -43,6 +43,13 @@ double softmax_ce_hard_loss_error_bound(const SoftmaxBoundRow& row, double loss_
          softmax_log_s_error_bound(row) * (1.0 + 2.0 * z_loss * std::fabs(row.lse));
 }
 
+double softmax_ce_weighted_hard_loss_error_bound(const SoftmaxBoundRow& row, double loss_ref, double log_s_weight,
+                                                 double underflow_terms) {
+  const double k = static_cast<double>(row.depth);
+  return float_gamma(2.0 * k + 10.0) * std::fabs(loss_ref) + std::fabs(log_s_weight) * softmax_log_s_error_bound(row) +
+         kFloatMathUnderflow * underflow_terms;
+}
+
 double softmax_ce_soft_loss_error_bound(const SoftmaxBoundRow& row, double loss_ref, double q_sum) {
   const double k = static_cast<double>(row.depth);
   return float_gamma(2.0 * k + 4.0) * std::fabs(loss_ref) + std::fabs(q_sum) * softmax_log_s_error_bound(row);

@@ -80,6 +80,12 @@ void validate(const SoftmaxLossCall& call) {
   require(reduces || call.reduced_loss == nullptr, "reduced_loss is set but reduction none writes no reduced loss");
   require(!reduces || call.unreduced_loss == nullptr,
           "unreduced_loss is set but only reduction none writes unreduced losses");
+  if (call.class_weight != nullptr) {
+    require(call.loss == SoftmaxLoss::cross_entropy,
+            "class_weight applies to cross_entropy only (PyTorch's kl_div takes no weight)");
+    require(call.z_loss == 0.0f, "class_weight with a z-loss (" + std::to_string(call.z_loss) +
+                                     "): PyTorch has no weighted z-loss, so lossbench gives it no meaning");
+  }
 
   // Outputs may not overlap inputs or each other; the one exception is a
   // gradient written exactly over the logits (in place).
@@ -87,11 +93,15 @@ void validate(const SoftmaxLossCall& call) {
   const std::size_t elements = rows * static_cast<std::size_t>(call.classes);
   const std::size_t value = dtype_size(call.dtype);
   using Named = std::pair<detail::ByteRange, const char*>;
-  const std::vector<Named> inputs = {
+  std::vector<Named> inputs = {
       {detail::byte_range(call.logits, elements * value), "logits"},
       {detail::byte_range(call.targets,
                           has_class_indices(call) ? rows * index_size(call.targets_kind) : elements * value),
        "targets"}};
+  if (call.class_weight != nullptr) {
+    inputs.emplace_back(detail::byte_range(call.class_weight, static_cast<std::size_t>(call.classes) * value),
+                        "class_weight");
+  }
   std::vector<Named> outputs;
   const auto add_output = [&](const void* p, std::size_t bytes, const char* name) {
     if (p != nullptr && bytes > 0) outputs.emplace_back(detail::byte_range(p, bytes), name);

@@ -1,6 +1,7 @@
 // The checks of a softmax call's target values, read on the host.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "core/argument_checks.hpp"
@@ -42,6 +43,35 @@ void require_probability_rows(const SoftmaxLossCall& call) {
   }
 }
 
+// Class weights as lossbench takes them: finite and >= 0 (PyTorch computes
+// with any; a negative weight rewards the error it weighs, a NaN one makes
+// every loss NaN). For a mean over class indices, the rows not ignored must
+// weigh something: PyTorch's mean is otherwise 0/0.
+void require_class_weights(const SoftmaxLossCall& call) {
+  if (call.class_weight == nullptr) return;
+  for (std::int64_t j = 0; j < call.classes; ++j) {
+    const double w = load_as_double(call.class_weight, call.dtype, static_cast<std::size_t>(j));
+    require_target(w >= 0.0 && std::isfinite(w), "class_weight[" + std::to_string(j) + "] = " + std::to_string(w) +
+                                                     " is not a weight (expected finite and >= 0)");
+  }
+  if (call.targets_kind == SoftmaxTargets::probabilities || call.reduction != SoftmaxReduction::mean) return;
+  double sum = 0.0;
+  std::int64_t counted = 0;
+  for (std::int64_t row = 0; row < call.rows; ++row) {
+    const std::int64_t t = class_index_at(call, row);
+    if (t == call.ignore_index) continue;
+    ++counted;
+    sum += load_as_double(call.class_weight, call.dtype, static_cast<std::size_t>(t));
+  }
+  require_target(counted == 0 || sum > 0.0,
+                 "the class weights of the " + std::to_string(counted) +
+                     " rows not ignored sum to 0: their weighted mean is 0/0 (give them weight or use sum)");
+  // The gradient's multiplier grad_scale ÷ Σ w_t is a float in every backend.
+  require_target(counted == 0 || std::fabs(call.grad_scale) / sum <= std::numeric_limits<float>::max(),
+                 "the class weights of the " + std::to_string(counted) + " rows not ignored sum to " +
+                     std::to_string(sum) + ": grad_scale ÷ that overflows float (scale the weights up)");
+}
+
 }  // namespace
 
 void detail::require_class_indices_in_range(const SoftmaxLossCall& call) {
@@ -61,6 +91,7 @@ void validate_softmax_targets(const SoftmaxLossCall& call) {
   } else {
     detail::require_class_indices_in_range(call);
   }
+  require_class_weights(call);
 }
 
 }  // namespace lossbench

@@ -88,6 +88,12 @@ RowLossAndGrad softmax_ce_hard_row(std::span<const double> z, std::int64_t targe
   if (target < 0 || target >= static_cast<std::int64_t>(z.size())) {
     throw InputError("class index " + std::to_string(target) + " is outside [0, " + std::to_string(z.size()) + ")");
   }
+  const bool weighted = !options.class_weight.empty();
+  if (weighted && options.class_weight.size() != z.size()) {
+    throw InputError(std::to_string(options.class_weight.size()) + " class weights for " + std::to_string(z.size()) +
+                     " classes");
+  }
+  if (weighted && options.z_loss != 0.0) throw InputError("class weights with a z-loss have no meaning");
   const SoftmaxRow row = softmax_row(z);
   const double eps = options.label_smoothing;
   const double c = options.z_loss;
@@ -95,11 +101,17 @@ RowLossAndGrad softmax_ce_hard_row(std::span<const double> z, std::int64_t targe
   std::vector<double> terms;
   RowLossAndGrad result;
   result.grad.resize(z.size());
-  const double prob_scale = c == 0.0 ? 1.0 : 1.0 + 2.0 * c * row.lse;
+  std::vector<double> w(z.size());
   for (std::size_t j = 0; j < z.size(); ++j) {
-    const double w = (static_cast<std::int64_t>(j) == target ? 1.0 - eps : 0.0) + eps / v;
-    if (w != 0.0) terms.push_back(-w * row.log_prob[j]);
-    result.grad[j] = row.prob[j] * prob_scale - w;
+    const bool is_target = static_cast<std::int64_t>(j) == target;
+    w[j] = weighted ? (is_target ? (1.0 - eps) * options.class_weight[j] : 0.0) + eps / v * options.class_weight[j]
+                    : (is_target ? 1.0 - eps : 0.0) + eps / v;
+  }
+  // Σw is 1 unweighted; with z-loss the gradient gains 2c·lse·p_j.
+  const double prob_scale = (weighted ? compensated_sum(w) : 1.0) + (c == 0.0 ? 0.0 : 2.0 * c * row.lse);
+  for (std::size_t j = 0; j < z.size(); ++j) {
+    if (w[j] != 0.0) terms.push_back(-w[j] * row.log_prob[j]);
+    result.grad[j] = row.prob[j] * prob_scale - w[j];
   }
   result.loss = compensated_sum(terms);
   if (c != 0.0) result.loss += c * row.lse * row.lse;
@@ -150,6 +162,7 @@ SoftmaxBatchResult softmax_ce_hard(std::span<const double> logits, std::int64_t 
   SoftmaxBatchResult result;
   result.grad.assign(logits.size(), 0.0);
   std::vector<double> losses(targets.size(), 0.0);
+  std::vector<double> counted_weights;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto z = row_of(logits, i, v);
     const SoftmaxRow row = softmax_row(z);
@@ -165,17 +178,29 @@ SoftmaxBatchResult softmax_ce_hard(std::span<const double> logits, std::int64_t 
     losses[i] = r.loss;
     std::copy(r.grad.begin(), r.grad.end(), result.grad.begin() + static_cast<std::ptrdiff_t>(i * v));
     ++result.counted_rows;
+    if (!options.class_weight.empty()) counted_weights.push_back(options.class_weight[static_cast<std::size_t>(targets[i])]);
   }
-  const double grad_multiplier = gradient_multiplier(reduction, result.counted_rows, 1.0);
+  double grad_multiplier = gradient_multiplier(reduction, result.counted_rows, 1.0);
+  double loss_multiplier = reduction_multiplier(reduction, result.counted_rows);
+  if (!options.class_weight.empty() && reduction == Reduction::mean) {
+    // PyTorch's weighted mean: ÷ Σ c_t over the rows not ignored (0/0 = NaN; a zero gradient then).
+    const double weight = compensated_sum(counted_weights);
+    loss_multiplier = weight > 0.0 ? 1.0 / weight : kNaN;
+    grad_multiplier = weight > 0.0 ? 1.0 / weight : 0.0;
+  }
   for (double& g : result.grad) g *= grad_multiplier;
-  reduce(result, std::move(losses), reduction == Reduction::none,
-         reduction_multiplier(reduction, result.counted_rows));
+  reduce(result, std::move(losses), reduction == Reduction::none, loss_multiplier);
   return result;
 }
 
 SoftmaxBatchResult softmax_ce_soft(std::span<const double> logits, std::int64_t classes,
-                                   std::span<const double> targets, Reduction reduction) {
+                                   std::span<const double> targets, Reduction reduction,
+                                   std::span<const double> class_weight) {
   check_shape(logits.size(), classes, targets.size(), static_cast<std::size_t>(std::max<std::int64_t>(classes, 1)));
+  if (!class_weight.empty() && static_cast<std::int64_t>(class_weight.size()) != classes) {
+    throw InputError(std::to_string(class_weight.size()) + " class weights for " + std::to_string(classes) +
+                     " classes");
+  }
   const auto v = static_cast<std::size_t>(classes);
   const std::size_t rows = logits.size() / v;
   SoftmaxBatchResult result;
@@ -186,7 +211,9 @@ SoftmaxBatchResult softmax_ce_soft(std::span<const double> logits, std::int64_t 
     const SoftmaxRow row = softmax_row(row_of(logits, i, v));
     result.lse.push_back(row.lse);
     result.entropy.push_back(row.entropy);
-    const RowLossAndGrad r = softmax_ce_soft_row(row_of(logits, i, v), row_of(targets, i, v));
+    std::vector<double> q(row_of(targets, i, v).begin(), row_of(targets, i, v).end());
+    for (std::size_t j = 0; j < q.size() && !class_weight.empty(); ++j) q[j] *= class_weight[j];
+    const RowLossAndGrad r = softmax_ce_soft_row(row_of(logits, i, v), q);
     losses.push_back(r.loss);
     for (const double g : r.grad) result.grad.push_back(g * grad_multiplier);
   }

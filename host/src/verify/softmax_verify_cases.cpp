@@ -70,6 +70,21 @@ std::vector<SoftmaxVerifyCase> standard_softmax_verify_cases(bool quick, std::ui
       }
     }
   }
+  // Class weights (PyTorch's `weight`) on cross-entropy at every row length
+  // (so every kernel regime), both target kinds, each dtype in turn; the
+  // options cycle as above, z-loss aside (it takes no weights).
+  const Flavor weighted[] = {flavors[0], flavors[1], flavors[2]};
+  const DType dtypes[] = {DType::f32, DType::f16, DType::bf16};
+  int weighted_index = 0;
+  for (const std::int64_t classes : widths) {
+    for (const std::int64_t rows : rows_for(classes, quick)) {
+      for (const Flavor& flavor : weighted) {
+        add(classes, rows, dtypes[weighted_index++ % 3], flavor);
+        cases.back().class_weight = true;
+        cases.back().z_loss = 0.0f;
+      }
+    }
+  }
   // No rows at all: a sum of 0, a mean of nothing (NaN).
   add(10, 0, DType::f32, flavors[0]);
   add(10, 0, DType::f32, flavors[3]);

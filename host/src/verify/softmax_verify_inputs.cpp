@@ -54,6 +54,29 @@ SoftmaxVerifyInputs make_softmax_verify_inputs(const SoftmaxVerifyCase& config) 
     if (sum == 0.0) q[finite_class] = sum = 1.0;
     for (std::size_t j = 0; j < classes; ++j) store_from_double(in.targets.data(), dtype, r * classes + j, q[j] / sum);
   }
+  if (config.class_weight) {
+    const double subnormal = dtype == DType::f16 ? 0x1p-24 : dtype == DType::bf16 ? 0x1p-133 : 0x1p-149;
+    in.class_weight.resize(classes * dtype_size(dtype));
+    for (std::size_t j = 0; j < classes; ++j) {
+      const double kind = unit(rng);
+      const double w = kind < 0.1 ? 0.0 : kind < 0.25 ? 1.0 : kind < 0.3 ? 1e4 : kind < 0.35 ? subnormal : 3.0 * unit(rng);
+      store_from_double(in.class_weight.data(), dtype, j, w);
+    }
+    // A mean the API accepts (validate_softmax_targets): the rows not ignored
+    // weigh enough that grad_scale ÷ their weight is a float; else the first
+    // such row's class weighs 1.
+    double counted_weight = 0.0;
+    std::int64_t first_label = -1;
+    for (const std::int64_t t : in.labels) {
+      if (t == kVerifyIgnoreIndex) continue;
+      if (first_label < 0) first_label = t;
+      counted_weight += load_as_double(in.class_weight.data(), dtype, static_cast<std::size_t>(t));
+    }
+    if (first_label >= 0 && counted_weight > 0.0 && counted_weight < 1e-30) {
+      store_from_double(in.class_weight.data(), dtype, static_cast<std::size_t>(first_label), 1.0);
+    }
+    for (std::size_t j = 0; j < classes; ++j) in.class_weight_values.push_back(load_as_double(in.class_weight.data(), dtype, j));
+  }
   return in;
 }
 

@@ -48,8 +48,42 @@ struct RowExpectation {
   std::vector<double> element_bound;
 };
 
+// V + Σ_j |log p_j| over the finite ones: what subnormal products of class
+// weights can cost (softmax_ce_weighted_hard_loss_error_bound).
+double underflow_terms(const ref::SoftmaxRow& row) {
+  double terms = static_cast<double>(row.log_prob.size());
+  for (const double lp : row.log_prob) terms += std::isfinite(lp) ? std::fabs(lp) : 0.0;
+  return terms;
+}
+
+// A hard-label row with class weights w: the reference's shares w_j of the
+// row (softmax_reference.hpp) and each bound.
+void expect_weighted_hard_row(const SoftmaxVerifyCase& c, std::span<const double> z, std::int64_t label,
+                              std::span<const double> w, const ref::SoftmaxRow& row, const SoftmaxBoundRow& bound_row,
+                              RowExpectation& e) {
+  const auto v = z.size();
+  const ref::RowLossAndGrad rg = ref::softmax_ce_hard_row(z, label, {c.label_smoothing, 0.0, -100, w});
+  e.loss = rg.loss;
+  e.grad = rg.grad;
+  const double eps = c.label_smoothing;
+  std::vector<double> share(v);
+  double scale = 0.0;
+  for (std::size_t j = 0; j < v; ++j) {
+    share[j] = (static_cast<std::int64_t>(j) == label ? (1.0 - eps) * w[j] : 0.0) + eps / static_cast<double>(v) * w[j];
+    scale += share[j];
+  }
+  e.loss_bound = softmax_ce_weighted_hard_loss_error_bound(bound_row, rg.loss, scale, underflow_terms(row));
+  for (std::size_t j = 0; j < v; ++j) {
+    // The shares' and A's own roundings (2u each), and a subnormal share's.
+    e.grad_bound[j] = softmax_grad_error_bound(bound_row, {row.prob[j], row.log_prob[j], scale, share[j], 0.0, true},
+                                               rg.grad[j]) +
+                      2.0 * kU * (share[j] + row.prob[j] * scale) + 2.0 * kFloatMathUnderflow;
+  }
+}
+
 RowExpectation expect_row(const SoftmaxVerifyCase& c, std::span<const double> z, std::span<const double> q,
-                          std::int64_t label, const ref::SoftmaxRow& row, const SoftmaxBoundRow& bound_row) {
+                          std::int64_t label, std::span<const double> w, const ref::SoftmaxRow& row,
+                          const SoftmaxBoundRow& bound_row) {
   const auto v = z.size();
   RowExpectation e;
   e.grad.assign(v, 0.0);
@@ -57,6 +91,10 @@ RowExpectation expect_row(const SoftmaxVerifyCase& c, std::span<const double> z,
   if (c.targets != SoftmaxTargets::probabilities) {
     if (label == detail::kVerifyIgnoreIndex) {
       e.counted = false;  // loss and gradient exactly 0
+      return e;
+    }
+    if (!w.empty()) {
+      expect_weighted_hard_row(c, z, label, w, row, bound_row, e);
       return e;
     }
     const ref::RowLossAndGrad rg = ref::softmax_ce_hard_row(z, label, {c.label_smoothing, c.z_loss, -100});
@@ -74,26 +112,30 @@ RowExpectation expect_row(const SoftmaxVerifyCase& c, std::span<const double> z,
   }
   // Probability rows, smoothed as PyTorch does for cross-entropy: one fused
   // rounding of (1 − ε)·q + ε/V in float (2u of each q'_j), which echoes in
-  // the loss and in p_j·Σq' − q'_j.
+  // the loss and in p_j·Σq' − q'_j; then weighted, q'_j·w_j (u more, and a
+  // subnormal product's absolute error).
   std::vector<double> smoothed(q.begin(), q.end());
   const bool kl = c.loss == SoftmaxLoss::kl;
   const double eps = kl ? 0.0 : c.label_smoothing;
   if (eps != 0.0) {
     for (double& x : smoothed) x = (1.0 - eps) * x + eps / static_cast<double>(v);
   }
+  for (std::size_t j = 0; j < v && !w.empty(); ++j) smoothed[j] *= w[j];
   double q_sum = 0.0;
   for (const double x : smoothed) q_sum += x;
-  const double smoothing_error = eps != 0.0 ? 2.0 * kU : 0.0;
+  const double smoothing_error = (eps != 0.0 ? 2.0 * kU : 0.0) + (w.empty() ? 0.0 : kU);
+  const double weight_underflow = w.empty() ? 0.0 : kFloatMathUnderflow;
   const ref::RowLossAndGrad soft = ref::softmax_ce_soft_row(z, smoothed);
   e.grad = soft.grad;
   for (std::size_t j = 0; j < v; ++j) {
     e.grad_bound[j] = softmax_grad_error_bound(bound_row, {row.prob[j], row.log_prob[j], q_sum, smoothed[j], 0.0, true},
                                                soft.grad[j]) +
-                      smoothing_error * (smoothed[j] + row.prob[j] * q_sum);
+                      smoothing_error * (smoothed[j] + row.prob[j] * q_sum) + 2.0 * weight_underflow;
   }
   if (!kl) {
     e.loss = soft.loss;
-    e.loss_bound = softmax_ce_soft_loss_error_bound(bound_row, soft.loss, q_sum) + smoothing_error * soft.loss;
+    e.loss_bound = softmax_ce_soft_loss_error_bound(bound_row, soft.loss, q_sum) + smoothing_error * soft.loss +
+                   weight_underflow * underflow_terms(row);
     return e;
   }
   const ref::KlRow kr = ref::kl_div_row(z, q);
@@ -107,8 +149,9 @@ RowExpectation expect_row(const SoftmaxVerifyCase& c, std::span<const double> z,
   return e;
 }
 
-// What the reduction divides by; the count for a cross-entropy mean over class indices.
-double reduction_divisor(const SoftmaxVerifyCase& c, std::int64_t counted) {
+// What the reduction divides by; the count (or, with class weights, the
+// weight) of the rows not ignored for a cross-entropy mean over class indices.
+double reduction_divisor(const SoftmaxVerifyCase& c, double counted) {
   const auto rows = static_cast<double>(c.rows);
   switch (c.reduction) {
     case SoftmaxReduction::none:
@@ -117,7 +160,7 @@ double reduction_divisor(const SoftmaxVerifyCase& c, std::int64_t counted) {
     case SoftmaxReduction::mean: break;
   }
   if (c.loss == SoftmaxLoss::kl) return rows * static_cast<double>(c.classes);
-  return c.targets == SoftmaxTargets::probabilities ? rows : static_cast<double>(counted);
+  return c.targets == SoftmaxTargets::probabilities ? rows : counted;
 }
 
 std::string describe_row(std::int64_t row, std::span<const double> z, std::int64_t label) {
@@ -145,6 +188,7 @@ std::string SoftmaxVerifyCase::name() const {
   s << (!grad ? "fwd" : in_place ? "grad-inplace" : "grad");
   if (label_smoothing != 0.0f) s << "/eps=" << label_smoothing;
   if (z_loss != 0.0f) s << "/c=" << z_loss;
+  if (class_weight) s << "/cw";
   if (grad_scale != 1.0f) s << "/gs=" << grad_scale;
   if (entropy) s << "/H";
   s << "/off=" << offset;
@@ -177,6 +221,8 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
   std::optional<GuardedArray> reduced;
   if (reduces) reduced.emplace(backend, sizeof(double), 1);
   GuardedArray counted(backend, sizeof(std::int64_t), 1);
+  std::optional<GuardedArray> class_weight;
+  if (config.class_weight) class_weight.emplace(backend, value_bytes, v, config.offset);
 
   SoftmaxLossCall call;
   call.loss = config.loss;
@@ -195,9 +241,11 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
   call.label_smoothing = config.label_smoothing;
   call.z_loss = config.z_loss;
   call.grad_scale = config.grad_scale;
+  call.class_weight = class_weight ? class_weight->data() : nullptr;
   BackendBuffer workspace(backend, softmax_loss_workspace_size(call, backend));
   workspace.fill_bytes(0);
   targets.upload(inputs.targets.data(), inputs.targets.size());
+  if (class_weight) class_weight->upload(inputs.class_weight.data(), inputs.class_weight.size());
 
   const auto run = [&]() {
     logits.poison();  // the guards of an in-place gradient are checked too
@@ -229,12 +277,19 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
   const double u_out = output_rounding(dtype);
   const double t_out = output_underflow(dtype);
   const std::int64_t depth = softmax_backend_depth(std::max<std::int64_t>(v, 1));
+  const std::span<const double> w = inputs.class_weight_values;
   std::int64_t expected_count = 0;
+  double expected_weight = 0.0;  // Σ w_t over the rows not ignored
   for (std::int64_t r = 0; r < rows; ++r) {
-    expected_count += !hard || inputs.labels[static_cast<std::size_t>(r)] != detail::kVerifyIgnoreIndex;
+    const std::int64_t label = hard ? inputs.labels[static_cast<std::size_t>(r)] : 0;
+    if (label == detail::kVerifyIgnoreIndex) continue;
+    ++expected_count;
+    if (hard && !w.empty()) expected_weight += w[static_cast<std::size_t>(label)];
   }
-  const double divisor = reduction_divisor(config, expected_count);
-  const double multiplier = expected_count == 0 && divisor == 0.0 ? 0.0 : config.grad_scale / divisor;
+  const double divisor =
+      reduction_divisor(config, hard && !w.empty() ? expected_weight : static_cast<double>(expected_count));
+  // Every row ignored (or weighing 0): a zero gradient.
+  const double multiplier = divisor == 0.0 ? 0.0 : config.grad_scale / divisor;
   double sum = 0.0;
   double sum_abs = 0.0;
   double sum_bound = 0.0;
@@ -249,7 +304,7 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
     const std::int64_t label = hard ? inputs.labels[static_cast<std::size_t>(r)] : -1;
     const ref::SoftmaxRow row = ref::softmax_row(z);
     const SoftmaxBoundRow bound_row{v, depth, row.lse, row.log_s};
-    const RowExpectation e = expect_row(config, z, q, label, row, bound_row);
+    const RowExpectation e = expect_row(config, z, q, label, w, row, bound_row);
     const auto about = [&] { return describe_row(r, z, label); };
     if (config.entropy) {
       const double got = load_as_double(first.entropy.payload.data(), dtype, static_cast<std::size_t>(r));
@@ -260,7 +315,8 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
     if (config.grad) {
       for (std::int64_t j = 0; j < v; ++j) {
         const auto jj = static_cast<std::size_t>(j);
-        const double expected = multiplier * e.grad[jj];
+        // Beyond the dtype's range: the infinity it rounds to (class weights of 1e4 in f16).
+        const double expected = expected_output(dtype, multiplier * e.grad[jj]);
         // The float bound, scaled; the multiplier's rounding and the
         // product's (none when it is 1); the rounding to the dtype.
         const double bound = multiplier * e.grad_bound[jj] + (multiplier == 1.0 ? 0.0 : 2.0 * kU) * std::fabs(expected) +
@@ -280,7 +336,8 @@ SoftmaxVerifyResult verify_softmax_case(const SoftmaxVerifyCase& config, Backend
     } else if (writes_unreduced) {
       const double got = load_as_double(first.unreduced.payload.data(), dtype, static_cast<std::size_t>(r));
       const double bound = e.loss_bound + u_out * std::fabs(e.loss) + t_out;
-      result.loss_error = std::max(result.loss_error, log.check("row loss", r, got, e.loss, bound, about));
+      result.loss_error =
+          std::max(result.loss_error, log.check("row loss", r, got, expected_output(dtype, e.loss), bound, about));
     }
     if (e.counted) {
       sum += e.loss;

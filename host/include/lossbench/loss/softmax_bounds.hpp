@@ -26,6 +26,12 @@
 // (gap sums the m − z_j through k adds: γ(k + 4)), plus log s's error and
 // its echo in lse² = (m + log s)²:
 //   |ℓ − ℓ_ref| ≤ γ(k + 8)·ℓ_ref + E_s·(1 + 2c·|lse|)
+// With class weights, ℓ = (1 − ε)·w_t·((m − z_t) + log s) + (ε/V)·(Σw·log s
+// + Σ w_j (m − z_j)): Σw and the weighted gap through k adds each, a product
+// per term and a few to combine them, with log s's error times its
+// coefficient A = (1 − ε)·w_t + (ε/V)·Σw; subnormal weights make subnormal
+// products, good only to f = kFloatMathUnderflow each (see below):
+//   |ℓ − ℓ_ref| ≤ γ(2k + 10)·ℓ_ref + A·E_s + f·(V + Σ_j |log p_j|)
 // Soft targets, ℓ = Σq·log s + Σ q_j(m − z_j): Σq and Σ q_j Δ through k adds
 // each: γ(2k + 4)·ℓ_ref + Σq·E_s.
 // KL = Σ q_j log q_j + (soft ℓ): as soft, plus γ(k + 3) of Σ q_j|log q_j| =
@@ -86,6 +92,10 @@ double softmax_log_s_error_bound(const SoftmaxBoundRow& row);
 double softmax_lse_error_bound(const SoftmaxBoundRow& row);
 /// Hard-label loss (ε, c as given; c = 0 without z-loss).
 double softmax_ce_hard_loss_error_bound(const SoftmaxBoundRow& row, double loss_ref, double z_loss);
+/// Hard-label loss with class weights; log_s_weight = A, underflow_terms =
+/// V + Σ_j |log p_j| over the finite ones (the reference's).
+double softmax_ce_weighted_hard_loss_error_bound(const SoftmaxBoundRow& row, double loss_ref, double log_s_weight,
+                                                 double underflow_terms);
 /// Soft-target cross-entropy; q_sum = Σ q_j.
 double softmax_ce_soft_loss_error_bound(const SoftmaxBoundRow& row, double loss_ref, double q_sum);
 /// KL of a row with q ≤ 1, given the reference's soft ce of the same row.

@@ -22,6 +22,13 @@
 //     one per element; sum; mean: ÷ (rows·classes); batchmean: ÷ rows.
 //   grad = grad_scale · dC/dz (for none, of the sum of unreduced_loss), so
 //   mean divides by the count, as fused_loss() does.
+//   class_weight w (cross_entropy, PyTorch's `weight`): a hard label t
+//     weighs its row's loss and gradient by w_t, label smoothing spreads ε
+//     over the classes by their weights, ℓ = (1 − ε)·w_t·(lse − z_t) +
+//     (ε/V)·Σ_j w_j (lse − z_j), and the mean divides by Σ w_t over the rows
+//     not ignored (NaN when that is 0, as PyTorch; the gradient is then 0);
+//     a probability row is weighted per class, ℓ = −Σ_j w_j q_j log p_j (q
+//     smoothed first), and its mean still divides by the rows.
 // Target values (an index in range, a probability row) are the caller's to
 // check: validate_softmax_targets() reads them on the host, as a GPU call cannot.
 #include <cstddef>
@@ -85,6 +92,9 @@ struct SoftmaxLossCall {
   std::int64_t ignore_index = -100;
   /// cross_entropy with class indices only: z-loss c >= 0 adds c·lse² per row.
   float z_loss = 0.0f;
+  /// cross_entropy only (not with z_loss): V class weights of `dtype`, each
+  /// finite and >= 0 (validate_softmax_targets checks), or null for none.
+  const void* class_weight = nullptr;
   /// Multiplies the gradient (an upstream gradient or a loss scale), not the loss.
   float grad_scale = 1.0f;
 };
@@ -102,7 +112,8 @@ std::size_t softmax_loss_workspace_size(const SoftmaxLossCall& call, Backend bac
 /// Checks the call and throws InputError naming the first problem: an unknown
 /// enum value, rows < 0 or classes < 0, an empty class axis (classes = 0 with
 /// rows > 0), rows × classes beyond 64-bit byte counts, kl with class
-/// indices, an option its loss or targets do not take, ε outside [0, 1], a
+/// indices, an option its loss or targets do not take (class weights with
+/// kl or with a z-loss), ε outside [0, 1], a
 /// negative or non-finite z-loss, a non-finite grad_scale, a null pointer the
 /// call needs (or one it must not have), or outputs that overlap each other or
 /// the inputs (except grad == logits). Does not read the targets.
@@ -111,7 +122,11 @@ void validate(const SoftmaxLossCall& call);
 /// Reads the targets on the host and throws InputError naming the first bad
 /// one by row (and class): a class index outside [0, classes) that is not
 /// ignore_index; a probability that is negative or NaN, or a probability row
-/// whose sum is off 1 by more than 1e-3. `call.targets` must be host memory.
+/// whose sum is off 1 by more than 1e-3; a class weight that is negative,
+/// NaN or infinite; for a mean over class indices with class weights, rows
+/// not ignored whose weights sum to 0 (PyTorch's mean is then 0/0 = NaN) or
+/// so little that grad_scale ÷ their sum overflows float.
+/// `call.targets` and `call.class_weight` must be host memory.
 void validate_softmax_targets(const SoftmaxLossCall& call);
 
 /// Validates, then computes on `backend`. workspace must hold

@@ -13,6 +13,9 @@
 //                    = (1 − ε)(lse − z_t) + ε·(lse − mean_j z_j) + c·lse²
 //                  ∂ℓ/∂z_j = p_j·(1 + 2c·lse) − w_j
 //   soft targets:  ℓ = −Σ_j q_j log p_j           ∂ℓ/∂z_j = p_j·Σq − q_j
+//   class weights c_j (PyTorch's `weight`): the hard label's w_j become
+//     (1 − ε)·c_t·[j = t] + (ε/V)·c_j, and ∂ℓ/∂z_j = p_j·Σw − w_j; soft
+//     targets q_j become c_j·q_j. (No z-loss with class weights.)
 //   KL(q ‖ p) = Σ_j q_j (log q_j − log p_j)        gradient as soft targets
 //   H(p) = −Σ_j p_j log p_j = lse − Σ_j p_j z_j
 // A term whose weight is 0 is 0, also where log p_j = −∞ (0·log 0 = 0).
@@ -23,7 +26,8 @@
 // Reductions over the N rows, with PyTorch's meanings:
 //   hard labels: none (ℓ per row, 0 for an ignored row), sum, mean = sum over
 //     the rows whose label is not ignore_index, divided by their count (NaN
-//     when every row is ignored; the gradient is then 0);
+//     when every row is ignored; the gradient is then 0), or with class
+//     weights by Σ c_t over them (NaN when 0; the gradient is then 0);
 //   soft targets: none, sum, mean = sum / N;
 //   KL (torch.nn.functional.kl_div with log_target=False): none is
 //     elementwise, one value per (row, class); sum; mean divides by N·V;
@@ -66,6 +70,8 @@ struct SoftmaxCeOptions {
   double label_smoothing = 0.0;     // ε in [0, 1]
   double z_loss = 0.0;              // c ≥ 0
   std::int64_t ignore_index = -100;  // PyTorch's default
+  /// V class weights, or empty for none; a view: the caller keeps them.
+  std::span<const double> class_weight{};
 };
 
 /// Hard label t in [0, V) (the caller handles ignore_index).
@@ -106,9 +112,11 @@ SoftmaxBatchResult softmax_ce_hard(std::span<const double> logits, std::int64_t 
                                    std::span<const std::int64_t> targets, const SoftmaxCeOptions& options,
                                    Reduction reduction);
 
-/// targets: N·V soft targets, row-major.
+/// targets: N·V soft targets, row-major (smoothed already); class_weight:
+/// V weights or empty.
 SoftmaxBatchResult softmax_ce_soft(std::span<const double> logits, std::int64_t classes,
-                                   std::span<const double> targets, Reduction reduction);
+                                   std::span<const double> targets, Reduction reduction,
+                                   std::span<const double> class_weight = {});
 
 /// targets: N·V probabilities q (log_target=False), row-major.
 SoftmaxBatchResult kl_div(std::span<const double> logits, std::int64_t classes, std::span<const double> targets,

@@ -26,6 +26,7 @@ struct SoftmaxVerifyCase {
   std::int64_t classes = 1;
   float label_smoothing = 0.0f;
   float z_loss = 0.0f;        // class indices only
+  bool class_weight = false;  // cross-entropy: V class weights (0, 1, 1e4, a subnormal, in [0, 3))
   float grad_scale = 1.0f;
   bool grad = true;           // compute the gradient
   bool in_place = false;      // ... written over the logits

@@ -57,18 +57,24 @@ struct RowsView {
   float soft_smoothing;
   bool kl;
   float multiplier;
+  /// Class weights as floats (V), or null; smoothing_weight: the same where a
+  /// hard-label row's state counts them (ε > 0), else null.
+  const float* class_weight;
+  const float* smoothing_weight;
 };
 
 /// A row's state: the max first, then every logit's state about it summed in
-/// interleaved lanes, then the lanes pairwise.
-k::SoftmaxRowState row_state(const float* z, const float* q, std::int64_t classes) {
+/// interleaved lanes, then the lanes pairwise. w: the classes' weights that
+/// a weighted, smoothed hard-label row counts (softmax_math.cuh), or null.
+k::SoftmaxRowState row_state(const float* z, const float* q, const float* w, std::int64_t classes) {
   float m = -INFINITY;
   for (std::int64_t j = 0; j < classes; ++j) m = std::fmax(m, z[j]);
   const int lanes = static_cast<int>(std::min<std::int64_t>(kMaxLanes, std::bit_ceil(static_cast<std::uint64_t>(classes))));
   k::SoftmaxRowState lane[kMaxLanes];
   for (std::int64_t j = 0; j < classes; ++j) {
     k::SoftmaxRowState& s = lane[j % lanes];
-    s = k::softmax_combine(s, k::softmax_rescale(k::softmax_single(z[j], q != nullptr ? q[j] : 0.0f), m));
+    s = k::softmax_combine(
+        s, k::softmax_rescale(k::softmax_single(z[j], q != nullptr ? q[j] : 0.0f, w != nullptr ? w[j] : 1.0f), m));
   }
   for (int width = 1; width < lanes; width *= 2) {
     for (int l = 0; l + width < lanes; l += 2 * width) lane[l] = k::softmax_combine(lane[l], lane[l + width]);
@@ -95,12 +101,16 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
   storage_to_floats_simd(v.dtype, v.logits + first, classes, z);
   if constexpr (kSoft) {
     for (std::int64_t j = 0; j < classes; ++j) {
-      q[j] = k::softmax_smoothed_target(k::to_float(v.targets[first + j]), v.soft_smoothing,
-                                        static_cast<float>(classes));
+      // kernels::softmax_soft_target: smoothed, then weighted.
+      const float smoothed = k::softmax_smoothed_target(k::to_float(v.targets[first + j]), v.soft_smoothing,
+                                                        static_cast<float>(classes));
+      q[j] = v.class_weight == nullptr ? smoothed : v.class_weight[j] * smoothed;
     }
   }
   k::SoftmaxRowState state;
-  if (kSoft || !softmax_hard_row_state_simd(z, classes, state)) state = row_state(z, kSoft ? q : nullptr, classes);
+  if (kSoft || v.smoothing_weight != nullptr || !softmax_hard_row_state_simd(z, classes, state)) {
+    state = row_state(z, kSoft ? q : nullptr, v.smoothing_weight, classes);
+  }
   const k::LogSumExp lse = k::softmax_lse(state);
   float loss;
   if constexpr (kSoft) {
@@ -125,18 +135,32 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
     const bool ignored = t == v.ignore_index;
     const bool valid = t >= 0 && t < classes;
     counted = !ignored;
-    loss = ignored ? 0.0f : valid ? k::softmax_ce_hard_loss(state, lse, z[valid ? t : 0], v.ce) : NAN;
+    const auto v_float = static_cast<float>(classes);
+    const float w_t = v.class_weight != nullptr && valid ? v.class_weight[t] : 1.0f;
+    const float z_t = z[valid ? t : 0];
+    loss = ignored ? 0.0f
+           : !valid ? NAN
+           : v.class_weight != nullptr
+               ? k::softmax_ce_weighted_hard_loss(state, lse, z_t, w_t, v.ce.label_smoothing, v_float)
+               : k::softmax_ce_hard_loss(state, lse, z_t, v.ce);
     if (v.grad != nullptr) {
-      const k::SoftmaxCeGradTerms terms = k::softmax_ce_grad_terms(lse, static_cast<float>(classes), v.ce);
+      const k::SoftmaxCeGradTerms terms =
+          v.class_weight != nullptr ? k::softmax_ce_weighted_grad_terms(state, w_t, v.ce.label_smoothing, v_float)
+                                    : k::softmax_ce_grad_terms(lse, v_float, v.ce);
       // An ignored row's gradient is 0 and an invalid label's NaN: no p needed.
       const bool vector_p = !ignored && valid && vector_probabilities(z, classes, lse, p);
       for (std::int64_t j = 0; j < classes; ++j) {
         // kernels::softmax_ce_hard_grad, with p_j from the vectors where they hold; g_j over p_j.
-        const float share = j == t ? terms.target_share : terms.other_share;
+        const float w_j = v.smoothing_weight != nullptr ? v.smoothing_weight[j] : 1.0f;
+        float share = j == t ? terms.target_share : terms.other_share;
+        if (terms.weighted) {  // kernels::softmax_ce_hard_grad's weighted shares
+          const float smooth = terms.other_share == 0.0f ? 0.0f : terms.other_share * w_j;
+          share = j == t ? terms.target_share + smooth : smooth;
+        }
         const float g = ignored  ? 0.0f
                         : !valid ? NAN
                         : vector_p ? (terms.scaled ? p[j] * terms.scale : p[j]) - share
-                                   : k::softmax_ce_hard_grad(lse, z[j], j == t, terms);
+                                   : k::softmax_ce_hard_grad(lse, z[j], j == t, terms, w_j);
         p[j] = g * v.multiplier;
       }
       floats_to_storage_simd(v.dtype, p, classes, v.grad + first);
@@ -154,6 +178,20 @@ std::int64_t rows_not_ignored(const Target* labels, std::int64_t rows, std::int6
   return count;
 }
 
+/// Σ w_t over the rows not ignored, in double and row order (the weighted
+/// mean's divisor); a label out of range weighs NaN.
+template <class Target>
+double weight_of_rows(const Target* labels, const float* class_weight, std::int64_t rows, std::int64_t classes,
+                      std::int64_t ignore_index) {
+  double sum = 0.0;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const auto t = static_cast<std::int64_t>(labels[r]);
+    if (t == ignore_index) continue;
+    sum += t >= 0 && t < classes ? static_cast<double>(class_weight[t]) : std::nan("");
+  }
+  return sum;
+}
+
 template <class T, class Target>
 void softmax_loss_typed(const SoftmaxLossCall& call) {
   constexpr bool kSoft = !std::is_integral_v<Target>;
@@ -162,6 +200,13 @@ void softmax_loss_typed(const SoftmaxLossCall& call) {
   const auto* targets = static_cast<const Target*>(call.targets);
   std::int64_t counted = rows;
   if constexpr (!kSoft) counted = rows_not_ignored(targets, rows, call.ignore_index);
+  std::vector<float> class_weight;
+  if (call.class_weight != nullptr) {
+    class_weight.resize(static_cast<std::size_t>(classes));
+    for (std::int64_t j = 0; j < classes; ++j) {
+      class_weight[static_cast<std::size_t>(j)] = k::to_float(static_cast<const T*>(call.class_weight)[j]);
+    }
+  }
 
   // PyTorch's divisors (softmax_loss.hpp); one rounding of grad_scale ÷ it, in double.
   double divisor = 1.0;
@@ -169,6 +214,11 @@ void softmax_loss_typed(const SoftmaxLossCall& call) {
   if (call.reduction == SoftmaxReduction::mean) {
     divisor = call.loss == SoftmaxLoss::kl ? static_cast<double>(rows) * static_cast<double>(classes)
                                            : static_cast<double>(counted);
+    if constexpr (!kSoft) {
+      if (!class_weight.empty()) {
+        divisor = weight_of_rows(targets, class_weight.data(), rows, classes, call.ignore_index);
+      }
+    }
   }
   RowsView<T, Target> v;
   v.logits = static_cast<const T*>(call.logits);
@@ -184,8 +234,10 @@ void softmax_loss_typed(const SoftmaxLossCall& call) {
   v.ce = kSoft ? k::SoftmaxCeParams{} : k::SoftmaxCeParams{call.label_smoothing, call.z_loss};
   v.soft_smoothing = kSoft && call.loss != SoftmaxLoss::kl ? call.label_smoothing : 0.0f;
   v.kl = call.loss == SoftmaxLoss::kl;
-  // Every row ignored: their gradients are 0 already; no 0·inf.
-  v.multiplier = counted == 0 && divisor == 0.0 ? 0.0f : static_cast<float>(call.grad_scale / divisor);
+  v.class_weight = class_weight.empty() ? nullptr : class_weight.data();
+  v.smoothing_weight = !kSoft && call.label_smoothing != 0.0f ? v.class_weight : nullptr;
+  // Every row ignored (or weighing 0): a zero gradient, as the kernels give; no 0·inf.
+  v.multiplier = divisor == 0.0 ? 0.0f : static_cast<float>(call.grad_scale / divisor);
 
   const std::int64_t tile_rows = rows == 0 ? 1 : cpu_softmax_tile_rows(classes);
   const std::int64_t tiles = (rows + tile_rows - 1) / tile_rows;

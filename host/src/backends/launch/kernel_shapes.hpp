@@ -23,7 +23,7 @@ inline std::size_t fused_loss_workspace_bytes(std::int64_t n, Reduction reductio
 /// Per-tile loss and count partials and the counters, for every reduction
 /// (reduction none still counts the rows when asked).
 inline std::size_t softmax_loss_workspace_bytes(const SoftmaxLossCall& call) {
-  return softmax_workspace_layout(softmax_tile_count(call.rows, call.classes)).total_bytes;
+  return softmax_workspace_layout(call.rows, call.classes).total_bytes;
 }
 
 /// One float partial per tile and a counter; nothing for reduction none.

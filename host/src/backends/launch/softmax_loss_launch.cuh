@@ -2,7 +2,8 @@
 // Host-side launch logic of softmax_loss(), compiled by nvcc for the cuda
 // backend and by g++ for the emulator: from a validated SoftmaxLossCall to
 // SoftmaxRowsParams (PyTorch's reductions as divisors and multipliers), the
-// count of rows not ignored where the mean needs it, then the kernel for the
+// count of rows not ignored (or the sum of their class weights) where the
+// mean needs it, then the kernel for the
 // row length (softmax_kernel_for: several rows per warp, a warp per row, a
 // block per row).
 #include <cstddef>
@@ -74,13 +75,18 @@ SoftmaxRowsParams<T, Target> make_softmax_rows_params(const SoftmaxLossCall& cal
   } else {
     p.ce = {call.label_smoothing, call.z_loss};
   }
+  p.class_weight = static_cast<const T*>(call.class_weight);
+  if (!kSoft && call.label_smoothing != 0.0f) p.smoothing_weight = p.class_weight;
 
   auto* bytes = static_cast<unsigned char*>(workspace);
-  const SoftmaxWorkspaceLayout layout = softmax_workspace_layout(softmax_tile_count(call.rows, call.classes));
+  const SoftmaxWorkspaceLayout layout = softmax_workspace_layout(call.rows, call.classes);
   const SoftmaxDivisor divisor = softmax_divisor(call);
   // One rounding of grad_scale ÷ the divisor, in double (÷ the count on the device).
   p.grad_multiplier = static_cast<float>(static_cast<double>(call.grad_scale) / divisor.fixed);
   if (divisor.by_count) p.grad_count = reinterpret_cast<std::int64_t*>(bytes + layout.grad_count_offset);
+  if (divisor.by_count && p.class_weight != nullptr) {
+    p.weight_sum = reinterpret_cast<const double*>(bytes + layout.weight_sum_offset);
+  }
   if (call.reduced_loss != nullptr || call.counted_rows != nullptr) {
     p.loss_divisor = divisor.fixed;
     p.loss_divide_by_count = divisor.by_count;
@@ -104,11 +110,31 @@ void launch_softmax_count_rows(const SoftmaxRowsParams<T, ClassIndices>& p, Stre
                     p.ignore_index, reinterpret_cast<unsigned long long*>(p.grad_count));
 }
 
+/// Σ w_t of the labels not ignored into the workspace's weight_sum slot,
+/// before the loss kernel reads it (softmax_weigh_rows_kernel).
+template <class T, class Stream, class CapacityOf>
+void launch_softmax_weigh_rows(const SoftmaxRowsParams<T, ClassIndices>& p, void* workspace, Stream stream,
+                               CapacityOf&& capacity_of) {
+  const auto kernel = &softmax_weigh_rows_kernel<T>;
+  auto* bytes = static_cast<unsigned char*>(workspace);
+  const SoftmaxWorkspaceLayout layout = softmax_workspace_layout(p.rows, p.classes);
+  const unsigned int grid =
+      persistent_grid_size(softmax_weight_tile_count(p.rows), capacity_of(kernel, kSoftmaxCountBlockThreads, 0));
+  lossbench::launch(kernel, dim3(grid), dim3(kSoftmaxCountBlockThreads), 0, stream, p.targets, p.class_weight,
+                    p.rows, p.classes, p.ignore_index, reinterpret_cast<double*>(bytes + layout.weight_tiles_offset),
+                    reinterpret_cast<unsigned int*>(bytes + layout.weight_counter_offset),
+                    reinterpret_cast<double*>(bytes + layout.weight_sum_offset));
+}
+
 template <class T, class Target, class Stream, class CapacityOf>
 void launch_softmax_loss_for(const SoftmaxLossCall& call, void* workspace, Stream stream, CapacityOf&& capacity_of) {
   const SoftmaxRowsParams<T, Target> p = make_softmax_rows_params<T, Target>(call, workspace);
   if constexpr (!kSoftTargets<Target>) {
-    if (p.grad_count != nullptr) launch_softmax_count_rows(p, stream, capacity_of);
+    if (p.weight_sum != nullptr) {
+      launch_softmax_weigh_rows(p, workspace, stream, capacity_of);
+    } else if (p.grad_count != nullptr) {
+      launch_softmax_count_rows(p, stream, capacity_of);
+    }
   }
   switch (softmax_kernel_for(p.classes).kernel) {
     case SoftmaxRowsKernel::small_rows: return launch_softmax_small_rows(p, stream, capacity_of);

@@ -43,8 +43,11 @@ reference::SoftmaxBatchResult compute(const SoftmaxLossCall& call) {
   // rows = 0 may come with classes = 0, which the reference refuses as a row shape.
   const std::int64_t classes = std::max<std::int64_t>(call.classes, 1);
   const std::vector<double> logits = load_all(call.logits, call.dtype, elements);
+  const std::vector<double> class_weight =
+      call.class_weight != nullptr ? load_all(call.class_weight, call.dtype, static_cast<std::size_t>(call.classes))
+                                   : std::vector<double>{};
   if (call.targets_kind != SoftmaxTargets::probabilities) {
-    const reference::SoftmaxCeOptions options{call.label_smoothing, call.z_loss, call.ignore_index};
+    const reference::SoftmaxCeOptions options{call.label_smoothing, call.z_loss, call.ignore_index, class_weight};
     return reference::softmax_ce_hard(logits, classes, load_class_indices(call), options,
                                       ce_reduction(call.reduction));
   }
@@ -55,7 +58,7 @@ reference::SoftmaxBatchResult compute(const SoftmaxLossCall& call) {
   if (eps != 0.0) {
     for (double& q : targets) q = (1.0 - eps) * q + eps / static_cast<double>(classes);
   }
-  return reference::softmax_ce_soft(logits, classes, targets, ce_reduction(call.reduction));
+  return reference::softmax_ce_soft(logits, classes, targets, ce_reduction(call.reduction), class_weight);
 }
 
 }  // namespace
