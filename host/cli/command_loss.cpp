@@ -111,6 +111,10 @@ CLI::App* add_loss_command(CLI::App& app, LossCommandOptions& options) {
   cmd->add_option("--z-loss", options.z_loss,
                   "softmax-ce with class indices only: c >= 0 adds c·lse² per row (lse = log Σ_j e^{z_j})")
       ->capture_default_str();
+  cmd->add_option("--class-weight", options.class_weight_path,
+                  "softmax-ce only (not with --z-loss): a .npy of V class weights, each finite and >= 0 (PyTorch's "
+                  "cross_entropy weight): a class index t weighs its row by w_t and the mean divides by Σ w_t over "
+                  "the rows not ignored; label smoothing spreads ε by the weights; probability rows become w·q");
   cmd->add_option("--entropy-out", options.entropy_out_path,
                   "softmax-ce and kl: write the entropy H(softmax(z)) of every row here (.npy, the logits' shape "
                   "without the last axis, in --dtype)");

@@ -23,6 +23,7 @@ struct LossCommandOptions {
   float pos_weight = 1.0f;
   std::string pos_weight_path;  // bce: a .npy of pos_weights (--pos-weight p.npy), broadcast over the logits
   std::string weight_path;      // bce, mse: a .npy of weights, broadcast over the logits
+  std::string class_weight_path;  // softmax-ce: a .npy of V class weights (PyTorch's cross_entropy weight)
   float grad_scale = 1.0f;
   bool in_place = false;
   bool skip_target_validation = false;

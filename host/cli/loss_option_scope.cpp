@@ -29,6 +29,8 @@ const std::vector<ScopedOption>& scoped_options() {
        "softmax-ce"},
       {"--ignore-index", [](const auto& o) { return o.ignore_index != -100; }, LossFamily::softmax, "softmax-ce"},
       {"--z-loss", [](const auto& o) { return o.z_loss != 0.0f; }, LossFamily::softmax, "softmax-ce"},
+      {"--class-weight", [](const auto& o) { return !o.class_weight_path.empty(); }, LossFamily::softmax,
+       "softmax-ce"},
       {"--entropy-out", [](const auto& o) { return !o.entropy_out_path.empty(); }, LossFamily::softmax,
        "softmax-ce or kl"},
       {"--reduction batchmean", [](const auto& o) { return o.reduction == "batchmean"; }, LossFamily::softmax,

@@ -77,7 +77,7 @@ SoftmaxTargets targets_kind(const NamedArray& targets, const NamedArray& logits,
 // checked (on a device an index out of range would be read out of bounds);
 // probability rows unless --no-validate.
 void validate_on_host(SoftmaxLossCall call, const void* logits, const void* targets, bool check_probabilities,
-                      const NamedArray& targets_file, const RowShape& rs) {
+                      const NamedArray& targets_file, const RowShape& rs, const std::string& class_weight_path) {
   double reduced_loss = 0;
   call.logits = logits;
   call.targets = targets;
@@ -89,6 +89,11 @@ void validate_on_host(SoftmaxLossCall call, const void* logits, const void* targ
     throw InputError(std::string(e.what()) + " (targets " + targets_file.path + " hold " +
                      std::string(npy::to_string(targets_file.array.type)) +
                      (class_indices ? " class indices)" : " probabilities)"));
+  }
+  try {
+    validate_softmax_class_weights(call);  // always: a NaN or negative weight is never a weight
+  } catch (const InputError& e) {
+    throw InputError(class_weight_path + ": " + e.what());
   }
   if (call.targets_kind == SoftmaxTargets::probabilities && !check_probabilities) return;
   try {
@@ -127,7 +132,22 @@ void run_softmax_loss(const LossCommandOptions& options, std::ostream& out) {
   // Class indices go to the backend as the file holds them (little-endian, as the host).
   const std::vector<unsigned char> t_input =
       class_indices ? targets.array.bytes : converted(targets, call.dtype, validate);
-  validate_on_host(call, z_input.data(), t_input.data(), validate, targets, rs);
+  // Class weights: one per class, a vector of the classes' length (as PyTorch requires), in the dtype.
+  std::vector<unsigned char> w_input;
+  std::optional<NamedArray> class_weight;
+  if (!options.class_weight_path.empty()) {
+    class_weight = read_input(options.class_weight_path);
+    const std::vector<std::int64_t> expected{call.classes};
+    if (class_weight->array.shape != expected) {
+      throw InputError(options.class_weight_path + ": class weights of shape " +
+                       npy::shape_to_string(class_weight->array.shape) + " for logits " + logits.path +
+                       " of shape " + npy::shape_to_string(logits.array.shape) + ": expected one per class, shape " +
+                       npy::shape_to_string(expected));
+    }
+    w_input = converted(*class_weight, call.dtype, true);  // always checked: a NaN or inf weight is refused below
+    call.class_weight = w_input.data();
+  }
+  validate_on_host(call, z_input.data(), t_input.data(), validate, targets, rs, options.class_weight_path);
 
   const std::size_t value = dtype_size(call.dtype);
   const std::size_t elements = static_cast<std::size_t>(call.rows) * static_cast<std::size_t>(call.classes);
@@ -143,6 +163,9 @@ void run_softmax_loss(const LossCommandOptions& options, std::ostream& out) {
 
   BackendBuffer z = uploaded(backend, z_input);
   const BackendBuffer t = uploaded(backend, t_input);
+  std::optional<BackendBuffer> w;
+  if (class_weight && call.classes > 0) w.emplace(uploaded(backend, w_input));
+  call.class_weight = w ? w->data() : nullptr;
   std::optional<BackendBuffer> grad;
   if (want_grad && !options.in_place) grad.emplace(backend, elements * value);
   std::optional<BackendBuffer> unreduced;
@@ -197,6 +220,7 @@ void run_softmax_loss(const LossCommandOptions& options, std::ostream& out) {
   report["dtype"] = to_string(call.dtype);
   report["input_dtype"] = {{"logits", npy::to_string(logits.array.type)},
                            {"targets", npy::to_string(targets.array.type)}};
+  if (class_weight) report["input_dtype"]["class_weight"] = npy::to_string(class_weight->array.type);
   add_call_times(report, times_ms, options.repeats);
   out << report.dump() << '\n';
 }

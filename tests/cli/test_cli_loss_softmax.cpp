@@ -401,6 +401,99 @@ TEST_F(CliLossSoftmax, BadInputsExitTwoWithAMessageNamingTheProblem) {
   }
 }
 
+// Class weights (--class-weight, PyTorch's cross_entropy weight). The
+// expected losses were computed once from PyTorch's documented formula in
+// Python float64 (torch is not installed here; the formula is that of
+// torch.nn.functional.cross_entropy, aten/src/ATen/native/LossNLL.cpp):
+//   F.cross_entropy(z, t, weight=w)                         1.3431871863326894
+//   F.cross_entropy(z, t, weight=w, label_smoothing=0.2)    1.7485061169051277
+//   F.cross_entropy(z, t, weight=w, reduction='sum')        2.3505775760822063
+//   F.cross_entropy(z, [2, -100, 3], weight=w)              0.3170791754464779
+//   F.cross_entropy(z, q, weight=w)                         1.5589477043790938
+//   F.cross_entropy(z, q, weight=w, label_smoothing=0.2)    1.6402993780760111
+// Every value in the files is exact in float32; the backends compute in
+// float32 (ε = 0.2 rounded to float), so 1e-6 relative.
+TEST_F(CliLossSoftmax, ClassWeightsGivePyTorchsWeightedMean) {
+  const std::vector<double> z = {1.5, -0.25, 3.0, 0.5, -2.0, 0.75, 0.0, 1.25, 0.5, 0.5, -1.0, 2.0};
+  const std::vector<double> w = {0.5, 2.0, 1.0, 0.25};
+  const std::vector<double> q = {0.25, 0.25, 0.5, 0.0, 0.125, 0.25, 0.375, 0.25, 1.0, 0.0, 0.0, 0.0};
+  const std::string zf = write_array("z.npy", DType::f32, z, {3, 4});
+  const std::string wf = write_array("w.npy", DType::f32, w, {4});
+  const std::string tf = write_indices("t.npy", npy::ElementType::i64, {2, 0, 3});
+  const std::string ignored = write_indices("t_ignored.npy", npy::ElementType::i32, {2, -100, 3});
+  const std::string qf = write_array("q.npy", DType::f32, q, {3, 4});
+  struct Case {
+    std::vector<std::string> args;
+    double pytorch;
+  };
+  const std::vector<Case> cases = {{{"--targets", tf}, 1.3431871863326894},
+                                   {{"--targets", tf, "--label-smoothing", "0.2"}, 1.7485061169051277},
+                                   {{"--targets", tf, "--reduction", "sum"}, 2.3505775760822063},
+                                   {{"--targets", ignored}, 0.3170791754464779},
+                                   {{"--targets", qf}, 1.5589477043790938},
+                                   {{"--targets", qf, "--label-smoothing", "0.2"}, 1.6402993780760111}};
+  for (const std::string backend : {"ref", "cpu", "emu"}) {
+    for (const Case& c : cases) {
+      std::vector<std::string> args = {"loss", "--loss", "softmax-ce", "--backend", backend, "--logits", zf,
+                                       "--class-weight", wf, "--grad-out", path("g.npy")};
+      args.insert(args.end(), c.args.begin(), c.args.end());
+      SCOPED_TRACE(backend + " " + c.args[1] + (c.args.size() > 2 ? " " + c.args[2] : ""));
+      const auto json = run_ok(args);
+      ASSERT_TRUE(json["loss"].is_number()) << json.dump();
+      EXPECT_NEAR(json["loss"].get<double>(), c.pytorch, 1e-6 * c.pytorch);
+      EXPECT_EQ(json["input_dtype"]["class_weight"], "f32");
+    }
+  }
+  // The gradient of the weighted mean against the reference (ref rounds it once).
+  const std::vector<std::int64_t> labels = {2, 0, 3};
+  reference::SoftmaxCeOptions options;
+  options.class_weight = w;
+  const reference::SoftmaxBatchResult ref = reference::softmax_ce_hard(z, 4, labels, options, Reduction::mean);
+  EXPECT_NEAR(*ref.reduced_loss, 1.3431871863326894, 1e-15);
+  run_ok({"loss", "--loss", "softmax-ce", "--logits", zf, "--targets", tf, "--class-weight", wf, "--grad-out",
+          path("g.npy")});
+  expect_float32_of(npy::read(path("g.npy")), ref.grad, {3, 4}, "weighted grad");
+}
+
+TEST_F(CliLossSoftmax, BadClassWeightsExitTwoNamingTheFileAndTheShape) {
+  const std::string zf = write_array("z.npy", DType::f32, random_logits(12, 20), {3, 4});
+  const std::string tf = write_indices("t.npy", npy::ElementType::i64, {0, 3, 1});
+  const std::string qf = write_array("q.npy", DType::f32, random_probabilities(3, 4, 21), {3, 4});
+  const std::vector<std::string> ce = {"loss", "--loss", "softmax-ce", "--logits", zf, "--targets", tf,
+                                       "--grad-out", path("g.npy")};
+  const auto with = [&](std::vector<std::string> base, const std::vector<std::string>& more) {
+    base.insert(base.end(), more.begin(), more.end());
+    return base;
+  };
+  const std::string w_long = write_array("w_long.npy", DType::f32, {1, 1, 1, 1, 1}, {5});
+  expect_bad_input(with(ce, {"--class-weight", w_long}),
+                   w_long + ": class weights of shape (5,) for logits " + zf +
+                       " of shape (3, 4): expected one per class, shape (4,)");
+  const std::string w_2d = write_array("w_2d.npy", DType::f32, {1, 1, 1, 1}, {1, 4});
+  expect_bad_input(with(ce, {"--class-weight", w_2d}), "class weights of shape (1, 4)");
+  const std::string w_negative = write_array("w_negative.npy", DType::f32, {1, -0.5, 1, 1}, {4});
+  expect_bad_input(with(ce, {"--class-weight", w_negative}),
+                   w_negative + ": softmax_loss: class_weight[1] = -0.500000 is not a weight (expected finite and >= 0)");
+  const std::string w_nan = write_array("w_nan.npy", DType::f32, {1, 1, std::nan(""), 1}, {4});
+  expect_bad_input(with(ce, {"--class-weight", w_nan}), "class_weight[2] = nan is not a weight");
+  // Checked with --no-validate too, and for probability rows.
+  expect_bad_input(with(ce, {"--class-weight", w_nan, "--no-validate"}), "class_weight[2] = nan is not a weight");
+  expect_bad_input({"loss", "--loss", "softmax-ce", "--logits", zf, "--targets", qf, "--class-weight", w_negative},
+                   "class_weight[1] = -0.500000 is not a weight");
+  // The counted rows' labels 0, 3, 1 weigh 0: PyTorch's mean would be 0/0.
+  const std::string w_zero = write_array("w_zero.npy", DType::f32, {0, 0, 5, 0}, {4});
+  expect_bad_input(with(ce, {"--class-weight", w_zero}),
+                   "the class weights of the 3 rows not ignored sum to 0: their weighted mean is 0/0");
+  ASSERT_EQ(run(with(ce, {"--class-weight", w_zero, "--reduction", "sum"})), 0) << err_.str();  // a sum is fine
+  const std::string w_ok = write_array("w_ok.npy", DType::f32, {1, 2, 3, 4}, {4});
+  expect_bad_input(with(ce, {"--class-weight", w_ok, "--z-loss", "0.1"}), "class_weight with a z-loss");
+  expect_bad_input({"loss", "--loss", "kl", "--logits", zf, "--targets", qf, "--class-weight", w_ok},
+                   "class_weight applies to cross_entropy only (PyTorch's kl_div takes no weight)");
+  expect_bad_input({"loss", "--loss", "bce", "--logits", zf, "--targets", qf, "--class-weight", w_ok},
+                   "--class-weight applies to --loss softmax-ce only, not to --loss bce");
+  expect_bad_input(with(ce, {"--class-weight", path("missing.npy")}), path("missing.npy"));
+}
+
 // A late failure (the third output cannot be written) leaves the first two unwritten.
 TEST_F(CliLossSoftmax, WhenAnOutputCannotBeWrittenNoneIs) {
   const std::string zf = write_array("z.npy", DType::f32, {0.0, 2.0, 1.0, -1.0}, {2, 2});
@@ -417,7 +510,8 @@ TEST_F(CliLossSoftmax, WhenAnOutputCannotBeWrittenNoneIs) {
 TEST_F(CliLossSoftmax, HelpListsTheNewOptions) {
   ASSERT_EQ(run({"loss", "--help"}), 0);
   for (const std::string option : {"softmax-ce", "gaussian-nll", "batchmean", "--label-smoothing", "--ignore-index",
-                                   "--z-loss", "--entropy-out", "--var", "--var-grad-out", "--eps", "--full"}) {
+                                   "--z-loss", "--class-weight", "--entropy-out", "--var", "--var-grad-out", "--eps",
+                                   "--full"}) {
     EXPECT_NE(out_.str().find(option), std::string::npos) << option;
   }
 }

@@ -131,6 +131,50 @@ TEST(HostReferenceSoftmax, BatchGradientIsThatOfTheReducedLoss) {
   }
 }
 
+// With class weights (a zero weight among them), hard labels with and
+// without smoothing and soft targets: the gradient is still that of the
+// reduced loss, whose mean divides by the counted rows' weights.
+TEST(HostReferenceSoftmax, ClassWeightedGradientIsThatOfTheReducedLoss) {
+  std::mt19937_64 rng(kSeeds[2]);
+  const std::int64_t v = 5;
+  std::vector<double> z;
+  std::vector<double> q;
+  for (int i = 0; i < 4; ++i) {
+    const auto row = random_logits(rng, v);
+    const auto target = random_targets(rng, v);
+    z.insert(z.end(), row.begin(), row.end());
+    q.insert(q.end(), target.begin(), target.end());
+  }
+  const std::vector<double> w = {0.5, 0.0, 2.0, 1.0, 3.0};
+  const std::vector<std::int64_t> labels = {3, -100, 1, 4};
+  for (const double eps : {0.0, 0.2}) {
+    ref::SoftmaxCeOptions options{eps, 0.0, -100};
+    options.class_weight = w;
+    for (const Reduction r : {Reduction::sum, Reduction::mean}) {
+      const auto loss = [&](std::span<const double> x) {
+        return *ref::softmax_ce_hard(x, v, labels, options, r).reduced_loss;
+      };
+      expect_gradient_matches_differences(loss, z, ref::softmax_ce_hard(z, v, labels, options, r).grad);
+      const auto soft = [&](std::span<const double> x) { return *ref::softmax_ce_soft(x, v, q, r, w).reduced_loss; };
+      expect_gradient_matches_differences(soft, z, ref::softmax_ce_soft(z, v, q, r, w).grad);
+    }
+  }
+  // The mean's divisor: Σ w_t over rows 0, 2, 3 = 1 + 0 + 3.
+  ref::SoftmaxCeOptions options;
+  options.class_weight = w;
+  const auto sum = ref::softmax_ce_hard(z, v, labels, options, Reduction::sum);
+  const auto mean = ref::softmax_ce_hard(z, v, labels, options, Reduction::mean);
+  EXPECT_NEAR(*mean.reduced_loss, *sum.reduced_loss / 4.0, 1e-15);
+  EXPECT_EQ(mean.counted_rows, 3);
+  // Rows that weigh nothing: 0/0, and a zero gradient.
+  const auto nothing = ref::softmax_ce_hard(z, v, std::vector<std::int64_t>{1, -100, 1, -100}, options, Reduction::mean);
+  EXPECT_TRUE(std::isnan(*nothing.reduced_loss));
+  for (const double g : nothing.grad) EXPECT_EQ(g, 0.0);
+  options.z_loss = 1e-3;
+  EXPECT_THROW(ref::softmax_ce_hard(z, v, labels, options, Reduction::mean), InputError);
+  EXPECT_THROW(ref::softmax_ce_soft(z, v, q, Reduction::mean, std::vector<double>(4, 1.0)), InputError);
+}
+
 // ---------------------------------------------------------------------------
 // lse and entropy against long double; extreme and degenerate rows
 // ---------------------------------------------------------------------------

@@ -43,11 +43,13 @@ void require_probability_rows(const SoftmaxLossCall& call) {
   }
 }
 
+}  // namespace
+
 // Class weights as lossbench takes them: finite and >= 0 (PyTorch computes
 // with any; a negative weight rewards the error it weighs, a NaN one makes
 // every loss NaN). For a mean over class indices, the rows not ignored must
 // weigh something: PyTorch's mean is otherwise 0/0.
-void require_class_weights(const SoftmaxLossCall& call) {
+void validate_softmax_class_weights(const SoftmaxLossCall& call) {
   if (call.class_weight == nullptr) return;
   for (std::int64_t j = 0; j < call.classes; ++j) {
     const double w = load_as_double(call.class_weight, call.dtype, static_cast<std::size_t>(j));
@@ -59,7 +61,7 @@ void require_class_weights(const SoftmaxLossCall& call) {
   std::int64_t counted = 0;
   for (std::int64_t row = 0; row < call.rows; ++row) {
     const std::int64_t t = class_index_at(call, row);
-    if (t == call.ignore_index) continue;
+    if (t == call.ignore_index || t < 0 || t >= call.classes) continue;  // the targets' check refuses the latter
     ++counted;
     sum += load_as_double(call.class_weight, call.dtype, static_cast<std::size_t>(t));
   }
@@ -71,8 +73,6 @@ void require_class_weights(const SoftmaxLossCall& call) {
                  "the class weights of the " + std::to_string(counted) + " rows not ignored sum to " +
                      std::to_string(sum) + ": grad_scale ÷ that overflows float (scale the weights up)");
 }
-
-}  // namespace
 
 void detail::require_class_indices_in_range(const SoftmaxLossCall& call) {
   if (call.targets_kind == SoftmaxTargets::probabilities) return;
@@ -91,7 +91,7 @@ void validate_softmax_targets(const SoftmaxLossCall& call) {
   } else {
     detail::require_class_indices_in_range(call);
   }
-  require_class_weights(call);
+  validate_softmax_class_weights(call);
 }
 
 }  // namespace lossbench

@@ -129,6 +129,10 @@ void validate(const SoftmaxLossCall& call);
 /// `call.targets` and `call.class_weight` must be host memory.
 void validate_softmax_targets(const SoftmaxLossCall& call);
 
+/// The class-weight part of validate_softmax_targets() alone (labels out of
+/// range are left to it): host memory, as there.
+void validate_softmax_class_weights(const SoftmaxLossCall& call);
+
 /// Validates, then computes on `backend`. workspace must hold
 /// softmax_loss_workspace_size(call, backend) bytes (device memory for cuda).
 /// `stream` is a cudaStream_t for cuda and ignored elsewhere; cuda returns
