@@ -19,16 +19,18 @@
 namespace lossbench::bench {
 namespace {
 
-enum class SoftmaxVariant { fused, unfused };
+/// fused_class_weight: PyTorch's weight with label smoothing 0.1 (softmax_bench_case.hpp).
+enum class SoftmaxVariant { fused, unfused, fused_class_weight };
 
 void bench_softmax(benchmark::State& state, SoftmaxVariant variant, DType dtype, SoftmaxShape shape,
                    L2Flush* flusher, double peak) {
-  const bool fused = variant == SoftmaxVariant::fused;
-  const nvtx3::scoped_range range{std::string(fused ? "fused" : "unfused") + " softmax_ce " +
-                                  std::string(to_string(dtype))};
-  const SoftmaxTrafficCase traffic{shape.rows, shape.classes, dtype};
+  const bool fused = variant != SoftmaxVariant::unfused;
+  const bool weighted = variant == SoftmaxVariant::fused_class_weight;
+  const nvtx3::scoped_range range{std::string(!fused ? "unfused" : weighted ? "fused+class_weight" : "fused") +
+                                  " softmax_ce " + std::string(to_string(dtype))};
+  const SoftmaxTrafficCase traffic{shape.rows, shape.classes, dtype, 8, weighted};
   try {
-    SoftmaxBenchCase c(Backend::cuda, dtype, shape.rows, shape.classes);
+    SoftmaxBenchCase c(Backend::cuda, dtype, shape.rows, shape.classes, weighted);
     std::unique_ptr<SoftmaxUnfusedBaseline> baseline;
     if (!fused) baseline = std::make_unique<SoftmaxUnfusedBaseline>(Backend::cuda, c.call);
     const auto launch_once = [&] {
@@ -48,11 +50,14 @@ void bench_softmax(benchmark::State& state, SoftmaxVariant variant, DType dtype,
 }  // namespace
 
 void register_gpu_softmax_benchmarks(L2Flush& flusher, double peak) {
-  for (const SoftmaxVariant variant : {SoftmaxVariant::fused, SoftmaxVariant::unfused}) {
+  for (const SoftmaxVariant variant :
+       {SoftmaxVariant::fused, SoftmaxVariant::unfused, SoftmaxVariant::fused_class_weight}) {
     for (const DType dtype : {DType::f32, DType::bf16}) {
       for (const SoftmaxShape shape : softmax_bench_shapes()) {
         const std::string name = std::string("softmax_ce/") +
-                                 (variant == SoftmaxVariant::fused ? "fused/" : "unfused/") +
+                                 (variant == SoftmaxVariant::fused     ? "fused/"
+                                  : variant == SoftmaxVariant::unfused ? "unfused/"
+                                                                       : "fused+class_weight/") +
                                  std::string(to_string(dtype)) + "/N=" + std::to_string(shape.rows) +
                                  "/V=" + std::to_string(shape.classes);
         benchmark::RegisterBenchmark(name.c_str(), bench_softmax, variant, dtype, shape, &flusher, peak)

@@ -35,13 +35,24 @@ const std::vector<SoftmaxShape>& softmax_bench_shapes() {
   return shapes;
 }
 
-SoftmaxBenchCase::SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes)
+SoftmaxBenchCase::SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes,
+                                   bool weighted)
     : z(backend, static_cast<std::size_t>(rows * classes) * dtype_size(dtype)),
       labels(backend, static_cast<std::size_t>(rows) * sizeof(std::int64_t)),
       g(backend, z.size()),
       reduced(backend, sizeof(double)) {
   fill_logits(z, dtype);
   fill_labels(labels, rows, classes);
+  if (weighted) {
+    class_weight = BackendBuffer(backend, static_cast<std::size_t>(classes) * dtype_size(dtype));
+    std::vector<unsigned char> host(class_weight.size());
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> weight(0.5, 2.0);
+    for (std::int64_t j = 0; j < classes; ++j) store_from_double(host.data(), dtype, static_cast<std::size_t>(j), weight(rng));
+    class_weight.upload(host.data(), host.size());
+    call.class_weight = class_weight.data();
+    call.label_smoothing = 0.1f;
+  }
   call.loss = SoftmaxLoss::cross_entropy;
   call.reduction = SoftmaxReduction::mean;
   call.dtype = dtype;

@@ -1,7 +1,9 @@
 #pragma once
 // One softmax cross-entropy benchmark case set up on a backend: logits and
 // int64 labels filled, the gradient, loss and workspace allocated, the
-// SoftmaxLossCall (mean, loss and gradient) ready to run again and again.
+// SoftmaxLossCall (mean, loss and gradient) ready to run again and again;
+// optionally with class weights (uniform in [0.5, 2]) and label smoothing
+// 0.1, the weighted path whose rows read every class's weight.
 #include <cstdint>
 #include <vector>
 
@@ -23,9 +25,10 @@ const std::vector<SoftmaxShape>& softmax_bench_shapes();
 struct SoftmaxBenchCase {
   /// Allocates and fills; the workspace for softmax_loss() where the
   /// backend has it (empty otherwise: the baseline needs none).
-  SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes);
+  SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes,
+                   bool class_weight = false);
 
-  BackendBuffer z, labels, g, reduced, workspace;
+  BackendBuffer z, labels, g, reduced, workspace, class_weight;
   SoftmaxLossCall call;
 };
 

@@ -69,7 +69,7 @@ std::int64_t unfused_bytes(const TrafficCase& c) {
 std::int64_t softmax_fused_bytes(const SoftmaxTrafficCase& c) {
   require_valid(c);
   const std::int64_t row = c.classes * element_size(c.dtype);
-  return c.rows * (2 * row + c.label_bytes);  // read z and the label, write g
+  return c.rows * (2 * row + c.label_bytes) + (c.class_weight ? row : 0);  // read z and the label, write g
 }
 
 std::int64_t softmax_unfused_bytes(const SoftmaxTrafficCase& c) {

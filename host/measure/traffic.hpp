@@ -43,11 +43,12 @@ struct SoftmaxTrafficCase {
   std::int64_t classes = 0;
   DType dtype = DType::f32;
   int label_bytes = 8;  // int64 class indices
+  bool class_weight = false;  // V class weights, read once (each row's w_t and w_j then hit cache)
 };
 
 /// The fused kernel's compulsory traffic, T = sizeof(dtype), L = label
 /// bytes: read z (V·T) and the label (L), write g (V·T), per row:
-/// 2·V·T + L. What a fused kernel re-reads (the labels counted for the
+/// 2·V·T + L; with class weights, + V·T once. What a fused kernel re-reads (the labels counted for the
 /// mean's divisor, its tile partials) is left out: it is not compulsory,
 /// so it shows as a lower % of the copy bandwidth.
 std::int64_t softmax_fused_bytes(const SoftmaxTrafficCase& c);

@@ -44,6 +44,8 @@ TEST(BenchTraffic, SoftmaxFusedReadsLogitsAndLabelWritesGradient) {
   EXPECT_EQ(softmax_fused_bytes({4096, 32768, DType::bf16}), 4096 * std::int64_t{131080});
   EXPECT_EQ(softmax_fused_bytes({512, 262144, DType::f32, 4}), 512 * (8 * std::int64_t{262144} + 4));
   EXPECT_EQ(softmax_fused_bytes({0, 10, DType::f32}), 0);
+  // Class weights: V·T more, once a call (4 × 10 at f32, V = 10).
+  EXPECT_EQ(softmax_fused_bytes({1 << 22, 10, DType::f32, 8, true}), 88 * (std::int64_t{1} << 22) + 40);
   EXPECT_THROW(softmax_fused_bytes({4, 0, DType::f32}), InputError);
   EXPECT_THROW(softmax_fused_bytes({4, 10, DType::f32, 2}), InputError);
 }

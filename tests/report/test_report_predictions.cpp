@@ -73,6 +73,8 @@ TEST(PredictionsFile, TheFiltersAreNarrowWhereTheyMustBe) {
   EXPECT_FALSE(std::regex_search("fused/bce/f32/forward_grad/mean/cold/655360/manual_time", full));
   EXPECT_FALSE(std::regex_search("fused/bce/f32/in_place/mean/cold/65536/manual_time", full));
   EXPECT_TRUE(std::regex_search("softmax_ce/unfused/bf16/N=8192/V=8192/manual_time", full));
+  EXPECT_TRUE(std::regex_search("softmax_ce/fused+class_weight/f32/N=8192/V=8192/manual_time", full));
+  EXPECT_FALSE(std::regex_search("softmax_ce/fused+class_weight/f32/N=512/V=262144/manual_time", full));
   const std::regex quick(loss_bench_filter(true, true));
   EXPECT_TRUE(std::regex_search("softmax_ce/fused/f32/N=4096/V=32768/manual_time", quick));
   EXPECT_FALSE(std::regex_search("softmax_ce/fused/f32/N=512/V=262144/manual_time", quick));

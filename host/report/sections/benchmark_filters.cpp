@@ -25,7 +25,8 @@ std::string loss_bench_filter(bool gpu, bool quick) {
          "|fused/mse/f32/forward/mean/cold/268435456"
          "|cpu_fused/bce/(f32|f16)/forward_grad/mean/(65536|1048576|16777216)"
          "|cpu_reference/bce/f32/forward_grad/mean/(65536|1048576)"
-         "|softmax_ce/(fused|unfused)/(f32|bf16)/N=[0-9]+/V=[0-9]+)/";
+         "|softmax_ce/(fused|unfused)/(f32|bf16)/N=[0-9]+/V=[0-9]+"
+         "|softmax_ce/fused\\+class_weight/(f32|bf16)/N=(4194304|8192|1024)/V=[0-9]+)/";
 }
 
 std::string train_step_bench_filter(bool gpu, bool quick) {
