@@ -104,19 +104,25 @@ TEST(HostReferenceSoftmax, SoftTargetAndKlGradientsMatchFiniteDifferences) {
   }
 }
 
-// The batch gradient is that of the reduced loss: differences of the reduced
-// loss over the whole (N, V) batch, with an ignored row and every reduction.
-TEST(HostReferenceSoftmax, BatchGradientIsThatOfTheReducedLoss) {
-  std::mt19937_64 rng(kSeeds[1]);
-  const std::int64_t v = 7;
+// `rows` rows of random logits and their random soft targets, row-major.
+std::pair<std::vector<double>, std::vector<double>> random_batch(std::mt19937_64& rng, std::int64_t v, int rows) {
   std::vector<double> z;
   std::vector<double> q;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < rows; ++i) {
     const auto row = random_logits(rng, v);
     const auto target = random_targets(rng, v);
     z.insert(z.end(), row.begin(), row.end());
     q.insert(q.end(), target.begin(), target.end());
   }
+  return {z, q};
+}
+
+// The batch gradient is that of the reduced loss: differences of the reduced
+// loss over the whole (N, V) batch, with an ignored row and every reduction.
+TEST(HostReferenceSoftmax, BatchGradientIsThatOfTheReducedLoss) {
+  std::mt19937_64 rng(kSeeds[1]);
+  const std::int64_t v = 7;
+  const auto [z, q] = random_batch(rng, v, 4);
   const std::vector<std::int64_t> labels = {3, -100, 0, 6};
   const ref::SoftmaxCeOptions options{0.1, 1e-4, -100};
   for (const Reduction r : {Reduction::sum, Reduction::mean}) {
@@ -137,14 +143,7 @@ TEST(HostReferenceSoftmax, BatchGradientIsThatOfTheReducedLoss) {
 TEST(HostReferenceSoftmax, ClassWeightedGradientIsThatOfTheReducedLoss) {
   std::mt19937_64 rng(kSeeds[2]);
   const std::int64_t v = 5;
-  std::vector<double> z;
-  std::vector<double> q;
-  for (int i = 0; i < 4; ++i) {
-    const auto row = random_logits(rng, v);
-    const auto target = random_targets(rng, v);
-    z.insert(z.end(), row.begin(), row.end());
-    q.insert(q.end(), target.begin(), target.end());
-  }
+  const auto [z, q] = random_batch(rng, v, 4);
   const std::vector<double> w = {0.5, 0.0, 2.0, 1.0, 3.0};
   const std::vector<std::int64_t> labels = {3, -100, 1, 4};
   for (const double eps : {0.0, 0.2}) {
