@@ -1,7 +1,7 @@
 // The double-precision Gaussian NLL reference: gradients against central
 // differences where var > eps, and PyTorch's values and gradients pinned,
-// including the gradient through its clamp at var < eps (torch 2.15, code
-// beside the constants).
+// including the gradient through its clamp at var < eps (torch 2.15.0 in
+// float64 on CPU, rechecked 2026-12-07, bit-for-bit; code beside the constants).
 #include <gtest/gtest.h>
 
 #include <cmath>

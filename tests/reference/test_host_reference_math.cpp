@@ -412,7 +412,8 @@ TEST(HostReferenceMath, MseLearnsSlowlyWhenSaturatedAndBceDoesNot) {
 
 // MSE without the sigmoid (activation identity), against PyTorch's mse_loss,
 // which is (y − z)², twice lossbench's ½(y − z)². The inputs are binary
-// fractions, so every value below is exact, in PyTorch's float64 as here:
+// fractions, so every value below is exact, in PyTorch's float64 as here
+// (checked with torch 2.15.0 in float64, CPU, 2026-12-07):
 //   z = torch.tensor([1.5, -2.0, 0.25, 1e4], dtype=torch.float64, requires_grad=True)
 //   y = torch.tensor([0.5, 3.0, 0.25, -1e4], dtype=torch.float64)
 //   F.mse_loss(z, y, reduction='none')  -> [1.0, 25.0, 0.0, 4e8]
