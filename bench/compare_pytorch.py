@@ -16,6 +16,11 @@ and lossbench, timed and checked:
    (float32 holds every bf16 value exactly). Both are checked against PyTorch
    in float64 on those inputs: the gradient element by element and the loss
    (lossbench_compare/agreement.py has the rule and the tolerances).
+   Then the same with PyTorch's weights: BCE with `weight` (one per row,
+   broadcast over 16 columns) and `pos_weight` (one per column), n = 2^20;
+   and softmax cross-entropy with hard labels (F.cross_entropy), without and
+   with class weights and label smoothing 0.1, (N, V) = (65536, 10),
+   (4096, 1024) (--quick) and (16384, 1024), (1024, 32768).
    Times are medians of repeated calls: for PyTorch, one forward + backward
    (every kernel it launches, between CUDA events on the GPU); for lossbench,
    its --repeats timing of the one fused kernel (CUDA events), without file
@@ -161,9 +166,16 @@ class Comparison:
 
     def write_f32(self, path, tensor):
         """A float32 .npy file of `tensor`'s values, from its raw bytes (no NumPy)."""
-        data = tensor.detach().to("cpu", self.torch.float32).contiguous()
+        self.write_npy(path, tensor.detach().to("cpu", self.torch.float32), "<f4")
+
+    def write_i64(self, path, tensor):
+        """An int64 .npy file of `tensor`'s values (class labels)."""
+        self.write_npy(path, tensor.to("cpu", self.torch.int64), "<i8")
+
+    def write_npy(self, path, tensor, descr):
+        data = tensor.contiguous()
         raw = ctypes.string_at(data.data_ptr(), data.numel() * data.element_size())
-        npy.write(path, "<f4", tuple(data.shape), raw)
+        npy.write(path, descr, tuple(data.shape), raw)
 
     def read_f32(self, path):
         descr, shape, data = npy.read(path)
@@ -211,11 +223,10 @@ class Comparison:
                   f"(rtol {rtol:g}, vs torch float64)")
         return ok, detail
 
-    def run_lossbench_loss(self, loss, dtype, z_path, y_path, grad_path):
-        command = [self.args.lossbench, "loss", *lossbench_output.loss_options(loss), "--reduction", "mean",
-                   "--logits", z_path,
-                   "--targets", y_path, "--grad-out", grad_path, "--backend", self.backend, "--dtype", dtype,
-                   "--repeats", str(self.repeats)]
+    def run_lossbench_loss(self, arguments, dtype, grad_path):
+        """`lossbench loss` with `arguments` (the loss, its inputs and options), mean reduction."""
+        command = [self.args.lossbench, "loss", *arguments, "--reduction", "mean", "--grad-out", grad_path,
+                   "--backend", self.backend, "--dtype", dtype, "--repeats", str(self.repeats)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=900)
         if result.returncode != 0:
             raise RuntimeError(f"`{' '.join(command)}` exited {result.returncode}: {result.stderr.strip()[-500:]}")
@@ -237,18 +248,75 @@ class Comparison:
                 self.write_f32(z_path, z)
                 self.write_f32(y_path, y)
                 for loss, function in functions.items():
-                    case = f"{loss}/{dtype}/n={n}"
-                    print(f"compare_pytorch: {case}", file=sys.stderr, flush=True)
-                    reference_z = z.double().requires_grad_(True)
-                    reference = function(reference_z, y.double())
-                    reference.backward()
-                    reference_loss, reference_grad = float(reference.detach()), reference_z.grad.detach()
-                    self.loss_case(case, dtype, function, z, y, reference_loss, reference_grad, z_path, y_path)
-                    del reference_z, reference, reference_grad
+                    arguments = [*lossbench_output.loss_options(loss), "--logits", z_path, "--targets", y_path]
+                    self.compare(f"{loss}/{dtype}/n={n}", dtype, function, function, z, y, arguments)
                 os.unlink(z_path)
                 os.unlink(y_path)
 
-    def loss_case(self, case, dtype, function, z, y, reference_loss, reference_grad, z_path, y_path):
+    def weighted_loss_cases(self):
+        """BCE with weight (one per row of 16 columns, broadcast) and pos_weight (one per column)."""
+        torch, F = self.torch, self.F
+        n, columns = 2**20, 16
+        z64, y64 = self.loss_inputs(n)
+        generator = torch.Generator().manual_seed(n + 1)
+        w64 = 2.0 * torch.rand(n // columns, 1, generator=generator, dtype=torch.float64)
+        p64 = 0.5 + 3.5 * torch.rand(columns, generator=generator, dtype=torch.float64)
+        for dtype, torch_dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+            z, y, w, p = (t.to(torch_dtype).to(self.device) for t in (z64.reshape(-1, columns),
+                                                                      y64.reshape(-1, columns), w64, p64))
+            paths = {name: os.path.join(self.work, f"{name}_{dtype}.npy") for name in "zywp"}
+            for name, tensor in zip("zywp", (z, y, w, p)):
+                self.write_f32(paths[name], tensor)
+            arguments = ["--loss", "bce", "--logits", paths["z"], "--targets", paths["y"], "--weight", paths["w"],
+                         "--pos-weight", paths["p"]]
+            w_ref, p_ref = w.double(), p.double()
+            self.compare(f"bce+weight/{dtype}/n={n}", dtype,
+                         lambda z, y: F.binary_cross_entropy_with_logits(z, y, weight=w, pos_weight=p),
+                         lambda z, y: F.binary_cross_entropy_with_logits(z, y, weight=w_ref, pos_weight=p_ref),
+                         z, y, arguments)
+            for path in paths.values():
+                os.unlink(path)
+
+    def softmax_cases(self):
+        """Softmax cross-entropy of hard labels, plain and with class weights and label smoothing 0.1."""
+        torch, F = self.torch, self.F
+        shapes = [(65536, 10), (4096, 1024)] if self.args.quick else [(65536, 10), (16384, 1024), (1024, 32768)]
+        for rows, classes in shapes:
+            generator = torch.Generator().manual_seed(rows * classes)
+            z64 = 3.0 * torch.randn(rows, classes, generator=generator, dtype=torch.float64)
+            labels = torch.randint(0, classes, (rows,), generator=generator)
+            w64 = 0.5 + 1.5 * torch.rand(classes, generator=generator, dtype=torch.float64)
+            t_path = os.path.join(self.work, "t.npy")
+            self.write_i64(t_path, labels)
+            labels = labels.to(self.device)
+            for dtype, torch_dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+                z, w = z64.to(torch_dtype).to(self.device), w64.to(torch_dtype).to(self.device)
+                z_path, w_path = os.path.join(self.work, "z.npy"), os.path.join(self.work, "w.npy")
+                self.write_f32(z_path, z)
+                self.write_f32(w_path, w)
+                arguments = ["--loss", "softmax-ce", "--logits", z_path, "--targets", t_path]
+                shape = f"{dtype}/N={rows}/V={classes}"
+                self.compare(f"softmax-ce/{shape}", dtype, F.cross_entropy, F.cross_entropy, z, labels, arguments)
+                w_ref = w.double()
+                self.compare(f"softmax-ce+class_weight/{shape}", dtype,
+                             lambda z, t: F.cross_entropy(z, t, weight=w, label_smoothing=0.1),
+                             lambda z, t: F.cross_entropy(z, t, weight=w_ref, label_smoothing=0.1),
+                             z, labels, [*arguments, "--class-weight", w_path, "--label-smoothing", "0.1"])
+                os.unlink(z_path)
+                os.unlink(w_path)
+            os.unlink(t_path)
+
+    def compare(self, case, dtype, function, reference_function, z, y, arguments):
+        """One case: `function` (PyTorch in z's dtype) and lossbench, each against reference_function in float64."""
+        print(f"compare_pytorch: {case}", file=sys.stderr, flush=True)
+        reference_z = z.double().requires_grad_(True)
+        reference = reference_function(reference_z, y.double() if y.is_floating_point() else y)
+        reference.backward()
+        reference_loss, reference_grad = float(reference.detach()), reference_z.grad.detach()
+        del reference_z, reference
+        self.loss_case(case, dtype, function, z, y, reference_loss, reference_grad, arguments)
+
+    def loss_case(self, case, dtype, function, z, y, reference_loss, reference_grad, arguments):
         try:
             ms, loss, grad = self.forward_backward(function, z, y)
             ok, detail = self.judge(loss, grad, reference_loss, reference_grad, dtype)
@@ -265,7 +333,7 @@ class Comparison:
                 self.compile_failed(e, case)
         grad_path = os.path.join(self.work, "grad.npy")
         try:
-            parsed, grad = self.run_lossbench_loss(case.split("/")[0], dtype, z_path, y_path, grad_path)
+            parsed, grad = self.run_lossbench_loss(arguments, dtype, grad_path)
             ok, detail = self.judge(parsed["loss"], grad, reference_loss, reference_grad, dtype)
             detail += f"; fused kernel only, min {parsed['times_ms']['min']:.4f} ms"
             self.rows.append(report.Row(case, "lossbench", parsed["time_ms"], ok, detail))
@@ -442,7 +510,8 @@ def main(argv=None):
     torch.backends.cudnn.allow_tf32 = False
     with tempfile.TemporaryDirectory(prefix="lossbench-compare-") as work:
         comparison = Comparison(torch, args, work)
-        for cases in (comparison.loss_cases, comparison.training_cases):
+        for cases in (comparison.loss_cases, comparison.weighted_loss_cases, comparison.softmax_cases,
+                      comparison.training_cases):
             try:
                 cases()
             except Exception as e:  # noqa: BLE001 - whatever broke is recorded; the JSON is still written

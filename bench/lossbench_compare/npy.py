@@ -10,7 +10,7 @@ import ast
 import struct
 
 MAGIC = b"\x93NUMPY"
-ITEM_SIZES = {"<f2": 2, "<f4": 4, "<f8": 8}
+ITEM_SIZES = {"<f2": 2, "<f4": 4, "<f8": 8, "<i8": 8}
 
 
 def header(descr, shape):

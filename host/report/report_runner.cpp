@@ -106,11 +106,16 @@ ReportDocument run_report(const ReportSettings& settings, const ExecutableLayout
       continue;
     }
     const double left = settings.budget_seconds - elapsed();
-    const double limit = std::min(settings.quick ? definition.quick_limit_seconds : definition.limit_seconds, left);
+    const double own_limit =
+        (settings.quick ? definition.quick_limit_seconds : definition.limit_seconds) * settings.time_scale;
+    const double limit = std::min(own_limit, left);
     if (limit < definition.minimum_seconds) {
       record.status = SectionStatus::skipped;
-      record.reason = "not enough of the budget left (" + format_number(std::max(left, 0.0), 2) + " s; it needs " +
-                      format_number(definition.minimum_seconds, 2) + " s)";
+      record.reason = left < definition.minimum_seconds
+                          ? "not enough of the budget left (" + format_number(std::max(left, 0.0), 2) +
+                                " s; it needs " + format_number(definition.minimum_seconds, 2) + " s)"
+                          : "its time limit, " + format_number(own_limit, 2) + " s, is below the " +
+                                format_number(definition.minimum_seconds, 2) + " s it needs";
       write();
       continue;
     }

@@ -22,6 +22,7 @@ struct ReportSettings {
   std::filesystem::path out;  // the report directory
   bool quick = false;
   double budget_seconds = 0;
+  double time_scale = 1;  // multiplies every section's limit (a slower build or machine)
 };
 
 class SectionContext {

@@ -1,11 +1,11 @@
-# Runs `lossbench report --quick --out OUT` (COMMAND, OUT) and checks what it
+# Runs `lossbench report --quick [REPORT_ARGS] --out OUT` (COMMAND, OUT) and checks what it
 # wrote. Without a GPU: report.md's first line says there is none and lists
 # the skipped GPU sections, report.json says the same at its top level, the
 # emulated quick verify passed, the CPU benchmarks measured, and every
 # section's log is there. With a GPU: the first line names it and verify
 # passed on cuda.
 file(REMOVE_RECURSE "${OUT}")
-execute_process(COMMAND ${COMMAND} report --quick --out "${OUT}" RESULT_VARIABLE status
+execute_process(COMMAND ${COMMAND} report --quick ${REPORT_ARGS} --out "${OUT}" RESULT_VARIABLE status
                 OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "report exited ${status}\nstdout: ${stdout}\nstderr: ${stderr}")

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "cli.hpp"
@@ -47,11 +48,37 @@ TEST_F(CliReport, ANegativeOrZeroBudgetExits2) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "r")) << "nothing is created for bad options";
 }
 
+TEST_F(CliReport, ANonPositiveOrNaNTimeScaleExits2) {
+  for (const char* scale : {"0", "-2", "nan"}) {
+    expect_bad_input({"--out", (dir_ / "r").string(), "--time-scale", scale}, "--time-scale must be a positive number");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "r")) << "nothing is created for bad options";
+}
+
+// --time-scale multiplies each section's own limit: at 0.01 every limit
+// falls below the section's minimum, so none runs (in no time), and each
+// says that its limit, not the budget, is why.
+TEST_F(CliReport, TimeScaleMultipliesEverySectionsLimit) {
+  const auto out = dir_ / "r";
+  const std::string command = std::string("'") + LOSSBENCH_EXECUTABLE + "' report --quick --out '" + out.string() +
+                              "' --budget 1000 --time-scale 0.01 >/dev/null 2>'" + (dir_ / "stderr").string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command << "\n" << dir_.contents("stderr");
+  EXPECT_NE(dir_.contents("stderr").find("section limits times 0.01"), std::string::npos) << dir_.contents("stderr");
+  const nlohmann::json j = nlohmann::json::parse(dir_.contents("r/report.json"));
+  EXPECT_EQ(j["budget_seconds"].get<double>(), 1000.0) << "an explicit --budget is not scaled";
+  for (const char* section : {"machine", "verify", "bench_table", "loss_bench"}) {
+    SCOPED_TRACE(section);
+    EXPECT_EQ(j["sections"][section]["status"], "skipped");
+    EXPECT_NE(j["sections"][section]["reason"].get<std::string>().find("its time limit, "), std::string::npos)
+        << j["sections"][section]["reason"];
+  }
+}
+
 TEST_F(CliReport, AnUnknownOptionExits2) { expect_bad_input({"--fast"}, "--fast"); }
 
 TEST_F(CliReport, HelpListsTheOptions) {
   EXPECT_EQ(run({"--help"}), cli::kExitOk);
-  for (const char* option : {"--out", "--quick", "--budget"}) {
+  for (const char* option : {"--out", "--quick", "--budget", "--time-scale"}) {
     EXPECT_NE(out_.str().find(option), std::string::npos) << out_.str();
   }
 }

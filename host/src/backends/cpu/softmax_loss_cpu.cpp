@@ -108,7 +108,7 @@ float compute_row(const RowsView<T, Target>& v, std::int64_t row, float* z, floa
     }
   }
   k::SoftmaxRowState state;
-  if (kSoft || v.smoothing_weight != nullptr || !softmax_hard_row_state_simd(z, classes, state)) {
+  if (kSoft || !softmax_hard_row_state_simd(z, v.smoothing_weight, classes, state)) {
     state = row_state(z, kSoft ? q : nullptr, v.smoothing_weight, classes);
   }
   const k::LogSumExp lse = k::softmax_lse(state);

@@ -56,7 +56,7 @@ void FloatsToStorage(DType dtype, const float* src, std::int64_t count, void* ds
   }
 }
 
-bool HardRowState(const float* z, std::int64_t classes, kernels::SoftmaxRowState& state) {
+bool HardRowState(const float* z, const float* w, std::int64_t classes, kernels::SoftmaxRowState& state) {
   const D d;
   const auto lanes = static_cast<std::int64_t>(hn::Lanes(d));
   const std::size_t accumulators = std::clamp<std::size_t>(kSumLanes / hn::Lanes(d), 1, kMaxAccumulators);
@@ -80,28 +80,37 @@ bool HardRowState(const float* z, std::int64_t classes, kernels::SoftmaxRowState
 
   const auto m_vec = hn::Set(d, m);
   const auto inf = hn::Set(d, INFINITY);
+  const auto zero = hn::Zero(d);
   V s[kMaxAccumulators];
   V gap[kMaxAccumulators];
   V tilt[kMaxAccumulators];
-  for (std::size_t a = 0; a < accumulators; ++a) s[a] = gap[a] = tilt[a] = hn::Zero(d);
+  V count[kMaxAccumulators];
+  for (std::size_t a = 0; a < accumulators; ++a) s[a] = gap[a] = tilt[a] = count[a] = zero;
   // d = m − z (+inf for z = −inf), e = e^{−d}, tilt's term e·d with 0·inf = 0
-  // (kernels::softmax_single_about); lanes past the row add nothing.
-  const auto add = [&](std::size_t a, V v, decltype(nan) valid) {
+  // (kernels::softmax_single_about); lanes past the row add nothing. With
+  // weights, count's term is w and gap's w·d, again with 0·inf = 0.
+  const auto add = [&](std::size_t a, V v, V weight, decltype(nan) valid) {
     const V dist = hn::IfThenElseZero(valid, hn::IfThenElse(hn::Eq(v, neg_inf), inf, hn::Sub(m_vec, v)));
     const V e = hn::IfThenElseZero(valid, hn::Exp(d, hn::Neg(dist)));
     s[a] = hn::Add(s[a], e);
-    gap[a] = hn::Add(gap[a], dist);
-    tilt[a] = hn::Add(tilt[a], hn::IfThenZeroElse(hn::Eq(e, hn::Zero(d)), hn::Mul(e, dist)));
+    tilt[a] = hn::Add(tilt[a], hn::IfThenZeroElse(hn::Eq(e, zero), hn::Mul(e, dist)));
+    if (w == nullptr) {
+      gap[a] = hn::Add(gap[a], dist);
+    } else {
+      count[a] = hn::Add(count[a], weight);
+      gap[a] = hn::Add(gap[a], hn::IfThenZeroElse(hn::Eq(weight, zero), hn::Mul(weight, dist)));
+    }
   };
   const auto all = hn::FirstN(d, hn::Lanes(d));
   std::size_t a = 0;
   for (j = 0; j + lanes <= classes; j += lanes) {
-    add(a, hn::LoadU(d, z + j), all);
+    add(a, hn::LoadU(d, z + j), w != nullptr ? hn::LoadU(d, w + j) : zero, all);
     a = a + 1 == accumulators ? 0 : a + 1;
   }
   if (j < classes) {
     const std::int64_t rest = classes - j;
-    add(a, LoadFloats(d, z + j, rest), hn::FirstN(d, static_cast<std::size_t>(rest)));
+    add(a, LoadFloats(d, z + j, rest), w != nullptr ? LoadFloats(d, w + j, rest) : zero,
+        hn::FirstN(d, static_cast<std::size_t>(rest)));
   }
   // The accumulators pairwise, then the lanes (a tree either way).
   for (std::size_t width = 1; width < accumulators; width *= 2) {
@@ -109,12 +118,13 @@ bool HardRowState(const float* z, std::int64_t classes, kernels::SoftmaxRowState
       s[i] = hn::Add(s[i], s[i + width]);
       gap[i] = hn::Add(gap[i], gap[i + width]);
       tilt[i] = hn::Add(tilt[i], tilt[i + width]);
+      count[i] = hn::Add(count[i], count[i + width]);
     }
   }
   kernels::SoftmaxRowState r;
   r.m = m;
   r.s = hn::GetLane(hn::SumOfLanes(d, s[0]));
-  r.count = static_cast<float>(classes);
+  r.count = w == nullptr ? static_cast<float>(classes) : hn::GetLane(hn::SumOfLanes(d, count[0]));
   r.gap = hn::GetLane(hn::SumOfLanes(d, gap[0]));
   r.tilt = hn::GetLane(hn::SumOfLanes(d, tilt[0]));
   state = r;
@@ -155,8 +165,9 @@ void floats_to_storage_simd(DType dtype, const float* src, std::int64_t count, v
   HWY_DYNAMIC_DISPATCH(FloatsToStorage)(dtype, src, count, dst);
 }
 
-bool softmax_hard_row_state_simd(const float* z, std::int64_t classes, kernels::SoftmaxRowState& state) {
-  return HWY_DYNAMIC_DISPATCH(HardRowState)(z, classes, state);
+bool softmax_hard_row_state_simd(const float* z, const float* w, std::int64_t classes,
+                                 kernels::SoftmaxRowState& state) {
+  return HWY_DYNAMIC_DISPATCH(HardRowState)(z, w, classes, state);
 }
 
 void softmax_probabilities_simd(const float* z, std::int64_t classes, const kernels::LogSumExp& lse, float* p) {

@@ -19,12 +19,15 @@ void floats_to_storage_simd(DType dtype, const float* src, std::int64_t count, v
 
 /// The state of a row of `classes` logits with no targets (hard labels):
 /// m = max z, s = Σ e^{z_j − m}, gap = Σ (m − z_j), tilt = Σ e^{z_j − m}(m − z_j),
-/// count = classes; each sum in 16 interleaved lanes (a chain of ⌈V/16⌉
-/// adds) then a tree of 4 levels, within softmax_backend_depth
-/// (softmax_bounds.hpp). Returns false, leaving `state` alone, for a row
-/// with a NaN or whose max is not finite (all −inf, or +inf): the scalar row
-/// math gives those their NaNs and infinities.
-bool softmax_hard_row_state_simd(const float* z, std::int64_t classes, kernels::SoftmaxRowState& state);
+/// count = classes; with class weights w (V floats, else null) the weighted
+/// sums of a smoothed row: count = Σ w_j, gap = Σ w_j (m − z_j) with
+/// 0·inf = 0 (kernels::softmax_single_about). Each sum in 16 interleaved
+/// lanes (a chain of ⌈V/16⌉ adds) then a tree of 4 levels, within
+/// softmax_backend_depth (softmax_bounds.hpp). Returns false, leaving
+/// `state` alone, for a row with a NaN or whose max is not finite (all −inf,
+/// or +inf): the scalar row math gives those their NaNs and infinities.
+bool softmax_hard_row_state_simd(const float* z, const float* w, std::int64_t classes,
+                                 kernels::SoftmaxRowState& state);
 
 /// p_j = e^{(z_j − m) − log s} (kernels::softmax_prob) for j < classes, into
 /// p; 0 for z_j = −inf. The row's max must be finite and z free of NaN (as
