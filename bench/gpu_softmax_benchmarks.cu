@@ -22,12 +22,22 @@ namespace {
 /// fused_class_weight: PyTorch's weight with label smoothing 0.1 (softmax_bench_case.hpp).
 enum class SoftmaxVariant { fused, unfused, fused_class_weight };
 
+/// The variant's part of the benchmark's name and of its NVTX range.
+const char* variant_name(SoftmaxVariant variant) {
+  switch (variant) {
+    case SoftmaxVariant::fused: return "fused";
+    case SoftmaxVariant::unfused: return "unfused";
+    case SoftmaxVariant::fused_class_weight: return "fused+class_weight";
+  }
+  return "";
+}
+
 void bench_softmax(benchmark::State& state, SoftmaxVariant variant, DType dtype, SoftmaxShape shape,
                    L2Flush* flusher, double peak) {
   const bool fused = variant != SoftmaxVariant::unfused;
   const bool weighted = variant == SoftmaxVariant::fused_class_weight;
-  const nvtx3::scoped_range range{std::string(!fused ? "unfused" : weighted ? "fused+class_weight" : "fused") +
-                                  " softmax_ce " + std::string(to_string(dtype))};
+  const nvtx3::scoped_range range{std::string(variant_name(variant)) + " softmax_ce " +
+                                  std::string(to_string(dtype))};
   const SoftmaxTrafficCase traffic{shape.rows, shape.classes, dtype, 8, weighted};
   try {
     SoftmaxBenchCase c(Backend::cuda, dtype, shape.rows, shape.classes, weighted);
@@ -54,10 +64,7 @@ void register_gpu_softmax_benchmarks(L2Flush& flusher, double peak) {
        {SoftmaxVariant::fused, SoftmaxVariant::unfused, SoftmaxVariant::fused_class_weight}) {
     for (const DType dtype : {DType::f32, DType::bf16}) {
       for (const SoftmaxShape shape : softmax_bench_shapes()) {
-        const std::string name = std::string("softmax_ce/") +
-                                 (variant == SoftmaxVariant::fused     ? "fused/"
-                                  : variant == SoftmaxVariant::unfused ? "unfused/"
-                                                                       : "fused+class_weight/") +
+        const std::string name = std::string("softmax_ce/") + variant_name(variant) + "/" +
                                  std::string(to_string(dtype)) + "/N=" + std::to_string(shape.rows) +
                                  "/V=" + std::to_string(shape.classes);
         benchmark::RegisterBenchmark(name.c_str(), bench_softmax, variant, dtype, shape, &flusher, peak)

@@ -2,24 +2,17 @@
 
 #include <cmath>
 #include <filesystem>
-#include <sstream>
 #include <system_error>
 
 #include "executable_layout.hpp"
 #include "lossbench/core/error.hpp"
+#include "markdown_table.hpp"
 #include "report_runner.hpp"
 #include "stop_signals.hpp"
 
 namespace lossbench::cli {
-namespace {
 
-std::string format_seconds(double seconds) {
-  std::ostringstream text;
-  text << seconds;
-  return text.str();
-}
-
-}  // namespace
+using report::format_number;
 
 CLI::App* add_report_command(CLI::App& app, ReportCommandOptions& options) {
   CLI::App* cmd = app.add_subcommand(
@@ -34,8 +27,8 @@ CLI::App* add_report_command(CLI::App& app, ReportCommandOptions& options) {
       ->capture_default_str();
   cmd->add_flag("--quick", options.quick, "Fewer sizes and cases: about 3 minutes on an H100 instead of 8");
   cmd->add_option("--budget", options.budget_seconds,
-                  "Total time budget in seconds (default " + format_seconds(kReportBudgetSeconds) + ", " +
-                      format_seconds(kQuickReportBudgetSeconds) +
+                  "Total time budget in seconds (default " + format_number(kReportBudgetSeconds, 3) + ", " +
+                      format_number(kQuickReportBudgetSeconds, 3) +
                       " with --quick, times --time-scale); sections that no longer fit are skipped and recorded "
                       "as such");
   cmd->add_option("--time-scale", options.time_scale,
@@ -62,12 +55,12 @@ void prepare_output_directory(const std::filesystem::path& out) {
 
 void run_report_command(const ReportCommandOptions& options, std::ostream& out, std::ostream& progress) {
   if (!std::isfinite(options.time_scale) || options.time_scale <= 0) {
-    throw InputError("--time-scale must be a positive number, got " + format_seconds(options.time_scale));
+    throw InputError("--time-scale must be a positive number, got " + format_number(options.time_scale));
   }
   const double budget = options.budget_seconds.value_or(
       (options.quick ? kQuickReportBudgetSeconds : kReportBudgetSeconds) * options.time_scale);
   if (!std::isfinite(budget) || budget <= 0) {
-    throw InputError("--budget must be a positive number of seconds, got " + format_seconds(budget));
+    throw InputError("--budget must be a positive number of seconds, got " + format_number(budget));
   }
   if (options.out.empty()) throw InputError("--out must name a directory");
   prepare_output_directory(options.out);
@@ -77,7 +70,7 @@ void run_report_command(const ReportCommandOptions& options, std::ostream& out, 
   const report::ScopedStopSignals signals;
   const report::ReportSettings settings{options.out, options.quick, budget, options.time_scale};
   progress << "report: " << (options.quick ? "quick" : "full") << " run, budget " << budget << " s"
-           << (options.time_scale != 1 ? ", section limits times " + format_seconds(options.time_scale) : "")
+           << (options.time_scale != 1 ? ", section limits times " + format_number(options.time_scale) : "")
            << ", programs from "
            << layout.kind << " " << layout.lossbench.parent_path().string() << "; writing "
            << (settings.out / "report.md").string() << "\n"

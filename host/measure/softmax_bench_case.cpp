@@ -48,7 +48,9 @@ SoftmaxBenchCase::SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t ro
     std::vector<unsigned char> host(class_weight.size());
     std::mt19937_64 rng(3);
     std::uniform_real_distribution<double> weight(0.5, 2.0);
-    for (std::int64_t j = 0; j < classes; ++j) store_from_double(host.data(), dtype, static_cast<std::size_t>(j), weight(rng));
+    for (std::int64_t j = 0; j < classes; ++j) {
+      store_from_double(host.data(), dtype, static_cast<std::size_t>(j), weight(rng));
+    }
     class_weight.upload(host.data(), host.size());
     call.class_weight = class_weight.data();
     call.label_smoothing = 0.1f;

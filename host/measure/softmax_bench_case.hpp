@@ -26,7 +26,7 @@ struct SoftmaxBenchCase {
   /// Allocates and fills; the workspace for softmax_loss() where the
   /// backend has it (empty otherwise: the baseline needs none).
   SoftmaxBenchCase(Backend backend, DType dtype, std::int64_t rows, std::int64_t classes,
-                   bool class_weight = false);
+                   bool weighted = false);
 
   BackendBuffer z, labels, g, reduced, workspace, class_weight;
   SoftmaxLossCall call;

@@ -48,9 +48,10 @@ struct SoftmaxTrafficCase {
 
 /// The fused kernel's compulsory traffic, T = sizeof(dtype), L = label
 /// bytes: read z (V·T) and the label (L), write g (V·T), per row:
-/// 2·V·T + L; with class weights, + V·T once. What a fused kernel re-reads (the labels counted for the
-/// mean's divisor, its tile partials) is left out: it is not compulsory,
-/// so it shows as a lower % of the copy bandwidth.
+/// 2·V·T + L; with class weights, + V·T once a call. What a fused kernel
+/// re-reads (the labels counted for the mean's divisor, its tile partials)
+/// is left out: it is not compulsory, so it shows as a lower % of the copy
+/// bandwidth.
 std::int64_t softmax_fused_bytes(const SoftmaxTrafficCase& c);
 
 /// The unfused baseline (kernels/loss/softmax_unfused_baseline.cuh), each
