@@ -108,13 +108,18 @@ TEST(KernelsSoftmaxLarge, MoreThanTwoToTheThirtyOneElements) {
     double expected;
     double bound;
   };
+  auto bound_row_of = [&](const reference::SoftmaxRow& row) {
+    return SoftmaxBoundRow{kClasses, depth, row.lse, row.log_s};
+  };
+  auto hard_grad = [](const reference::SoftmaxRow& row, std::int64_t j, bool is_label) {
+    return row.prob[j] - (is_label ? 1.0 : 0.0);
+  };
   auto class_check = [&](const reference::SoftmaxRow& row, std::int64_t j, bool is_label) {
-    const SoftmaxBoundRow bound_row{kClasses, depth, row.lse, row.log_s};
-    const double grad = row.prob[j] - (is_label ? 1.0 : 0.0);
+    const double grad = hard_grad(row, j, is_label);
     const double expected = m * grad;
     const double bound =
-        m * softmax_grad_error_bound(bound_row, {row.prob[j], row.log_prob[j], 1.0, is_label ? 1.0 : 0.0, 0.0, false},
-                                     grad) +
+        m * softmax_grad_error_bound(bound_row_of(row),
+                                     {row.prob[j], row.log_prob[j], 1.0, is_label ? 1.0 : 0.0, 0.0, false}, grad) +
         2.0 * u * std::fabs(expected) + 1.01 * u_out * std::fabs(expected) + t_out;
     return ClassCheck{expected, bound};
   };
@@ -143,11 +148,11 @@ TEST(KernelsSoftmaxLarge, MoreThanTwoToTheThirtyOneElements) {
     if (r % 4096 == 0) {
       const reference::RowLossAndGrad rg = reference::softmax_ce_hard_row(logits[k], t, {});
       ASSERT_EQ(rg.loss, loss) << "row " << r;
-      for (std::int64_t j = 0; j < kClasses; ++j) ASSERT_EQ(rg.grad[j], row.prob[j] - (j == t ? 1.0 : 0.0)) << "row " << r;
+      for (std::int64_t j = 0; j < kClasses; ++j) ASSERT_EQ(rg.grad[j], hard_grad(row, j, j == t)) << "row " << r;
     }
     sum += loss;
     sum_abs += std::fabs(loss);
-    sum_bound += softmax_ce_hard_loss_error_bound(SoftmaxBoundRow{kClasses, depth, row.lse, row.log_s}, loss, 0.0);
+    sum_bound += softmax_ce_hard_loss_error_bound(bound_row_of(row), loss, 0.0);
     const ClassCheck label_class = class_check(row, t, true);
     for (std::int64_t j = 0; j < kClasses; ++j) {
       const ClassCheck& c = j == t ? label_class : other_class[k][j];
